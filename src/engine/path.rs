@@ -1,0 +1,393 @@
+//! One Monte Carlo path: the person's departure, the company's story, both
+//! offers' payoffs. The hot loop: no allocation, every constant hoisted
+//! into [`Plan`].
+
+use super::streams::{self, PathRng};
+use crate::model::Model;
+use crate::model::company::{Outcome, RoundDilution, common_proceeds};
+use crate::model::offers::{Grant, GrantSize};
+use crate::scenario::MAX_REFRESHES;
+use rand::RngExt;
+use rand_distr::{Beta, Distribution, Exp1, StandardNormal};
+
+/// Most grants an offer can hold: the initial grant and its refreshes.
+pub const MAX_GRANTS: usize = MAX_REFRESHES + 1;
+
+/// What one path leaves behind: enough to rebuild both offers' totals at
+/// any grant or base (the floor), and the company's outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PathRecord {
+    /// `E = min(D, W)`: years employed within the window.
+    pub employed_years: f64,
+    /// PV of the private equity, after illiquidity, less exercise costs, at
+    /// the scenario's grant.
+    pub offer_equity: f64,
+    /// `∂ offer_equity / ∂ G`: what one more unit of initial grant adds on
+    /// this path (refreshes given by `grant_ratio` scale along).
+    pub offer_equity_per_grant: f64,
+    /// PV of the public offer's RSUs.
+    pub alternative_equity: f64,
+    /// `τ`, years until the private proceeds are realized.
+    pub liquidity_time: f32,
+    /// `V_exit / V0` on IPO and acquisition paths, NaN otherwise.
+    pub exit_multiple: f32,
+    pub outcome: Outcome,
+    /// Whether the private equity's proceeds (after illiquidity, before
+    /// exercise costs) are exactly 0.
+    pub equity_pays_zero: bool,
+}
+
+/// Per-scenario constants for the hot loop.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub model: Model,
+    pub seed: u64,
+    /// Private refresh grants (indices into `model.offer.grants`) by date.
+    value_dates: Vec<usize>,
+    /// The public stock's simulation grid up to the window.
+    stock: StockGrid,
+    beta: Option<Beta<f64>>,
+}
+
+/// Times at which the public stock price is needed (vest events and
+/// refresh dates within the window), with the GBM step to each and what
+/// vests there.
+#[derive(Debug, Clone, Default)]
+struct StockGrid {
+    times: Vec<f64>,
+    log_drift_step: Vec<f64>,
+    vol_step: Vec<f64>,
+    discount: Vec<f64>,
+    /// For each grid point, the range into `vests`.
+    vest_range: Vec<(u32, u32)>,
+    /// (grant index, grant amount × tranche).
+    vests: Vec<(u8, f64)>,
+    /// For each grid point, the grant (index) made there, if any.
+    grant_made: Vec<Option<u8>>,
+}
+
+const TIME_TOLERANCE: f64 = 1e-9;
+
+impl StockGrid {
+    fn new(m: &Model) -> StockGrid {
+        let alt = &m.alternative;
+        let w = m.window_years;
+        let mut events: Vec<(f64, Option<u8>, Option<(u8, f64)>)> = Vec::new();
+        for (g, grant) in alt.grants.iter().enumerate() {
+            if g > 0 && grant.date() < w {
+                events.push((grant.date(), Some(g as u8), None));
+            }
+            if g > 0 && grant.date() >= w {
+                continue; // never granted
+            }
+            let amount = grant.amount(alt.grant);
+            for j in 1..=grant.schedule.events() {
+                let t = grant.schedule.event_time(j);
+                if t > w + TIME_TOLERANCE {
+                    break;
+                }
+                let tranche = grant.schedule.tranche(j);
+                if tranche > 0.0 && amount > 0.0 {
+                    events.push((t, None, Some((g as u8, amount * tranche))));
+                }
+            }
+        }
+        events.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut grid = StockGrid::default();
+        let mu = alt.drift - 0.5 * alt.volatility * alt.volatility;
+        let mut prev = 0.0;
+        for (t, made, vest) in events {
+            let same = grid
+                .times
+                .last()
+                .is_some_and(|&last| (t - last).abs() < TIME_TOLERANCE);
+            if !same {
+                let dt = t - prev;
+                grid.times.push(t);
+                grid.log_drift_step.push(mu * dt);
+                grid.vol_step.push(alt.volatility * dt.sqrt());
+                grid.discount.push((-m.discount_rate * t).exp());
+                grid.vest_range
+                    .push((grid.vests.len() as u32, grid.vests.len() as u32));
+                grid.grant_made.push(None);
+                prev = t;
+            }
+            let i = grid.times.len() - 1;
+            if let Some(g) = made {
+                grid.grant_made[i] = Some(g);
+            }
+            if let Some(v) = vest {
+                // Events at one time are contiguous after the sort.
+                grid.vests.push(v);
+                grid.vest_range[i].1 = grid.vests.len() as u32;
+            }
+        }
+        grid
+    }
+}
+
+impl Plan {
+    pub fn new(model: Model, seed: u64) -> Plan {
+        let mut value_dates: Vec<usize> = (1..model.offer.grants.len()).collect();
+        value_dates.sort_by(|&a, &b| {
+            model.offer.grants[a]
+                .date()
+                .total_cmp(&model.offer.grants[b].date())
+        });
+        let beta = match model.round_dilution {
+            RoundDilution::Beta { alpha, beta } => Beta::new(alpha, beta).ok(),
+            RoundDilution::Fixed(_) => None,
+        };
+        Plan {
+            stock: StockGrid::new(&model),
+            value_dates,
+            beta,
+            model,
+            seed,
+        }
+    }
+
+    /// Draws a funding round's dilution.
+    #[inline]
+    fn round_dilution(&self, rng: &mut PathRng) -> f64 {
+        match (self.model.round_dilution, &self.beta) {
+            (RoundDilution::Fixed(d), _) => d,
+            (_, Some(b)) => b.sample(rng),
+            (RoundDilution::Beta { alpha, beta }, None) => alpha / (alpha + beta),
+        }
+    }
+
+    /// Simulates path number `index`.
+    pub fn simulate(&self, index: u64) -> PathRecord {
+        let m = &self.model;
+        let w = m.window_years;
+        let h = m.horizon_years;
+        let r = m.discount_rate;
+        let mut core = streams::stream(self.seed, index, streams::CORE);
+
+        // The core stream's draws come in a fixed order and number, so that
+        // parameters that change one draw's use leave the others in place.
+        let departure_draw: f64 = Exp1.sample(&mut core);
+        let exit_draw: f64 = Exp1.sample(&mut core);
+        let type_draw: f64 = core.random();
+        let multiple_z: f64 = StandardNormal.sample(&mut core);
+        let lockup_z: f64 = StandardNormal.sample(&mut core);
+        let offer_grants = &m.offer.grants;
+        let alt_grants = &m.alternative.grants;
+        let mut offer_refresh_draw = [0.0f64; MAX_GRANTS];
+        for u in offer_refresh_draw
+            .iter_mut()
+            .take(offer_grants.len())
+            .skip(1)
+        {
+            *u = core.random();
+        }
+        let mut alt_refresh_draw = [0.0f64; MAX_GRANTS];
+        for u in alt_refresh_draw.iter_mut().take(alt_grants.len()).skip(1) {
+            *u = core.random();
+        }
+
+        // The person.
+        let departure = if m.departure_rate > 0.0 {
+            departure_draw / m.departure_rate
+        } else {
+            f64::INFINITY
+        };
+        let employed = departure.min(w);
+        let left_early = departure < w;
+
+        // The company's exit.
+        let ex = &m.exit;
+        let exit_time = if ex.hazard > 0.0 {
+            ex.earliest_years + exit_draw / ex.hazard
+        } else {
+            f64::INFINITY
+        };
+        let outcome = if exit_time > h {
+            Outcome::Private
+        } else if type_draw < ex.ipo_share {
+            Outcome::Ipo
+        } else if type_draw < ex.ipo_or_acquisition_share {
+            Outcome::Acquisition
+        } else {
+            Outcome::Failure
+        };
+        let event_time = if outcome == Outcome::Private {
+            h
+        } else {
+            exit_time
+        };
+
+        // The company's value at refresh dates and at the event, one normal
+        // per private refresh (in date order) and one for the event.
+        let sigma = m.value_volatility;
+        let mut log_value = m.valuation.ln();
+        let mut value_at = [m.valuation; MAX_GRANTS];
+        let mut t_prev = 0.0;
+        for &g in &self.value_dates {
+            let z: f64 = StandardNormal.sample(&mut core);
+            let s = offer_grants[g].date();
+            if s < event_time {
+                let dt = s - t_prev;
+                log_value += m.value_log_drift * dt + sigma * dt.sqrt() * z;
+                value_at[g] = log_value.exp();
+                t_prev = s;
+            }
+        }
+        let z_event: f64 = StandardNormal.sample(&mut core);
+        let dt = event_time - t_prev;
+        let event_value = (log_value + m.value_log_drift * dt + sigma * dt.sqrt() * z_event).exp();
+
+        // What one unit of fully diluted equity pays, and when.
+        let (per_fraction, liquidity_time, exit_value) = match outcome {
+            Outcome::Ipo => {
+                let v = event_value * ex.ipo_multiple.at(multiple_z);
+                let lockup = (ex.lockup_drift + ex.lockup_scale * lockup_z).exp();
+                (v * lockup, exit_time + ex.lockup_years, v)
+            }
+            Outcome::Acquisition => {
+                let v = event_value * ex.acquisition_multiple.at(multiple_z);
+                let c = common_proceeds(v, m.preference_stack, m.preferred_fraction);
+                (c / (1.0 - m.preferred_fraction), exit_time, v)
+            }
+            Outcome::Failure => (0.0, exit_time, f64::NAN),
+            Outcome::Private => (event_value * ex.secondary_keep, h, f64::NAN),
+        };
+        let realized = (-r * liquidity_time).exp() * m.liquidity_factor(liquidity_time);
+
+        // Which grants are made: the initial one always; a refresh only while
+        // employed, within the window, if its draw says so, and for the
+        // private company only while it is still private.
+        let made = |grants: &[Grant], draws: &[f64; MAX_GRANTS], g: usize, while_private: bool| {
+            g == 0 || {
+                let s = grants[g].date();
+                departure > s
+                    && s < w
+                    && (!while_private || exit_time > s)
+                    && draws[g] < grants[g].probability
+            }
+        };
+        let mut alt_made = [false; MAX_GRANTS];
+        for (g, a) in alt_made.iter_mut().enumerate().take(alt_grants.len()) {
+            *a = made(alt_grants, &alt_refresh_draw, g, false);
+        }
+
+        // Dilution of each grant from its date to the event.
+        let mut survives = [0.0f64; MAX_GRANTS];
+        for (g, grant) in offer_grants.iter().enumerate() {
+            survives[g] = (-m.pool_per_year * (event_time - grant.date()).max(0.0)).exp();
+        }
+        if m.rounds_per_year > 0.0 {
+            let mut rounds = streams::stream(self.seed, index, streams::ROUNDS);
+            let mut t = 0.0;
+            loop {
+                let gap: f64 = Exp1.sample(&mut rounds);
+                t += gap / m.rounds_per_year;
+                if t > event_time {
+                    break;
+                }
+                let keep = 1.0 - self.round_dilution(&mut rounds);
+                for (g, grant) in offer_grants.iter().enumerate() {
+                    if grant.date() < t {
+                        survives[g] *= keep;
+                    }
+                }
+            }
+        }
+
+        // The private grants' payoffs, split into the part that scales with
+        // the initial grant and the part that does not.
+        let offer = &m.offer;
+        let accelerate = outcome == Outcome::Acquisition && exit_time < employed;
+        let mut scaled_net = 0.0;
+        let mut fixed_net = 0.0;
+        let mut scaled_proceeds = 0.0;
+        let mut fixed_proceeds = 0.0;
+        for (g, grant) in offer_grants.iter().enumerate() {
+            if !made(offer_grants, &offer_refresh_draw, g, true) {
+                continue;
+            }
+            let mut vested = grant.schedule.vested_fraction(employed);
+            if accelerate && offer.acceleration_on_acquisition > 0.0 {
+                let at_exit = grant.schedule.vested_fraction(exit_time);
+                vested = vested.max(at_exit + offer.acceleration_on_acquisition * (1.0 - at_exit));
+            }
+            if vested == 0.0 {
+                continue;
+            }
+            let (amount, scaled) = match grant.size {
+                GrantSize::Scaled(k) => (k, true),
+                GrantSize::Fixed(a) => (a, false),
+            };
+            let fraction = vested * amount / value_at[g] * survives[g];
+            let gross = fraction * per_fraction;
+            let (proceeds, cost) = match offer.options {
+                None => (gross * realized, 0.0),
+                Some(o) => {
+                    let strike = o.strike_ratio * amount * vested;
+                    let cashless = !left_early || event_time - departure <= o.exercise_window_years;
+                    if cashless {
+                        ((gross - strike).max(0.0) * realized, 0.0)
+                    } else if o.exercise_on_departure {
+                        (gross * realized, strike * (-r * departure).exp())
+                    } else {
+                        (0.0, 0.0)
+                    }
+                }
+            };
+            if scaled {
+                scaled_proceeds += proceeds;
+                scaled_net += proceeds - cost;
+            } else {
+                fixed_proceeds += proceeds;
+                fixed_net += proceeds - cost;
+            }
+        }
+        let g0 = offer.grant;
+
+        PathRecord {
+            employed_years: employed,
+            offer_equity: g0 * scaled_net + fixed_net,
+            offer_equity_per_grant: scaled_net,
+            alternative_equity: self.public_equity(employed, &alt_made, index),
+            liquidity_time: liquidity_time as f32,
+            exit_multiple: (exit_value / m.valuation) as f32,
+            outcome,
+            equity_pays_zero: g0 * scaled_proceeds + fixed_proceeds == 0.0,
+        }
+    }
+
+    /// PV of the public RSUs: shares of each grant sold at every vest date
+    /// up to `E` at the simulated stock price.
+    #[inline]
+    fn public_equity(&self, employed: f64, active: &[bool; MAX_GRANTS], index: u64) -> f64 {
+        let grid = &self.stock;
+        if grid.times.is_empty() {
+            return 0.0;
+        }
+        let mut price_at_grant = [1.0f64; MAX_GRANTS];
+        let mut rng = streams::stream(self.seed, index, streams::STOCK);
+        let mut log_price = 0.0;
+        let mut pv = 0.0;
+        for i in 0..grid.times.len() {
+            if grid.times[i] > employed + TIME_TOLERANCE {
+                break;
+            }
+            let z: f64 = StandardNormal.sample(&mut rng);
+            log_price += grid.log_drift_step[i] + grid.vol_step[i] * z;
+            let price = log_price.exp();
+            if let Some(g) = grid.grant_made[i] {
+                price_at_grant[g as usize] = price;
+            }
+            let (lo, hi) = grid.vest_range[i];
+            let mut here = 0.0;
+            for &(g, amount) in &grid.vests[lo as usize..hi as usize] {
+                if active[g as usize] {
+                    here += amount / price_at_grant[g as usize];
+                }
+            }
+            pv += here * price * grid.discount[i];
+        }
+        pv
+    }
+}

@@ -1,0 +1,23 @@
+//! # equisim
+//!
+//! What is a pre-IPO equity offer worth next to a public company's offer
+//! with liquid RSUs? equisim answers with a Monte Carlo over the company's
+//! future (exit timing and type, exit multiples, dilution, liquidation
+//! preferences, lockup, failure) and the person's own (leaving early, the
+//! cliff, refresh grants, option exercise), valuing both offers on the same
+//! paths.
+//!
+//! The modules follow the model, and data flows one way:
+//! [`scenario`] (parse, defaults, validate) → [`model`] (offers, company,
+//! person) → [`engine`] (paths, parallel runner, random streams) →
+//! [`stats`] (summaries, quantiles, certainty equivalent) → [`report`]
+//! (table, JSON, CSV).
+
+pub mod engine;
+pub mod error;
+pub mod model;
+pub mod report;
+pub mod scenario;
+pub mod stats;
+
+pub use error::{Error, Result};

@@ -1,0 +1,163 @@
+//! The summary table printed by `equisim run`.
+
+use super::money::{format_money, format_percent};
+use crate::scenario::{Illiquidity, Scenario};
+use crate::stats::{OfferOutputs, Outputs, Summary};
+use std::fmt::Write;
+
+/// Both offers side by side, the comparison and the company's outcomes.
+pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
+    let cur = scenario.currency.as_str();
+    let m = |v: f64| format_money(v, cur);
+    let sim = &scenario.simulation;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", scenario.name);
+    let ill = match scenario.employee.illiquidity {
+        Illiquidity::Flat { discount } => format!("flat {}", format_percent(discount)),
+        other => other.method_name().to_string(),
+    };
+    let _ = writeln!(
+        s,
+        "{} paths, seed {}, window {} years, horizon {} years, discount rate {}, illiquidity {}, risk aversion {}",
+        group_thousands(sim.paths),
+        sim.seed,
+        sim.window_years,
+        sim.horizon_years,
+        format_percent(sim.discount_rate),
+        ill,
+        scenario.employee.risk_aversion
+    );
+    let _ = writeln!(s);
+
+    let (o, a) = (&out.offer, &out.alternative);
+    let w = 40usize;
+    let col = 22usize;
+    let row = |s: &mut String, name: &str, x: String, y: String| {
+        let _ = writeln!(s, "{name:<w$}{x:>col$}{y:>col$}");
+    };
+    row(&mut s, "", o.label.clone(), a.label.clone());
+    row(
+        &mut s,
+        "Paper value per year",
+        m(o.paper_value_per_year),
+        m(a.paper_value_per_year),
+    );
+    row(
+        &mut s,
+        "Expected PV per year",
+        m(o.expected_value_per_year),
+        m(a.expected_value_per_year),
+    );
+    let _ = writeln!(s, "Total PV over {} years", sim.window_years);
+    summary_rows(&mut s, &row, o, a, |x| &x.total, cur);
+    let _ = writeln!(s, "Equity PV");
+    summary_rows(&mut s, &row, o, a, |x| &x.equity, cur);
+    row(
+        &mut s,
+        "  P(equity pays nothing)",
+        o.p_equity_zero.map_or("-".into(), format_percent),
+        "-".into(),
+    );
+    let _ = writeln!(s);
+
+    let c = &out.comparison;
+    let se_p = (c.p_offer_beats_alternative * (1.0 - c.p_offer_beats_alternative)
+        / sim.paths as f64)
+        .sqrt();
+    let _ = writeln!(
+        s,
+        "P({} beats {})  {} ± {}",
+        o.label,
+        a.label,
+        format_percent(c.p_offer_beats_alternative),
+        format_percent(se_p)
+    );
+    let _ = writeln!(
+        s,
+        "Mean difference ({} − {})  {} ± {}",
+        o.label,
+        a.label,
+        m(c.mean_difference),
+        m(c.mean_difference_std_error)
+    );
+    let _ = writeln!(
+        s,
+        "Leaves before {} years  {}  (mean years employed {:.2})",
+        sim.window_years,
+        format_percent(out.person.p_left_early),
+        out.person.mean_employed_years
+    );
+    let _ = writeln!(s);
+
+    let co = &out.company;
+    let _ = writeln!(
+        s,
+        "Company outcomes  IPO {}  acquisition {}  failure {}  private at horizon {}",
+        format_percent(co.outcomes.ipo),
+        format_percent(co.outcomes.acquisition),
+        format_percent(co.outcomes.failure),
+        format_percent(co.outcomes.private)
+    );
+    match co.median_time_to_liquidity {
+        Some(t) => {
+            let _ = writeln!(
+                s,
+                "Median time to liquidity (IPO, acquisition)  {t:.2} years"
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "Median time to liquidity  no IPO or acquisition on any path"
+            );
+        }
+    }
+    if let Some(p) = &co.exit_multiple_percentiles {
+        let _ = writeln!(
+            s,
+            "Exit multiple V_exit/V0  P5 {:.2}  P25 {:.2}  median {:.2}  P75 {:.2}  P95 {:.2}",
+            p.p5, p.p25, p.p50, p.p75, p.p95
+        );
+    }
+    for w in &out.warnings {
+        let _ = writeln!(s, "note: {w}");
+    }
+    s
+}
+
+fn summary_rows(
+    s: &mut String,
+    row: &impl Fn(&mut String, &str, String, String),
+    o: &OfferOutputs,
+    a: &OfferOutputs,
+    pick: impl Fn(&OfferOutputs) -> &Summary,
+    cur: &str,
+) {
+    let m = |v: f64| format_money(v, cur);
+    let (x, y) = (pick(o), pick(a));
+    let mean = |v: &Summary| format!("{} ± {}", m(v.mean), m(v.std_error));
+    row(s, "  mean ± standard error", mean(x), mean(y));
+    row(s, "  median", m(x.percentiles.p50), m(y.percentiles.p50));
+    row(s, "  P10", m(x.percentiles.p10), m(y.percentiles.p10));
+    row(s, "  P5", m(x.percentiles.p5), m(y.percentiles.p5));
+    row(
+        s,
+        "  expected shortfall (worst 10%)",
+        m(x.expected_shortfall_10),
+        m(y.expected_shortfall_10),
+    );
+    let ce = |v: &Summary| v.certainty_equivalent.map_or("n/a".into(), m);
+    row(s, "  certainty equivalent", ce(x), ce(y));
+}
+
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -1,0 +1,204 @@
+//! The scenario file as written: every field optional, unknown fields
+//! rejected. [`super::resolve`] turns it into a [`super::Scenario`] with the
+//! defaults filled in and every range checked.
+
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Option<String>,
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub simulation: RawSimulation,
+    #[serde(default)]
+    pub employee: RawEmployee,
+    #[serde(default)]
+    pub company: RawCompany,
+    #[serde(default)]
+    pub offer: RawOffer,
+    #[serde(default)]
+    pub alternative: RawAlternative,
+    pub floor: Option<RawFloor>,
+    pub sweep: Option<RawSweep>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    pub paths: Option<u64>,
+    pub seed: Option<u64>,
+    pub window_years: Option<f64>,
+    pub horizon_years: Option<f64>,
+    pub discount_rate: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEmployee {
+    pub attrition_per_year: Option<f64>,
+    pub risk_aversion: Option<f64>,
+    pub outside_wealth: Option<f64>,
+    pub illiquidity: Option<RawIlliquidity>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIlliquidity {
+    pub method: Option<RawIlliquidityMethod>,
+    pub discount: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawIlliquidityMethod {
+    None,
+    Flat,
+    Finnerty,
+    Chaffe,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCompany {
+    pub valuation: Option<f64>,
+    pub drift: Option<f64>,
+    pub volatility: Option<f64>,
+    pub preference_stack: Option<f64>,
+    pub preferred_fraction: Option<f64>,
+    #[serde(default)]
+    pub rounds: RawRounds,
+    #[serde(default)]
+    pub exit: RawExit,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRounds {
+    pub per_year: Option<f64>,
+    pub dilution_mean: Option<f64>,
+    pub dilution_sd: Option<f64>,
+    pub pool_per_year: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExit {
+    pub earliest_years: Option<f64>,
+    pub ipo_per_year: Option<f64>,
+    pub acquisition_per_year: Option<f64>,
+    pub failure_per_year: Option<f64>,
+    pub ipo_multiple: Option<RawMultiple>,
+    pub acquisition_multiple: Option<RawMultiple>,
+    pub lockup_years: Option<f64>,
+    pub lockup_volatility: Option<f64>,
+    pub secondary_discount: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMultiple {
+    pub median: Option<f64>,
+    pub sigma: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOffer {
+    pub label: Option<String>,
+    pub base: Option<f64>,
+    pub bonus_rate: Option<f64>,
+    pub sign_on: Option<f64>,
+    #[serde(default)]
+    pub equity: RawPrivateEquity,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrivateEquity {
+    pub grant: Option<f64>,
+    pub instrument: Option<RawInstrument>,
+    pub strike_ratio: Option<f64>,
+    pub exercise_window_years: Option<f64>,
+    pub exercise_on_departure: Option<bool>,
+    pub acceleration_on_acquisition: Option<f64>,
+    pub vesting: Option<RawVesting>,
+    #[serde(default)]
+    pub refresh: Vec<RawRefresh>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawInstrument {
+    Rsu,
+    Options,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVesting {
+    pub years: Option<f64>,
+    pub cliff_years: Option<f64>,
+    pub every_months: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRefresh {
+    pub at_years: Option<f64>,
+    pub probability: Option<f64>,
+    pub grant: Option<f64>,
+    pub grant_ratio: Option<f64>,
+    pub vesting: Option<RawVesting>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAlternative {
+    pub label: Option<String>,
+    pub base: Option<f64>,
+    pub bonus_rate: Option<f64>,
+    pub sign_on: Option<f64>,
+    #[serde(default)]
+    pub equity: RawPublicEquity,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPublicEquity {
+    pub grant: Option<f64>,
+    pub vesting: Option<RawVesting>,
+    pub stock: Option<RawStock>,
+    #[serde(default)]
+    pub refresh: Vec<RawRefresh>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStock {
+    pub drift: Option<f64>,
+    pub volatility: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFloor {
+    pub solve_for: Option<RawSolveFor>,
+    pub criteria: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RawSolveFor {
+    Grant,
+    Base,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSweep {
+    pub parameter: Option<String>,
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+    pub steps: Option<u64>,
+}

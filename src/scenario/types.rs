@@ -1,0 +1,261 @@
+//! The scenario as the model reads it: every default filled in, every range
+//! checked. Serialized back out by `equisim check` and into `summary.json`.
+
+use serde::Serialize;
+use std::fmt;
+
+/// A fully resolved, validated scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    /// Label for money in reports ("USD", "EUR", ...).
+    pub currency: String,
+    pub simulation: Simulation,
+    pub employee: Employee,
+    pub company: Company,
+    pub offer: Offer,
+    pub alternative: Alternative,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub floor: Option<FloorSpec>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Simulation {
+    /// Number of Monte Carlo paths.
+    pub paths: u64,
+    pub seed: u64,
+    /// Comparison window `W` in years: nothing vests and no pay is earned after it.
+    pub window_years: f64,
+    /// Horizon `H` in years: no exit by then means a secondary sale at `H`.
+    pub horizon_years: f64,
+    /// Continuously compounded discount rate `r` per year.
+    pub discount_rate: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Employee {
+    /// Probability of leaving within a year.
+    pub attrition_per_year: f64,
+    /// CRRA relative risk aversion `γ`.
+    pub risk_aversion: f64,
+    /// Riskless outside wealth `w0` for the certainty equivalent.
+    pub outside_wealth: f64,
+    pub illiquidity: Illiquidity,
+}
+
+/// How private proceeds are discounted for lack of marketability.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "method", rename_all = "lowercase")]
+pub enum Illiquidity {
+    None,
+    Flat { discount: f64 },
+    Finnerty,
+    Chaffe,
+}
+
+impl Illiquidity {
+    pub fn method_name(&self) -> &'static str {
+        match self {
+            Illiquidity::None => "none",
+            Illiquidity::Flat { .. } => "flat",
+            Illiquidity::Finnerty => "finnerty",
+            Illiquidity::Chaffe => "chaffe",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Company {
+    /// Last post-money valuation `V0`.
+    pub valuation: f64,
+    pub drift: f64,
+    pub volatility: f64,
+    /// Liquidation preference stack `P`, in the valuation's currency.
+    pub preference_stack: f64,
+    /// Share `q` of fully diluted equity held by preferred.
+    pub preferred_fraction: f64,
+    pub rounds: Rounds,
+    pub exit: Exit,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rounds {
+    pub per_year: f64,
+    pub dilution_mean: f64,
+    pub dilution_sd: f64,
+    pub pool_per_year: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exit {
+    pub earliest_years: f64,
+    pub ipo_per_year: f64,
+    pub acquisition_per_year: f64,
+    pub failure_per_year: f64,
+    pub ipo_multiple: Multiple,
+    pub acquisition_multiple: Multiple,
+    pub lockup_years: f64,
+    pub lockup_volatility: f64,
+    pub secondary_discount: f64,
+}
+
+/// A log-normal multiple: `ln M ~ N(ln median, sigma²)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Multiple {
+    pub median: f64,
+    pub sigma: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offer {
+    pub label: String,
+    pub base: f64,
+    pub bonus_rate: f64,
+    pub sign_on: f64,
+    pub equity: PrivateEquity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Instrument {
+    Rsu,
+    Options,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PrivateEquity {
+    /// Paper value of the initial grant at the last round's price.
+    pub grant: f64,
+    pub instrument: Instrument,
+    pub strike_ratio: f64,
+    pub exercise_window_years: f64,
+    pub exercise_on_departure: bool,
+    pub acceleration_on_acquisition: f64,
+    pub vesting: Vesting,
+    pub refresh: Vec<Refresh>,
+}
+
+/// A vesting schedule: `years`, a cliff, and a vest event every `every_months`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Vesting {
+    pub years: f64,
+    pub cliff_years: f64,
+    pub every_months: f64,
+}
+
+/// A refresh grant made at `at_years` with some probability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Refresh {
+    pub at_years: f64,
+    pub probability: f64,
+    #[serde(flatten)]
+    pub amount: RefreshAmount,
+    pub vesting: Vesting,
+}
+
+/// A refresh's size: absolute, or a multiple of the offer's initial grant.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshAmount {
+    Grant(f64),
+    GrantRatio(f64),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alternative {
+    pub label: String,
+    pub base: f64,
+    pub bonus_rate: f64,
+    pub sign_on: f64,
+    pub equity: PublicEquity,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PublicEquity {
+    /// RSU value at today's price.
+    pub grant: f64,
+    pub vesting: Vesting,
+    pub stock: Stock,
+    pub refresh: Vec<Refresh>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Stock {
+    pub drift: f64,
+    pub volatility: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FloorSpec {
+    pub solve_for: SolveFor,
+    pub criteria: Vec<Criterion>,
+}
+
+/// Which term of the private offer the floor solves for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SolveFor {
+    Grant,
+    Base,
+}
+
+/// A statistic of a value distribution that a floor makes equal across offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Criterion {
+    Mean,
+    Median,
+    /// The NN-th percentile, 1..=99.
+    Percentile(u8),
+    /// The CRRA certainty equivalent.
+    CertaintyEquivalent,
+}
+
+impl Criterion {
+    /// Parses `mean`, `median`, `ce` or `pNN` (NN in 1..=99).
+    pub fn parse(text: &str) -> Option<Criterion> {
+        match text {
+            "mean" => Some(Criterion::Mean),
+            "median" => Some(Criterion::Median),
+            "ce" => Some(Criterion::CertaintyEquivalent),
+            _ => {
+                let digits = text.strip_prefix('p')?;
+                if digits.is_empty()
+                    || digits.len() > 2
+                    || !digits.bytes().all(|b| b.is_ascii_digit())
+                {
+                    return None;
+                }
+                let n: u8 = digits.parse().ok()?;
+                (1..=99).contains(&n).then_some(Criterion::Percentile(n))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Criterion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Criterion::Mean => f.write_str("mean"),
+            Criterion::Median => f.write_str("median"),
+            Criterion::Percentile(n) => write!(f, "p{n}"),
+            Criterion::CertaintyEquivalent => f.write_str("ce"),
+        }
+    }
+}
+
+impl Serialize for Criterion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepSpec {
+    /// Dotted path of a numeric scenario field.
+    pub parameter: String,
+    pub from: f64,
+    pub to: f64,
+    pub steps: u64,
+}

@@ -1,0 +1,221 @@
+//! Summaries of per-path values: moments, quantiles, tail means and the
+//! CRRA certainty equivalent.
+//!
+//! Everything here runs sequentially over values in path order, so the
+//! same paths give the same digits whatever the thread count that made them.
+
+use rayon::slice::ParallelSliceMut;
+use serde::Serialize;
+
+/// The percentiles every summary reports.
+pub const PERCENTILES: [u8; 9] = [1, 5, 10, 25, 50, 75, 90, 95, 99];
+
+/// Mean and standard deviation with compensated summation.
+///
+/// Returns `(mean, sample sd)`; the sd is 0 for fewer than two values.
+pub fn mean_sd(values: &[f64]) -> (f64, f64) {
+    let n = values.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = neumaier_sum(values.iter().copied()) / n as f64;
+    if n < 2 {
+        return (mean, 0.0);
+    }
+    let ss = neumaier_sum(values.iter().map(|x| (x - mean) * (x - mean)));
+    (mean, (ss / (n - 1) as f64).sqrt())
+}
+
+/// Sum with Neumaier's compensation: the error does not grow with the count.
+pub fn neumaier_sum(values: impl Iterator<Item = f64>) -> f64 {
+    let mut sum = 0.0f64;
+    let mut c = 0.0f64;
+    for x in values {
+        let t = sum + x;
+        if sum.abs() >= x.abs() {
+            c += (sum - t) + x;
+        } else {
+            c += (x - t) + sum;
+        }
+        sum = t;
+    }
+    sum + c
+}
+
+/// The `p`-quantile (`p` in [0, 1]) of ascending `sorted` values, linearly
+/// interpolated between order statistics (Hyndman–Fan type 7, numpy's
+/// default): `h = (n - 1) p`, `x = x_⌊h⌋ + (h - ⌊h⌋)(x_⌊h⌋+1 - x_⌊h⌋)`.
+///
+/// ```
+/// use equisim::stats::quantile_sorted;
+/// let v = [1.0, 2.0, 3.0, 4.0];
+/// assert_eq!(quantile_sorted(&v, 0.5), 2.5);
+/// assert_eq!(quantile_sorted(&v, 0.0), 1.0);
+/// assert_eq!(quantile_sorted(&v, 1.0), 4.0);
+/// ```
+pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = (lo + 1).min(n - 1);
+    let frac = h - lo as f64;
+    if frac == 0.0 {
+        sorted[lo]
+    } else {
+        sorted[lo] + frac * (sorted[hi] - sorted[lo])
+    }
+}
+
+/// Sorts ascending (in parallel; the result is the same for any thread count).
+pub fn sort(values: &mut [f64]) {
+    values.par_sort_unstable_by(f64::total_cmp);
+}
+
+/// Expected shortfall: the mean of the worst `fraction` of ascending
+/// `sorted` values (at least one value).
+pub fn expected_shortfall_sorted(sorted: &[f64], fraction: f64) -> f64 {
+    let k = ((sorted.len() as f64 * fraction).ceil() as usize).clamp(1, sorted.len().max(1));
+    neumaier_sum(sorted[..k].iter().copied()) / k as f64
+}
+
+/// Why a certainty equivalent cannot be computed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NonPositiveWealth {
+    /// The lowest `X` on any path.
+    pub worst: f64,
+}
+
+/// CRRA certainty equivalent of the values `x` for a person with riskless
+/// outside wealth `w0` and relative risk aversion `γ`:
+///
+/// `CE = u⁻¹(E[u(w0 + X)]) - w0`, `u(c) = c^{1-γ} / (1-γ)` (`ln c` at `γ = 1`).
+///
+/// `γ = 0` gives the mean. For `γ > 0` every `w0 + X` must be positive.
+/// Wealth is scaled by its mean before the powers are taken, so large `γ`
+/// cannot underflow.
+///
+/// ```
+/// use equisim::stats::certainty_equivalent;
+/// // Log utility, a 50/50 bet between wealth 50 and 200: CE wealth = 100.
+/// let ce = certainty_equivalent(&[0.0, 150.0], 50.0, 1.0).unwrap();
+/// assert!((ce - 50.0).abs() < 1e-9);
+/// ```
+pub fn certainty_equivalent(x: &[f64], w0: f64, gamma: f64) -> Result<f64, NonPositiveWealth> {
+    if gamma == 0.0 {
+        return Ok(mean_sd(x).0);
+    }
+    let worst = x.iter().copied().fold(f64::INFINITY, f64::min);
+    if !(w0 + worst > 0.0) {
+        return Err(NonPositiveWealth { worst });
+    }
+    let scale = w0 + mean_sd(x).0;
+    let n = x.len() as f64;
+    let wealth = if gamma == 1.0 {
+        let m = neumaier_sum(x.iter().map(|v| ((w0 + v) / scale).ln())) / n;
+        scale * m.exp()
+    } else {
+        let e = 1.0 - gamma;
+        let m = neumaier_sum(x.iter().map(|v| ((w0 + v) / scale).powf(e))) / n;
+        scale * m.powf(1.0 / e)
+    };
+    Ok(wealth - w0)
+}
+
+/// Percentiles keyed `p1` … `p99`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Percentiles {
+    pub p1: f64,
+    pub p5: f64,
+    pub p10: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p90: f64,
+    pub p95: f64,
+    pub p99: f64,
+}
+
+impl Percentiles {
+    pub fn of_sorted(sorted: &[f64]) -> Percentiles {
+        let q = |p: u8| quantile_sorted(sorted, p as f64 / 100.0);
+        Percentiles {
+            p1: q(1),
+            p5: q(5),
+            p10: q(10),
+            p25: q(25),
+            p50: q(50),
+            p75: q(75),
+            p90: q(90),
+            p95: q(95),
+            p99: q(99),
+        }
+    }
+}
+
+/// The distribution of one value (an offer's total or its equity part).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub mean: f64,
+    /// Monte Carlo standard error of the mean, `sd / √n`.
+    pub std_error: f64,
+    pub sd: f64,
+    pub percentiles: Percentiles,
+    /// Mean of the worst 10% of paths.
+    pub expected_shortfall_10: f64,
+    /// CRRA certainty equivalent; `None` when `w0 + X ≤ 0` on some path.
+    pub certainty_equivalent: Option<f64>,
+}
+
+impl Summary {
+    /// Summarizes `values`; sorts them in place.
+    pub fn of(values: &mut [f64], w0: f64, gamma: f64) -> Summary {
+        let (mean, sd) = mean_sd(values);
+        let ce = certainty_equivalent(values, w0, gamma).ok();
+        sort(values);
+        Summary {
+            mean,
+            std_error: sd / (values.len() as f64).sqrt(),
+            sd,
+            percentiles: Percentiles::of_sorted(values),
+            expected_shortfall_10: expected_shortfall_sorted(values, 0.10),
+            certainty_equivalent: ce,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moments_and_quantiles() {
+        let mut v: Vec<f64> = (1..=100).map(f64::from).collect();
+        let s = Summary::of(&mut v, 1000.0, 0.0);
+        assert_eq!(s.mean, 50.5);
+        assert!((s.sd - 29.011491975882016).abs() < 1e-12);
+        assert_eq!(s.percentiles.p50, 50.5);
+        assert!((s.percentiles.p10 - 10.9).abs() < 1e-12);
+        assert_eq!(s.expected_shortfall_10, 5.5);
+        assert_eq!(s.certainty_equivalent, Some(50.5));
+    }
+
+    #[test]
+    fn ce_below_mean_and_errors_on_ruin() {
+        let x = [-50.0, 0.0, 100.0, 400.0];
+        let ce2 = certainty_equivalent(&x, 100.0, 2.0).unwrap();
+        // Harmonic mean of wealth 50, 100, 200, 500 = 4 / (0.02 + 0.01 + 0.005 + 0.002).
+        assert!((ce2 - (4.0 / 0.037 - 100.0)).abs() < 1e-9, "{ce2}");
+        let ce20 = certainty_equivalent(&x, 100.0, 20.0).unwrap();
+        assert!(ce20 < ce2 && ce20 > -50.0);
+        assert_eq!(
+            certainty_equivalent(&x, 50.0, 2.0),
+            Err(NonPositiveWealth { worst: -50.0 })
+        );
+    }
+}
+
+mod outputs;
+pub use outputs::*;

@@ -1,0 +1,235 @@
+//! The decision outputs of one run: both offers' value distributions, the
+//! pathwise comparison and the company's outcomes.
+
+use super::{Summary, mean_sd, quantile_sorted, sort};
+use crate::engine::{PathRecord, Simulation};
+use crate::error::Error;
+use crate::model::Model;
+use crate::model::cash::pay_factor;
+use crate::model::company::Outcome;
+use crate::model::offers::Pay;
+use serde::Serialize;
+
+/// One offer's value, in total and its equity part.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OfferOutputs {
+    pub label: String,
+    /// PV of everything over the window: cash pay + equity − exercise costs.
+    pub total: Summary,
+    /// PV of the equity alone (after illiquidity, less exercise costs).
+    pub equity: Summary,
+    /// Share of paths whose private equity pays exactly 0 (private offer only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p_equity_zero: Option<f64>,
+    /// base + grant / vesting years, the way offers are quoted.
+    pub paper_value_per_year: f64,
+    /// Mean total PV divided by the window's years.
+    pub expected_value_per_year: f64,
+}
+
+/// The offers compared path by path, on common random numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub p_offer_beats_alternative: f64,
+    /// Mean of `X_offer − X_alternative`.
+    pub mean_difference: f64,
+    pub mean_difference_std_error: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeShares {
+    pub ipo: f64,
+    pub acquisition: f64,
+    pub failure: f64,
+    pub private: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MultiplePercentiles {
+    pub p5: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CompanyOutputs {
+    pub outcomes: OutcomeShares,
+    /// Median `τ` over IPO and acquisition paths (none if there are none).
+    pub median_time_to_liquidity: Option<f64>,
+    /// Percentiles of `V_exit / V0` over IPO and acquisition paths.
+    pub exit_multiple_percentiles: Option<MultiplePercentiles>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PersonOutputs {
+    /// Share of paths on which the person leaves before the window ends.
+    pub p_left_early: f64,
+    /// Mean years employed within the window.
+    pub mean_employed_years: f64,
+}
+
+/// Everything a run reports, apart from the scenario itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Outputs {
+    pub offer: OfferOutputs,
+    pub alternative: OfferOutputs,
+    pub comparison: Comparison,
+    pub company: CompanyOutputs,
+    pub person: PersonOutputs,
+    pub warnings: Vec<String>,
+}
+
+/// Each path's total for an offer with `pay`, given its equity PV.
+pub fn totals(
+    records: &[PathRecord],
+    model: &Model,
+    pay: &Pay,
+    equity: impl Fn(&PathRecord) -> f64,
+) -> Vec<f64> {
+    records
+        .iter()
+        .map(|p| {
+            pay.sign_on
+                + pay.base * pay_factor(p.employed_years, model.discount_rate, pay.bonus_rate)
+                + equity(p)
+        })
+        .collect()
+}
+
+impl Outputs {
+    /// Computes every decision output of a simulation.
+    ///
+    /// `w0` and `gamma` are the person's outside wealth and risk aversion.
+    /// Fails when the certainty equivalent of a total is undefined
+    /// (`w0 + X ≤ 0` on some path), naming the remedy.
+    pub fn compute(
+        sim: &Simulation,
+        w0: f64,
+        gamma: f64,
+        labels: (&str, &str),
+    ) -> Result<Outputs, Error> {
+        let model = &sim.plan.model;
+        let records = &sim.records;
+        let n = records.len() as f64;
+        let mut warnings = Vec::new();
+
+        let mut offer_total = totals(records, model, &model.offer.pay, |p| p.offer_equity);
+        let mut alt_total = totals(records, model, &model.alternative.pay, |p| {
+            p.alternative_equity
+        });
+        let difference: Vec<f64> = offer_total
+            .iter()
+            .zip(&alt_total)
+            .map(|(a, b)| a - b)
+            .collect();
+        let (mean_difference, sd_difference) = mean_sd(&difference);
+        let beats = difference.iter().filter(|d| **d > 0.0).count();
+        drop(difference);
+
+        for (label, values) in [(labels.0, &offer_total), (labels.1, &alt_total)] {
+            if let Err(e) = super::certainty_equivalent(values, w0, gamma) {
+                return Err(Error::Model(format!(
+                    "the certainty equivalent of {label} is undefined: on some paths outside wealth + value \
+                     is not positive (worst value {:.0}, employee.outside_wealth = {w0:.0}); raise \
+                     employee.outside_wealth above {:.0}, or set employee.risk_aversion = 0 to compare means",
+                    e.worst, -e.worst
+                )));
+            }
+        }
+        let window = model.window_years;
+        let offer_total_summary = Summary::of(&mut offer_total, w0, gamma);
+        let alt_total_summary = Summary::of(&mut alt_total, w0, gamma);
+        drop((offer_total, alt_total));
+
+        let mut offer_equity: Vec<f64> = records.iter().map(|p| p.offer_equity).collect();
+        let offer_equity_summary = Summary::of(&mut offer_equity, w0, gamma);
+        drop(offer_equity);
+        let mut alt_equity: Vec<f64> = records.iter().map(|p| p.alternative_equity).collect();
+        let alt_equity_summary = Summary::of(&mut alt_equity, w0, gamma);
+        drop(alt_equity);
+        if gamma > 0.0 && offer_equity_summary.certainty_equivalent.is_none() {
+            warnings.push(format!(
+                "the certainty equivalent of {}'s equity alone is not reported: exercise costs exceed \
+                 outside wealth on some paths",
+                labels.0
+            ));
+        }
+
+        let zero = records.iter().filter(|p| p.equity_pays_zero).count() as f64 / n;
+        let offer = OfferOutputs {
+            label: labels.0.to_string(),
+            expected_value_per_year: offer_total_summary.mean / window,
+            total: offer_total_summary,
+            equity: offer_equity_summary,
+            p_equity_zero: Some(zero),
+            paper_value_per_year: model.offer.paper_value_per_year(),
+        };
+        let alternative = OfferOutputs {
+            label: labels.1.to_string(),
+            expected_value_per_year: alt_total_summary.mean / window,
+            total: alt_total_summary,
+            equity: alt_equity_summary,
+            p_equity_zero: None,
+            paper_value_per_year: model.alternative.paper_value_per_year(),
+        };
+
+        Ok(Outputs {
+            offer,
+            alternative,
+            comparison: Comparison {
+                p_offer_beats_alternative: beats as f64 / n,
+                mean_difference,
+                mean_difference_std_error: sd_difference / n.sqrt(),
+            },
+            company: company_outputs(records),
+            person: PersonOutputs {
+                p_left_early: records.iter().filter(|p| p.employed_years < window).count() as f64
+                    / n,
+                mean_employed_years: mean_sd(
+                    &records.iter().map(|p| p.employed_years).collect::<Vec<_>>(),
+                )
+                .0,
+            },
+            warnings,
+        })
+    }
+}
+
+fn company_outputs(records: &[PathRecord]) -> CompanyOutputs {
+    let n = records.len() as f64;
+    let mut counts = [0usize; 4];
+    for p in records {
+        counts[p.outcome as usize] += 1;
+    }
+    let share = |o: Outcome| counts[o as usize] as f64 / n;
+    let liquid = records.iter().filter(|p| p.outcome.is_liquidity_event());
+    let mut times: Vec<f64> = liquid.clone().map(|p| p.liquidity_time as f64).collect();
+    let mut multiples: Vec<f64> = liquid.map(|p| p.exit_multiple as f64).collect();
+    let median_time_to_liquidity = (!times.is_empty()).then(|| {
+        sort(&mut times);
+        quantile_sorted(&times, 0.5)
+    });
+    let exit_multiple_percentiles = (!multiples.is_empty()).then(|| {
+        sort(&mut multiples);
+        let q = |p: f64| quantile_sorted(&multiples, p);
+        MultiplePercentiles {
+            p5: q(0.05),
+            p25: q(0.25),
+            p50: q(0.50),
+            p75: q(0.75),
+            p95: q(0.95),
+        }
+    });
+    CompanyOutputs {
+        outcomes: OutcomeShares {
+            ipo: share(Outcome::Ipo),
+            acquisition: share(Outcome::Acquisition),
+            failure: share(Outcome::Failure),
+            private: share(Outcome::Private),
+        },
+        median_time_to_liquidity,
+        exit_multiple_percentiles,
+    }
+}

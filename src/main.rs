@@ -155,7 +155,9 @@ fn run(args: RunArgs) -> Result<(), Error> {
             .clone()
             .map(|b| Arc::new(move |n: u64| b.inc(n)) as engine::Progress),
     };
+    let started = std::time::Instant::now();
     let sim = engine::simulate(scenario, &options)?;
+    let elapsed = started.elapsed().as_secs_f64();
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -176,6 +178,10 @@ fn run(args: RunArgs) -> Result<(), Error> {
         print!("{json}");
     } else {
         print!("{}", report::summary_table(scenario, &outputs));
+        println!(
+            "\nSimulated {paths} paths in {elapsed:.2} s ({:.2}M paths/s)",
+            paths as f64 / elapsed / 1e6
+        );
         println!("\nWrote {}/summary.json and summary.csv", out_dir.display());
     }
     Ok(())

@@ -64,35 +64,44 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
     let se_p = (c.p_offer_beats_alternative * (1.0 - c.p_offer_beats_alternative)
         / sim.paths as f64)
         .sqrt();
-    let _ = writeln!(
-        s,
-        "P({} beats {})  {} ± {}",
-        o.label,
-        a.label,
-        format_percent(c.p_offer_beats_alternative),
-        format_percent(se_p)
+    let _ = writeln!(s, "Path by path ({} − {})", o.label, a.label);
+    let line = |s: &mut String, name: &str, value: String| {
+        let _ = writeln!(s, "{name:<w$}{value:>col$}");
+    };
+    line(
+        &mut s,
+        &format!("  P({} is worth more)", o.label),
+        format!(
+            "{} ± {:.2}%",
+            format_percent(c.p_offer_beats_alternative),
+            se_p * 100.0
+        ),
     );
-    let _ = writeln!(
-        s,
-        "Mean difference ({} − {})  {} ± {}",
-        o.label,
-        a.label,
-        m(c.mean_difference),
-        m(c.mean_difference_std_error)
+    line(
+        &mut s,
+        "  mean difference ± standard error",
+        format!(
+            "{} ± {}",
+            m(c.mean_difference),
+            m(c.mean_difference_std_error)
+        ),
     );
-    let _ = writeln!(
-        s,
-        "Leaves before {} years  {}  (mean years employed {:.2})",
-        sim.window_years,
+    line(
+        &mut s,
+        &format!("  P(leaves before {} years)", sim.window_years),
         format_percent(out.person.p_left_early),
-        out.person.mean_employed_years
+    );
+    line(
+        &mut s,
+        "  mean years employed",
+        format!("{:.2}", out.person.mean_employed_years),
     );
     let _ = writeln!(s);
 
     let co = &out.company;
     let _ = writeln!(
         s,
-        "Company outcomes  IPO {}  acquisition {}  failure {}  private at horizon {}",
+        "Company outcomes: IPO {}, acquisition {}, failure {}, private at horizon {}",
         format_percent(co.outcomes.ipo),
         format_percent(co.outcomes.acquisition),
         format_percent(co.outcomes.failure),
@@ -102,20 +111,20 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
         Some(t) => {
             let _ = writeln!(
                 s,
-                "Median time to liquidity (IPO, acquisition)  {t:.2} years"
+                "Median time to liquidity (IPO and acquisition paths): {t:.2} years"
             );
         }
         None => {
             let _ = writeln!(
                 s,
-                "Median time to liquidity  no IPO or acquisition on any path"
+                "Median time to liquidity: no IPO or acquisition on any path"
             );
         }
     }
     if let Some(p) = &co.exit_multiple_percentiles {
         let _ = writeln!(
             s,
-            "Exit multiple V_exit/V0  P5 {:.2}  P25 {:.2}  median {:.2}  P75 {:.2}  P95 {:.2}",
+            "Exit multiple V_exit / V0: P5 {:.2}, P25 {:.2}, median {:.2}, P75 {:.2}, P95 {:.2}",
             p.p5, p.p25, p.p50, p.p75, p.p95
         );
     }

@@ -24,7 +24,7 @@ pub fn normal_cdf(x: f64) -> f64 {
 /// ```
 pub fn finnerty(sigma: f64, years: f64) -> f64 {
     let x = sigma * sigma * years;
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return 0.0;
     }
     let v2 = if x < 1e-4 {
@@ -52,7 +52,7 @@ pub fn finnerty(sigma: f64, years: f64) -> f64 {
 pub fn black_scholes_put(spot: f64, strike: f64, years: f64, rate: f64, sigma: f64) -> f64 {
     let df = (-rate * years).exp();
     let sd = sigma * years.sqrt();
-    if !(sd > 0.0) {
+    if sd.is_nan() || sd <= 0.0 {
         return (strike * df - spot).max(0.0);
     }
     let d1 = ((spot / strike).ln() + (rate + 0.5 * sigma * sigma) * years) / sd;

@@ -87,22 +87,42 @@ fn set_in(root: &mut Value, path: &str, value: Value) -> Result<(), String> {
     let (last, inner) = parts.split_last().ok_or("empty path")?;
     let mut here = root;
     let mut walked = String::new();
-    for part in inner {
-        here = step(here, part, &walked)?;
+    for (i, part) in inner.iter().enumerate() {
+        let next = parts[i + 1];
+        here = step(here, part, &walked, next)?;
         if !walked.is_empty() {
             walked.push('.');
         }
         walked.push_str(part);
     }
-    *step(here, last, &walked)? = value;
+    *step(here, last, &walked, "")? = value;
     Ok(())
 }
 
-fn step<'a>(here: &'a mut Value, part: &str, walked: &str) -> Result<&'a mut Value, String> {
+/// The value at `part` inside `here`, created as an empty table when
+/// absent; `next` is the part after it (an item index cannot be created).
+fn step<'a>(
+    here: &'a mut Value,
+    part: &str,
+    walked: &str,
+    next: &str,
+) -> Result<&'a mut Value, String> {
     match here {
-        Value::Table(t) => Ok(t
-            .entry(part.to_string())
-            .or_insert_with(|| Value::Table(Table::new()))),
+        Value::Table(t) => {
+            if !t.contains_key(part) && next.parse::<usize>().is_ok() {
+                let list = if walked.is_empty() {
+                    part.to_string()
+                } else {
+                    format!("{walked}.{part}")
+                };
+                return Err(format!(
+                    "`{list}` has no items: there is no item {next} to change \
+                     (add a [[{list}]] section to the file first)"
+                ));
+            }
+            Ok(t.entry(part.to_string())
+                .or_insert_with(|| Value::Table(Table::new())))
+        }
         Value::Array(items) => {
             let i = part
                 .parse::<usize>()
@@ -152,6 +172,17 @@ mod tests {
         assert_eq!(
             err,
             "`offer.equity.refresh` has 1 item(s): there is no item 3"
+        );
+        let err = set_path(
+            &mut t,
+            "alternative.equity.refresh.0.probability",
+            Value::Float(0.5),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "`alternative.equity.refresh` has no items: there is no item 0 to change \
+             (add a [[alternative.equity.refresh]] section to the file first)"
         );
     }
 

@@ -77,16 +77,56 @@ fn bounded(
 
 fn check_bounded(path: &str, v: f64, lo: f64, hi: f64, allowed: &str) -> Check<()> {
     if !v.is_finite() {
-        return Err(ScenarioError::invalid(
-            path,
-            fmt_value(v),
-            &format!("a finite number: {allowed}"),
-        ));
+        return Err(ScenarioError::invalid(path, fmt_value(v), &finite(allowed)));
     }
     if v < lo || v > hi {
         return Err(ScenarioError::invalid(path, fmt_value(v), allowed));
     }
     Ok(())
+}
+
+/// `allowed` reworded to say that the number must be finite, for a NaN or
+/// an infinity: "in [0, 1]" becomes "a finite number in [0, 1]".
+fn finite(allowed: &str) -> String {
+    if allowed.contains("finite") {
+        allowed.to_string()
+    } else if let Some(rest) = allowed.strip_prefix("a number") {
+        format!("a finite number{rest}")
+    } else if allowed.starts_with("in ") || allowed.starts_with("at ") {
+        format!("a finite number {allowed}")
+    } else {
+        format!("a finite number: {allowed}")
+    }
+}
+
+/// A value as shown in a message, marked when the file left it out and the
+/// default was used (a default can clash with another field's value).
+fn shown(v: f64, given: Option<f64>) -> String {
+    match given {
+        Some(_) => fmt_value(v),
+        None => format!("{} (the default)", fmt_value(v)),
+    }
+}
+
+/// Other fields that a check on `path` reads, so that an error caused by
+/// changing one of them (with `--set`) can point at that change.
+pub(super) fn related_fields(path: &str) -> Vec<String> {
+    let sibling = |name: &str| match path.rsplit_once('.') {
+        Some((parent, _)) => format!("{parent}.{name}"),
+        None => name.to_string(),
+    };
+    let field = path.rsplit('.').next().unwrap_or(path);
+    let in_vesting = path.contains(".vesting.");
+    match field {
+        "horizon_years" if path == "simulation.horizon_years" => {
+            vec![sibling("window_years")]
+        }
+        "dilution_sd" => vec![sibling("dilution_mean")],
+        "discount" if path == "employee.illiquidity.discount" => vec![sibling("method")],
+        "every_months" if in_vesting => vec![sibling("years")],
+        "cliff_years" if in_vesting => vec![sibling("years"), sibling("every_months")],
+        _ => Vec::new(),
+    }
 }
 
 /// A value in `[lo, hi)`.
@@ -159,7 +199,7 @@ fn simulation(raw: RawSimulation) -> Check<Simulation> {
     if horizon_years < window_years {
         return Err(ScenarioError::invalid(
             "simulation.horizon_years",
-            fmt_value(horizon_years),
+            shown(horizon_years, raw.horizon_years),
             &format!(
                 "at least simulation.window_years ({}) and at most 100",
                 fmt_value(window_years)
@@ -333,7 +373,7 @@ fn rounds(raw: RawRounds) -> Check<Rounds> {
     if sd * sd >= mean * (1.0 - mean) {
         return Err(ScenarioError::invalid(
             "company.rounds.dilution_sd",
-            fmt_value(sd),
+            shown(sd, raw.dilution_sd),
             &format!(
                 "below sqrt(mean (1 - mean)) = {:.4} for dilution_mean = {} (a Beta distribution needs sd^2 < mean (1 - mean))",
                 (mean * (1.0 - mean)).sqrt(),
@@ -398,13 +438,22 @@ fn exit(raw: RawExit) -> Check<Exit> {
     )?;
     let fail = rate("company.exit.failure_per_year", raw.failure_per_year, 0.02)?;
     let total = ipo + acq + fail;
-    if total >= 1.0 {
+    // 0.7 + 0.2 + 0.1 is 0.9999999999999999 in floating point: a sum that
+    // is 1 as written must be rejected too.
+    if total >= 1.0 - 1e-12 {
         return Err(ScenarioError::new(
             "company.exit",
             format!(
-                "company.exit: ipo_per_year + acquisition_per_year + failure_per_year = {} is not allowed: \
-                 the sum must be below 1 (they are the annual probabilities of competing events)",
-                fmt_value(total)
+                "company.exit: ipo_per_year + acquisition_per_year + failure_per_year = {} + {} + {} = {} \
+                 is not allowed: the sum must be below 1 (they are the annual probabilities of competing events)",
+                shown(ipo, raw.ipo_per_year),
+                shown(acq, raw.acquisition_per_year),
+                shown(fail, raw.failure_per_year),
+                fmt_value(if (total - 1.0).abs() < 1e-12 {
+                    1.0
+                } else {
+                    total
+                })
             ),
         ));
     }
@@ -490,18 +539,26 @@ pub fn vesting(path: &str, raw: Option<RawVesting>, default: Vesting) -> Check<V
         ));
     }
     let cliff_path = format!("{path}.cliff_years");
+    let cliff_allowed = format!("in [0, years = {}]", fmt_value(years));
     let cliff_years = bounded(
         &cliff_path,
         raw.cliff_years,
         default.cliff_years,
         0.0,
-        years,
-        &format!("in [0, years = {}]", fmt_value(years)),
+        f64::MAX,
+        &cliff_allowed,
     )?;
+    if cliff_years > years {
+        return Err(ScenarioError::invalid(
+            &cliff_path,
+            shown(cliff_years, raw.cliff_years),
+            &cliff_allowed,
+        ));
+    }
     if !whole(12.0 * years / every_months) {
         return Err(ScenarioError::invalid(
             &months_path,
-            fmt_value(every_months),
+            shown(every_months, raw.every_months),
             &format!(
                 "a divisor of the schedule: 12 * years / every_months = {} must be a whole number",
                 fmt_value(12.0 * years / every_months)
@@ -511,7 +568,7 @@ pub fn vesting(path: &str, raw: Option<RawVesting>, default: Vesting) -> Check<V
     if !whole(12.0 * cliff_years / every_months) {
         return Err(ScenarioError::invalid(
             &cliff_path,
-            fmt_value(cliff_years),
+            shown(cliff_years, raw.cliff_years),
             &format!(
                 "a whole number of vest periods: 12 * cliff_years / every_months = {} must be a whole number",
                 fmt_value(12.0 * cliff_years / every_months)

@@ -1,0 +1,97 @@
+//! The same scenario, seed and path count give byte-identical results
+//! whatever the number of worker threads: each chunk of paths draws from a
+//! stream derived from (seed, chunk index), never from the thread.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tempfile::TempDir;
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+/// Extra flags that keep `run` fast when it can draw charts.
+fn no_charts() -> Vec<&'static str> {
+    let help = Command::new(env!("CARGO_BIN_EXE_equisim"))
+        .args(["run", "--help"])
+        .output()
+        .unwrap();
+    if String::from_utf8_lossy(&help.stdout).contains("--no-charts") {
+        vec!["--no-charts"]
+    } else {
+        Vec::new()
+    }
+}
+
+/// `equisim run SCENARIO --paths N --seed S --threads T --out DIR --json`:
+/// returns summary.json as written, after checking that stdout holds the
+/// same JSON.
+fn summary(scenario: &Path, paths: u64, seed: Option<u64>, threads: u16) -> Vec<u8> {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("out");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_equisim"));
+    cmd.arg("run")
+        .arg(scenario)
+        .args(["--paths", &paths.to_string()])
+        .args(["--threads", &threads.to_string()])
+        .arg("--out")
+        .arg(&out)
+        .args(["--json", "--quiet"])
+        .args(no_charts());
+    if let Some(seed) = seed {
+        cmd.args(["--seed", &seed.to_string()]);
+    }
+    let output = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let written = std::fs::read(out.join("summary.json")).unwrap();
+    assert_eq!(output.stdout, written, "stdout and summary.json differ");
+    written
+}
+
+fn assert_same_across_threads(name: &str, paths: u64) {
+    let path = scenario(name);
+    let one = summary(&path, paths, None, 1);
+    let text = String::from_utf8(one.clone()).unwrap();
+    assert!(
+        text.contains(&format!("\"paths\": {paths}")),
+        "{name}: summary.json does not record {paths} paths"
+    );
+    for threads in [2, 8] {
+        let other = summary(&path, paths, None, threads);
+        assert!(
+            one == other,
+            "{name}: summary.json with --threads {threads} differs from --threads 1"
+        );
+    }
+}
+
+#[test]
+fn paris_ask_is_identical_for_1_2_and_8_threads() {
+    assert_same_across_threads("hf-paris-ask.toml", 50_000);
+}
+
+#[test]
+fn minimal_is_identical_for_1_2_and_8_threads() {
+    assert_same_across_threads("minimal.toml", 50_000);
+}
+
+#[test]
+fn a_partial_last_chunk_is_identical_too() {
+    // A path count that is no multiple of any plausible chunk size.
+    assert_same_across_threads("hf-paris-ask.toml", 12_347);
+}
+
+#[test]
+fn the_seed_matters() {
+    // Guards the tests above against comparing outputs that ignore the
+    // random streams altogether.
+    let path = scenario("minimal.toml");
+    let a = summary(&path, 20_000, Some(1), 2);
+    let b = summary(&path, 20_000, Some(2), 2);
+    assert!(a != b, "seeds 1 and 2 gave the same summary.json");
+    assert_eq!(a, summary(&path, 20_000, Some(1), 2));
+}

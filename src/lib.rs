@@ -10,9 +10,12 @@
 //! The modules follow the model, and data flows one way:
 //! [`scenario`] (parse, defaults, validate) → [`model`] (offers, company,
 //! person) → [`engine`] (paths, parallel runner, random streams) →
-//! [`stats`] (summaries, quantiles, certainty equivalent) → [`report`]
-//! (table, JSON, CSV).
+//! [`stats`] (summaries, quantiles, certainty equivalent) → [`decisions`]
+//! (accept-at floor, sweeps, frontier) → [`report`]
+//! (table, JSON, CSV) and [`charts`] (PNG).
 
+pub mod charts;
+pub mod decisions;
 pub mod engine;
 pub mod error;
 pub mod model;

@@ -29,12 +29,48 @@ pub struct PathRecord {
     pub alternative_equity: f64,
     /// `τ`, years until the private proceeds are realized.
     pub liquidity_time: f32,
-    /// `V_exit / V0` on IPO and acquisition paths, NaN otherwise.
-    pub exit_multiple: f32,
+    /// `V_exit / V0` on IPO and acquisition paths, NaN otherwise (an `f64`:
+    /// extreme growth overflows an `f32`).
+    pub exit_multiple: f64,
     pub outcome: Outcome,
     /// Whether the private equity's proceeds (after illiquidity, before
     /// exercise costs) are exactly 0.
     pub equity_pays_zero: bool,
+    /// Whether the person left early and the exercise window closed before
+    /// the event, so the strike of every vested option was paid in cash at
+    /// departure (`exercise_on_departure = true`). The exercise cost itself
+    /// is not stored: [`Plan::exercise_cost`] rebuilds it from this flag.
+    pub exercised_on_departure: bool,
+}
+
+/// Exercise cost of a path's private options, paid in cash at departure:
+/// PV `Σ_g strike_ratio · G_g · v_g(E) · e^{-rD}` split like the equity
+/// into the part that scales with the initial grant and the part that does
+/// not, so that the cost at grant `G` is `fixed + G · per_grant`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ExerciseCost {
+    /// Cost per unit of initial grant (grants sized by `grant_ratio`).
+    pub per_grant: f64,
+    /// Cost of the grants with an absolute size.
+    pub fixed: f64,
+}
+
+/// PV of a strike `strike` paid in cash at departure `departure`:
+/// `strike · e^{-r D}`.
+#[inline]
+fn exercise_cost(strike: f64, rate: f64, departure: f64) -> f64 {
+    strike * (-rate * departure).exp()
+}
+
+/// The core stream's first draws for one path.
+struct CoreDraws {
+    departure_draw: f64,
+    exit_draw: f64,
+    type_draw: f64,
+    multiple_z: f64,
+    lockup_z: f64,
+    offer_refresh_draw: [f64; MAX_GRANTS],
+    alt_refresh_draw: [f64; MAX_GRANTS],
 }
 
 /// Per-scenario constants for the hot loop.
@@ -47,6 +83,8 @@ pub struct Plan {
     /// The public stock's simulation grid up to the window.
     stock: StockGrid,
     beta: Option<Beta<f64>>,
+    /// The preference stack in units of the valuation, `P / V0`.
+    preference_ratio: f64,
 }
 
 /// Times at which the public stock price is needed (vest events and
@@ -68,11 +106,14 @@ struct StockGrid {
 
 const TIME_TOLERANCE: f64 = 1e-9;
 
+type GridEvent = (f64, Option<u8>, Option<(u8, f64)>);
+
 impl StockGrid {
     fn new(m: &Model) -> StockGrid {
         let alt = &m.alternative;
         let w = m.window_years;
-        let mut events: Vec<(f64, Option<u8>, Option<(u8, f64)>)> = Vec::new();
+        // (time, grant made here, (grant, amount × tranche) vesting here)
+        let mut events: Vec<GridEvent> = Vec::new();
         for (g, grant) in alt.grants.iter().enumerate() {
             if g > 0 && grant.date() < w {
                 events.push((grant.date(), Some(g as u8), None));
@@ -138,10 +179,16 @@ impl Plan {
             RoundDilution::Beta { alpha, beta } => Beta::new(alpha, beta).ok(),
             RoundDilution::Fixed(_) => None,
         };
+        let preference_ratio = if model.preference_stack > 0.0 {
+            model.preference_stack / model.valuation
+        } else {
+            0.0
+        };
         Plan {
             stock: StockGrid::new(&model),
             value_dates,
             beta,
+            preference_ratio,
             model,
             seed,
         }
@@ -164,28 +211,17 @@ impl Plan {
         let h = m.horizon_years;
         let r = m.discount_rate;
         let mut core = streams::stream(self.seed, index, streams::CORE);
-
-        // The core stream's draws come in a fixed order and number, so that
-        // parameters that change one draw's use leave the others in place.
-        let departure_draw: f64 = Exp1.sample(&mut core);
-        let exit_draw: f64 = Exp1.sample(&mut core);
-        let type_draw: f64 = core.random();
-        let multiple_z: f64 = StandardNormal.sample(&mut core);
-        let lockup_z: f64 = StandardNormal.sample(&mut core);
+        let CoreDraws {
+            departure_draw,
+            exit_draw,
+            type_draw,
+            multiple_z,
+            lockup_z,
+            offer_refresh_draw,
+            alt_refresh_draw,
+        } = self.core_draws(&mut core);
         let offer_grants = &m.offer.grants;
         let alt_grants = &m.alternative.grants;
-        let mut offer_refresh_draw = [0.0f64; MAX_GRANTS];
-        for u in offer_refresh_draw
-            .iter_mut()
-            .take(offer_grants.len())
-            .skip(1)
-        {
-            *u = core.random();
-        }
-        let mut alt_refresh_draw = [0.0f64; MAX_GRANTS];
-        for u in alt_refresh_draw.iter_mut().take(alt_grants.len()).skip(1) {
-            *u = core.random();
-        }
 
         // The person.
         let departure = if m.departure_rate > 0.0 {
@@ -219,10 +255,13 @@ impl Plan {
         };
 
         // The company's value at refresh dates and at the event, one normal
-        // per private refresh (in date order) and one for the event.
+        // per private refresh (in date order) and one for the event. Values
+        // are in units of `V0` (only ratios to it matter, and the preference
+        // stack is taken as `P / V0`), so that no valuation, however tiny or
+        // huge, overflows or underflows.
         let sigma = m.value_volatility;
-        let mut log_value = m.valuation.ln();
-        let mut value_at = [m.valuation; MAX_GRANTS];
+        let mut log_value = 0.0;
+        let mut value_at = [1.0; MAX_GRANTS];
         let mut t_prev = 0.0;
         for &g in &self.value_dates {
             let z: f64 = StandardNormal.sample(&mut core);
@@ -247,7 +286,7 @@ impl Plan {
             }
             Outcome::Acquisition => {
                 let v = event_value * ex.acquisition_multiple.at(multiple_z);
-                let c = common_proceeds(v, m.preference_stack, m.preferred_fraction);
+                let c = common_proceeds(v, self.preference_ratio, m.preferred_fraction);
                 (c / (1.0 - m.preferred_fraction), exit_time, v)
             }
             Outcome::Failure => (0.0, exit_time, f64::NAN),
@@ -303,6 +342,11 @@ impl Plan {
         let mut fixed_net = 0.0;
         let mut scaled_proceeds = 0.0;
         let mut fixed_proceeds = 0.0;
+        let exercised_on_departure = offer.options.is_some_and(|o| {
+            left_early
+                && event_time - departure > o.exercise_window_years
+                && o.exercise_on_departure
+        });
         for (g, grant) in offer_grants.iter().enumerate() {
             if !made(offer_grants, &offer_refresh_draw, g, true) {
                 continue;
@@ -319,6 +363,8 @@ impl Plan {
                 GrantSize::Scaled(k) => (k, true),
                 GrantSize::Fixed(a) => (a, false),
             };
+            // φ_g V_exit = v · G_g · F · (V_exit / V0) / (V_s / V0): the
+            // fraction held, in money at the valuation `V0`.
             let fraction = vested * amount / value_at[g] * survives[g];
             let gross = fraction * per_fraction;
             let (proceeds, cost) = match offer.options {
@@ -329,7 +375,7 @@ impl Plan {
                     if cashless {
                         ((gross - strike).max(0.0) * realized, 0.0)
                     } else if o.exercise_on_departure {
-                        (gross * realized, strike * (-r * departure).exp())
+                        (gross * realized, exercise_cost(strike, r, departure))
                     } else {
                         (0.0, 0.0)
                     }
@@ -351,10 +397,93 @@ impl Plan {
             offer_equity_per_grant: scaled_net,
             alternative_equity: self.public_equity(employed, &alt_made, index),
             liquidity_time: liquidity_time as f32,
-            exit_multiple: (exit_value / m.valuation) as f32,
+            exit_multiple: exit_value,
             outcome,
             equity_pays_zero: g0 * scaled_proceeds + fixed_proceeds == 0.0,
+            exercised_on_departure,
         }
+    }
+
+    /// The core stream's first draws. They come in a fixed order and
+    /// number, so that parameters that change one draw's use leave the
+    /// others in place.
+    #[inline]
+    fn core_draws(&self, core: &mut PathRng) -> CoreDraws {
+        let departure_draw: f64 = Exp1.sample(core);
+        let exit_draw: f64 = Exp1.sample(core);
+        let type_draw: f64 = core.random();
+        let multiple_z: f64 = StandardNormal.sample(core);
+        let lockup_z: f64 = StandardNormal.sample(core);
+        let mut offer_refresh_draw = [0.0f64; MAX_GRANTS];
+        for u in offer_refresh_draw
+            .iter_mut()
+            .take(self.model.offer.grants.len())
+            .skip(1)
+        {
+            *u = core.random();
+        }
+        let mut alt_refresh_draw = [0.0f64; MAX_GRANTS];
+        for u in alt_refresh_draw
+            .iter_mut()
+            .take(self.model.alternative.grants.len())
+            .skip(1)
+        {
+            *u = core.random();
+        }
+        CoreDraws {
+            departure_draw,
+            exit_draw,
+            type_draw,
+            multiple_z,
+            lockup_z,
+            offer_refresh_draw,
+            alt_refresh_draw,
+        }
+    }
+
+    /// The exercise cost that path number `index` (whose record is
+    /// `record`) paid in cash at departure; zero unless
+    /// `record.exercised_on_departure`.
+    ///
+    /// On such a path the person left at `D = E < W` and the event came
+    /// after `D`, so a grant was made if and only if it is the initial grant
+    /// or its refresh draw (replayed from the path's stream) succeeded; its
+    /// cost is `strike_ratio · G_g · v_g(E) · e^{-rE}`, computed exactly as
+    /// the simulation computes it.
+    pub fn exercise_cost(&self, index: u64, record: &PathRecord) -> ExerciseCost {
+        let m = &self.model;
+        let Some(o) = m.offer.options.filter(|_| record.exercised_on_departure) else {
+            return ExerciseCost::default();
+        };
+        let grants = &m.offer.grants;
+        let draws = if grants.len() > 1 {
+            let mut core = streams::stream(self.seed, index, streams::CORE);
+            self.core_draws(&mut core).offer_refresh_draw
+        } else {
+            [0.0; MAX_GRANTS]
+        };
+        let departure = record.employed_years;
+        let mut cost = ExerciseCost::default();
+        for (g, grant) in grants.iter().enumerate() {
+            if g > 0 && !(grant.date() < departure && draws[g] < grant.probability) {
+                continue;
+            }
+            let vested = grant.schedule.vested_fraction(departure);
+            if vested == 0.0 {
+                continue;
+            }
+            match grant.size {
+                GrantSize::Scaled(k) => {
+                    cost.per_grant +=
+                        exercise_cost(o.strike_ratio * k * vested, m.discount_rate, departure)
+                }
+                GrantSize::Fixed(a) => {
+                    cost.fixed +=
+                        exercise_cost(o.strike_ratio * a * vested, m.discount_rate, departure)
+                }
+            }
+        }
+        cost
     }
 
     /// PV of the public RSUs: shares of each grant sold at every vest date
@@ -389,5 +518,21 @@ impl Plan {
             pv += here * price * grid.discount[i];
         }
         pv
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The floor solver and the sweeps keep one record per path in memory:
+    /// a million paths must stay within 48 MB.
+    #[test]
+    fn path_record_is_at_most_48_bytes() {
+        assert!(
+            std::mem::size_of::<PathRecord>() <= 48,
+            "PathRecord is {} bytes",
+            std::mem::size_of::<PathRecord>()
+        );
     }
 }

@@ -57,3 +57,21 @@ pub fn format_percent(share: f64) -> String {
     }
     format!("{:.1}%", share * 100.0)
 }
+
+/// A count with thousands separators: `1000000` → `1,000,000`.
+///
+/// ```
+/// assert_eq!(equisim::report::money::format_count(1_000_000), "1,000,000");
+/// assert_eq!(equisim::report::money::format_count(999), "999");
+/// ```
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

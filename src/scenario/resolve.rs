@@ -149,8 +149,26 @@ fn required(path: &str, value: Option<f64>, allowed: &str) -> Check<f64> {
     value.ok_or_else(|| ScenarioError::missing(path, allowed))
 }
 
+/// Largest amount of pay, grant or wealth accepted (in the scenario's
+/// currency): sums and squares of the simulated values stay far from the
+/// floating-point limits, and the certainty equivalent keeps its cents.
+pub const MAX_MONEY: f64 = 1e15;
+
 fn money(path: &str, value: Option<f64>, default: f64) -> Check<f64> {
-    bounded(path, value, default, 0.0, f64::MAX, "a finite amount >= 0")
+    let v = bounded(path, value, default, 0.0, f64::MAX, "a finite amount >= 0")?;
+    check_at_most_money(path, v)?;
+    Ok(v)
+}
+
+fn check_at_most_money(path: &str, v: f64) -> Check<()> {
+    if v > MAX_MONEY {
+        return Err(ScenarioError::invalid(
+            path,
+            fmt_value(v),
+            "at most 10^15 (larger amounts of pay, grant or wealth are not supported)",
+        ));
+    }
+    Ok(())
 }
 
 /// Formats a value the way a user would have typed it.
@@ -271,6 +289,7 @@ fn employee(raw: RawEmployee) -> Check<Employee> {
             "a finite amount > 0",
         ));
     }
+    check_at_most_money("employee.outside_wealth", outside_wealth)?;
     Ok(Employee {
         attrition_per_year: half_open(
             "employee.attrition_per_year",
@@ -324,7 +343,15 @@ fn company(raw: RawCompany) -> Check<Company> {
             3.0,
             "in [0, 3]",
         )?,
-        preference_stack: money("company.preference_stack", raw.preference_stack, 0.0)?,
+        // Compared with the valuation only: any finite size works.
+        preference_stack: bounded(
+            "company.preference_stack",
+            raw.preference_stack,
+            0.0,
+            0.0,
+            f64::MAX,
+            "a finite amount >= 0",
+        )?,
         preferred_fraction: half_open(
             "company.preferred_fraction",
             raw.preferred_fraction,
@@ -608,7 +635,7 @@ fn refreshes(path: &str, raw: Vec<RawRefresh>, default_vesting: Vesting) -> Chec
                     0.0,
                     0.0,
                     1e6,
-                    "a number >= 0",
+                    "in [0, 10^6]",
                 )?),
                 (Some(_), Some(_)) => {
                     return Err(ScenarioError::new(

@@ -23,7 +23,14 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
         return (mean, 0.0);
     }
     let ss = neumaier_sum(values.iter().map(|x| (x - mean) * (x - mean)));
-    (mean, (ss / (n - 1) as f64).sqrt())
+    if ss.is_finite() || !mean.is_finite() {
+        return (mean, (ss / (n - 1) as f64).sqrt());
+    }
+    // Squares beyond f64's range (values above ~1e154): the same sum on
+    // values scaled by the largest deviation.
+    let scale = values.iter().fold(0.0f64, |m, x| m.max((x - mean).abs()));
+    let ss = neumaier_sum(values.iter().map(|x| ((x - mean) / scale).powi(2)));
+    (mean, scale * (ss / (n - 1) as f64).sqrt())
 }
 
 /// Sum with Neumaier's compensation: the error does not grow with the count.
@@ -69,6 +76,33 @@ pub fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     }
 }
 
+/// The `p`-quantile of unsorted `values`, the same number as
+/// [`quantile_sorted`] gives on the sorted values (type 7), in `O(n)`:
+/// selects the `⌊h⌋`-th order statistic, `h = (n - 1) p`, and takes the
+/// smallest value above it for the interpolation. Reorders `values`.
+///
+/// ```
+/// use equisim::stats::{quantile_select, quantile_sorted};
+/// let mut v = [4.0, 1.0, 3.0, 2.0];
+/// assert_eq!(quantile_select(&mut v, 0.5), 2.5);
+/// assert_eq!(quantile_select(&mut v, 0.1), quantile_sorted(&[1.0, 2.0, 3.0, 4.0], 0.1));
+/// ```
+pub fn quantile_select(values: &mut [f64], p: f64) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let frac = h - lo as f64;
+    let (_, &mut x_lo, above) = values.select_nth_unstable_by(lo, f64::total_cmp);
+    if frac == 0.0 || above.is_empty() {
+        return x_lo;
+    }
+    let x_hi = above.iter().copied().fold(f64::INFINITY, f64::min);
+    x_lo + frac * (x_hi - x_lo)
+}
+
 /// Sorts ascending (in parallel; the result is the same for any thread count).
 pub fn sort(values: &mut [f64]) {
     values.par_sort_unstable_by(f64::total_cmp);
@@ -108,7 +142,7 @@ pub fn certainty_equivalent(x: &[f64], w0: f64, gamma: f64) -> Result<f64, NonPo
         return Ok(mean_sd(x).0);
     }
     let worst = x.iter().copied().fold(f64::INFINITY, f64::min);
-    if !(w0 + worst > 0.0) {
+    if (w0 + worst).is_nan() || w0 + worst <= 0.0 {
         return Err(NonPositiveWealth { worst });
     }
     let scale = w0 + mean_sd(x).0;
@@ -219,3 +253,4 @@ mod tests {
 
 mod outputs;
 pub use outputs::*;
+pub mod sketch;

@@ -175,7 +175,7 @@ impl Outputs {
             paper_value_per_year: model.alternative.paper_value_per_year(),
         };
 
-        Ok(Outputs {
+        let outputs = Outputs {
             offer,
             alternative,
             comparison: Comparison {
@@ -193,7 +193,41 @@ impl Outputs {
                 .0,
             },
             warnings,
-        })
+        };
+        if let Some(field) = outputs.first_non_finite() {
+            return Err(Error::Model(format!(
+                "{field} is not a finite number: the simulated values leave the range of floating-point \
+                 numbers; make the scenario less extreme (lower volatilities, drifts, exit multiples or horizon)"
+            )));
+        }
+        Ok(outputs)
+    }
+
+    /// The dotted path of the first reported number that is NaN or
+    /// infinite, if any. Absent values (`None`) are not numbers and pass.
+    pub fn first_non_finite(&self) -> Option<String> {
+        fn walk(prefix: &str, v: &toml::Value) -> Option<String> {
+            let key = |k: &str| {
+                if prefix.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{prefix}.{k}")
+                }
+            };
+            match v {
+                toml::Value::Float(x) if !x.is_finite() => Some(prefix.to_string()),
+                toml::Value::Table(t) => t.iter().find_map(|(k, v)| walk(&key(k), v)),
+                toml::Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, v)| walk(&key(&i.to_string()), v)),
+                _ => None,
+            }
+        }
+        match toml::Value::try_from(self) {
+            Ok(v) => walk("", &v),
+            Err(e) => Some(format!("the outputs ({e})")),
+        }
     }
 }
 
@@ -206,7 +240,7 @@ fn company_outputs(records: &[PathRecord]) -> CompanyOutputs {
     let share = |o: Outcome| counts[o as usize] as f64 / n;
     let liquid = records.iter().filter(|p| p.outcome.is_liquidity_event());
     let mut times: Vec<f64> = liquid.clone().map(|p| p.liquidity_time as f64).collect();
-    let mut multiples: Vec<f64> = liquid.map(|p| p.exit_multiple as f64).collect();
+    let mut multiples: Vec<f64> = liquid.map(|p| p.exit_multiple).collect();
     let median_time_to_liquidity = (!times.is_empty()).then(|| {
         sort(&mut times);
         quantile_sorted(&times, 0.5)

@@ -1,0 +1,63 @@
+//! Throughput of the engine and of what a run does after it.
+//!
+//! `cargo bench --bench engine`. Each group reports paths per second
+//! (criterion's "elements"); compare `simulate/hf-paris-ask` with
+//! `rng_bound/hf-paris-ask` for how close the engine runs to the cost of
+//! its random numbers alone.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use equisim::engine::{self, RunOptions};
+use equisim::scenario::{self, Override, Scenario};
+use equisim::stats::Outputs;
+use std::hint::black_box;
+use std::path::Path;
+use std::time::Duration;
+
+const PATHS: u64 = 200_000;
+
+fn load(name: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    let paths = Override::with_value("simulation.paths", toml::Value::Integer(PATHS as i64), "bench");
+    scenario::load_file(&path, &[paths]).expect("shipped scenario").scenario
+}
+
+fn simulate(c: &mut Criterion) {
+    let mut group = c.benchmark_group("simulate");
+    group.throughput(Throughput::Elements(PATHS));
+    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    for name in ["hf-paris-ask.toml", "minimal.toml"] {
+        let s = load(name);
+        for threads in [1usize, 2] {
+            let options = RunOptions {
+                threads: Some(threads),
+                progress: None,
+            };
+            let id = format!("{}/{threads}-thread", name.trim_end_matches(".toml"));
+            group.bench_function(id, |b| b.iter(|| black_box(engine::simulate(&s, &options).unwrap().records.len())));
+        }
+    }
+    group.finish();
+}
+
+fn summarize(c: &mut Criterion) {
+    let mut group = c.benchmark_group("summarize");
+    group.throughput(Throughput::Elements(PATHS));
+    group.sample_size(10).measurement_time(Duration::from_secs(6));
+    let s = load("hf-paris-ask.toml");
+    let sim = engine::simulate(&s, &RunOptions::default()).unwrap();
+    group.bench_function("hf-paris-ask", |b| {
+        b.iter(|| {
+            black_box(
+                Outputs::compute(&sim, s.employee.outside_wealth, s.employee.risk_aversion, ("o", "a"))
+                    .unwrap()
+                    .offer
+                    .total
+                    .mean,
+            )
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, simulate, summarize);
+criterion_main!(benches);

@@ -1,0 +1,20 @@
+//! Decisions drawn from simulated paths: the accept-at floor (the least
+//! grant or base worth accepting), sweeps of a scenario parameter with
+//! common random numbers, and the indifference frontier between base and
+//! grant.
+//!
+//! Everything here is plain data computed from [`crate::engine`] paths and
+//! [`crate::stats`]; [`crate::report`] (tables, CSV, JSON) and the charts
+//! consume it.
+
+pub mod floor;
+pub mod sweep;
+
+pub use floor::{
+    Floor, FloorProblem, Floors, LinearPaths, Preferences, Solution, Unreachable, criterion_value,
+    solve, solve_floors,
+};
+pub use sweep::{
+    Frontier, PathReuse, SweepPoint, SweepRequest, SweepResult, frontier, frontier_bases,
+    run_sweep, sweep_values,
+};

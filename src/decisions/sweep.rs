@@ -1,0 +1,377 @@
+//! Sweeps: one scenario parameter over a range, with the decision outputs
+//! and floors at each value; and the indifference frontier (the grant
+//! floor for each base of a grid).
+//!
+//! A sweep keeps common random numbers: every value is simulated with the
+//! same seed, so path `i` sees the same draws at every value and the curve
+//! is smooth. Parameters that do not change the paths are not simulated
+//! again (see [`PathReuse`]).
+
+use super::floor::{FloorProblem, Floors, Preferences, solve, solve_floors};
+use crate::engine::{self, RunOptions, Simulation};
+use crate::error::Error;
+use crate::scenario::{Criterion, Override, Scenario, SolveFor, Source};
+use crate::stats::Outputs;
+use serde::Serialize;
+
+/// How a sweep gets each value's paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PathReuse {
+    /// The parameter only changes how the paths are valued
+    /// (`employee.risk_aversion`, `employee.outside_wealth`): simulated once.
+    Same,
+    /// A flat illiquidity discount (`employee.illiquidity.discount`):
+    /// simulated once, the private proceeds rescaled at each value
+    /// ([`Simulation::with_flat_discount`]).
+    FlatDiscount,
+    /// Any other parameter: simulated again at each value, same seed.
+    Resimulate,
+}
+
+impl PathReuse {
+    /// How a sweep of the field at dotted path `parameter` gets its paths.
+    pub fn of(parameter: &str) -> PathReuse {
+        match parameter {
+            "employee.risk_aversion" | "employee.outside_wealth" => PathReuse::Same,
+            "employee.illiquidity.discount" => PathReuse::FlatDiscount,
+            _ => PathReuse::Resimulate,
+        }
+    }
+}
+
+/// `steps` evenly spaced values from `from` to `to` (both included),
+/// rounded to 12 significant digits so that 0.1 steps print as 0.3, not
+/// 0.30000000000000004.
+///
+/// ```
+/// use equisim::decisions::sweep_values;
+/// assert_eq!(sweep_values(0.0, 0.6, 4), vec![0.0, 0.2, 0.4, 0.6]);
+/// ```
+pub fn sweep_values(from: f64, to: f64, steps: u64) -> Vec<f64> {
+    let steps = steps.max(2);
+    (0..steps)
+        .map(|j| {
+            let v = from + (to - from) * j as f64 / (steps - 1) as f64;
+            format!("{v:.11e}").parse().unwrap_or(v)
+        })
+        .collect()
+}
+
+/// One value of a sweep.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepPoint {
+    /// The swept parameter's value.
+    pub value: f64,
+    /// The scenario resolved at this value.
+    #[serde(skip)]
+    pub scenario: Scenario,
+    /// Every decision output of a run at this value.
+    pub outputs: Outputs,
+    /// The floors at this value, one per criterion.
+    pub floors: Floors,
+}
+
+/// A whole sweep, as plain data for tables, files and charts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweepResult {
+    /// Dotted path of the swept field.
+    pub parameter: String,
+    pub solve_for: SolveFor,
+    pub criteria: Vec<Criterion>,
+    pub reuse: PathReuse,
+    pub seed: u64,
+    pub paths: u64,
+    pub points: Vec<SweepPoint>,
+    /// Warnings from resolving the scenario at the swept values that the
+    /// scenario itself does not raise, once each.
+    pub warnings: Vec<String>,
+}
+
+impl SweepResult {
+    /// `(value, floor)` for `criterion` at every swept value (`None`:
+    /// unreachable there).
+    pub fn floor_series(&self, criterion: Criterion) -> Vec<(f64, Option<f64>)> {
+        self.points
+            .iter()
+            .map(|p| (p.value, p.floors.get(criterion).and_then(|f| f.value)))
+            .collect()
+    }
+
+    /// `(value, base floor)` for `criterion` where its grant floor is
+    /// unreachable (`None` elsewhere).
+    pub fn base_floor_series(&self, criterion: Criterion) -> Vec<(f64, Option<f64>)> {
+        self.points
+            .iter()
+            .map(|p| {
+                let base = p
+                    .floors
+                    .get(criterion)
+                    .and_then(|f| f.base_floor.as_ref())
+                    .and_then(|b| b.value);
+                (p.value, base)
+            })
+            .collect()
+    }
+
+    /// `(value, the offer's own grant or base)`: the reference line (it
+    /// moves only when the sweep is of the lever itself).
+    pub fn current_series(&self) -> Vec<(f64, f64)> {
+        self.points
+            .iter()
+            .map(|p| {
+                (
+                    p.value,
+                    p.floors.floors.first().map_or(f64::NAN, |f| f.current),
+                )
+            })
+            .collect()
+    }
+}
+
+/// What to sweep and how.
+#[derive(Debug, Clone)]
+pub struct SweepRequest<'a> {
+    /// The scenario file, resolved again at each value.
+    pub source: &'a Source,
+    /// Overrides applied before the swept value (`--set`, `--paths`, `--seed`).
+    pub overrides: &'a [Override],
+    /// Dotted path of a numeric field.
+    pub parameter: String,
+    pub from: f64,
+    pub to: f64,
+    pub steps: u64,
+    /// Where the parameter came from, for messages: `--param` or
+    /// `sweep.parameter`.
+    pub origin: &'static str,
+    pub solve_for: SolveFor,
+    pub criteria: Vec<Criterion>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NumberKind {
+    Integer,
+    Float,
+}
+
+/// What the resolved scenario holds at `path`: a number (and which kind),
+/// something else (described in words), or nothing.
+fn field_kind(scenario: &Scenario, path: &str) -> Result<Option<NumberKind>, &'static str> {
+    let Ok(mut here) = toml::Value::try_from(scenario) else {
+        return Ok(None);
+    };
+    for part in path.split('.') {
+        let next = match here {
+            toml::Value::Table(mut t) => t.remove(part),
+            toml::Value::Array(mut items) => part
+                .parse::<usize>()
+                .ok()
+                .filter(|i| *i < items.len())
+                .map(|i| items.swap_remove(i)),
+            _ => None,
+        };
+        match next {
+            Some(v) => here = v,
+            None => return Ok(None),
+        }
+    }
+    match here {
+        toml::Value::Integer(_) => Ok(Some(NumberKind::Integer)),
+        toml::Value::Float(_) => Ok(Some(NumberKind::Float)),
+        toml::Value::String(_) => Err("a string"),
+        toml::Value::Boolean(_) => Err("true or false"),
+        toml::Value::Table(_) => Err("a table"),
+        toml::Value::Array(_) => Err("a list"),
+        toml::Value::Datetime(_) => Err("a date"),
+    }
+}
+
+/// Runs a sweep: resolves the scenario at each value (validated exactly
+/// like the file; a bad parameter is an error that names it), simulates
+/// (or reuses the paths), and computes the decision outputs and floors.
+/// `on_point(done, total)` is called after each value.
+pub fn run_sweep(
+    request: &SweepRequest,
+    options: &RunOptions,
+    mut on_point: impl FnMut(usize, usize),
+) -> Result<SweepResult, Error> {
+    let parameter = request.parameter.as_str();
+    let origin_text = |value: &str| match request.origin {
+        "--param" => format!("--param {parameter} (at {value})"),
+        other => format!("{other} = \"{parameter}\" (at {value})"),
+    };
+    let (base, base_warnings) = request.source.resolve(request.overrides)?;
+    let mut warnings: Vec<String> = Vec::new();
+    let kind = match field_kind(&base, parameter) {
+        Ok(kind) => kind,
+        Err(what) => {
+            return Err(Error::Usage(format!(
+                "{}: `{parameter}` is {what}, not a number: a sweep needs a numeric field, \
+                 such as employee.illiquidity.discount or company.volatility",
+                match request.origin {
+                    "--param" => format!("--param {parameter}"),
+                    other => format!("{other} = \"{parameter}\""),
+                }
+            )));
+        }
+    };
+    let mut values = sweep_values(request.from, request.to, request.steps);
+    if kind == Some(NumberKind::Integer) {
+        for v in &mut values {
+            *v = v.round();
+        }
+        values.dedup();
+    }
+    let to_toml = |v: f64| match kind {
+        Some(NumberKind::Integer) => toml::Value::Integer(v as i64),
+        _ => toml::Value::Float(v),
+    };
+
+    // Resolve every value first: a bad value fails before any simulation.
+    let mut scenarios = Vec::with_capacity(values.len());
+    for &v in &values {
+        let text = origin_text(&crate::scenario::fmt_value(v));
+        let mut overrides = request.overrides.to_vec();
+        overrides.push(Override::with_value(parameter, to_toml(v), text));
+        let (scenario, w) = request.source.resolve(&overrides)?;
+        for w in w {
+            if !base_warnings.contains(&w) && !warnings.contains(&w) {
+                warnings.push(w);
+            }
+        }
+        scenarios.push(scenario);
+    }
+
+    let mut reuse = PathReuse::of(parameter);
+    let shared: Option<Simulation> = match reuse {
+        PathReuse::Resimulate => None,
+        PathReuse::Same | PathReuse::FlatDiscount => Some(engine::simulate(&base, options)?),
+    };
+    if reuse == PathReuse::FlatDiscount
+        && shared
+            .as_ref()
+            .is_some_and(|s| s.with_flat_discount(0.0).is_none())
+    {
+        reuse = PathReuse::Resimulate;
+    }
+
+    let total = values.len();
+    let mut points = Vec::with_capacity(total);
+    for (i, (&value, scenario)) in values.iter().zip(&scenarios).enumerate() {
+        let owned;
+        let sim: &Simulation = match (reuse, &shared) {
+            (PathReuse::Same, Some(s)) => s,
+            (PathReuse::FlatDiscount, Some(s)) => {
+                let discount = match scenario.employee.illiquidity {
+                    crate::scenario::Illiquidity::Flat { discount } => discount,
+                    _ => value,
+                };
+                owned = match s.with_flat_discount(discount) {
+                    Some(rescaled) => rescaled,
+                    None => engine::simulate(scenario, options)?,
+                };
+                &owned
+            }
+            _ => {
+                owned = engine::simulate(scenario, options)?;
+                &owned
+            }
+        };
+        let prefs = Preferences::of(scenario);
+        let outputs = Outputs::compute(
+            sim,
+            prefs.outside_wealth,
+            prefs.risk_aversion,
+            (&scenario.offer.label, &scenario.alternative.label),
+        )
+        .map_err(|e| match e {
+            Error::Model(m) => Error::Model(format!(
+                "{}: {m}",
+                origin_text(&crate::scenario::fmt_value(value))
+            )),
+            other => other,
+        })?;
+        let floors = solve_floors(sim, scenario, request.solve_for, &request.criteria);
+        points.push(SweepPoint {
+            value,
+            scenario: scenario.clone(),
+            outputs,
+            floors,
+        });
+        on_point(i + 1, total);
+    }
+    Ok(SweepResult {
+        parameter: parameter.to_string(),
+        solve_for: request.solve_for,
+        criteria: request.criteria.clone(),
+        reuse,
+        seed: base.simulation.seed,
+        paths: base.simulation.paths,
+        points,
+        warnings,
+    })
+}
+
+/// The indifference frontier: for each base of a grid, the smallest
+/// initial grant at which the offer matches the alternative, per criterion.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Frontier {
+    pub criteria: Vec<Criterion>,
+    /// The grid of bases, ascending.
+    pub bases: Vec<f64>,
+    /// `grant_floors[c][b]`: the grant floor for `criteria[c]` at
+    /// `bases[b]` (`None`: unreachable at that base).
+    pub grant_floors: Vec<Vec<Option<f64>>>,
+    /// The offer as given: its base and initial grant.
+    pub offer_base: f64,
+    pub offer_grant: f64,
+}
+
+impl Frontier {
+    /// `(base, grant floor)` along the frontier of `criterion`.
+    pub fn series(&self, criterion: Criterion) -> Vec<(f64, Option<f64>)> {
+        let Some(c) = self.criteria.iter().position(|c| *c == criterion) else {
+            return Vec::new();
+        };
+        self.bases
+            .iter()
+            .copied()
+            .zip(self.grant_floors[c].iter().copied())
+            .collect()
+    }
+}
+
+/// A grid of `steps` bases around both offers' bases: from 75% of the
+/// smaller to 125% of the larger.
+pub fn frontier_bases(scenario: &Scenario, steps: u64) -> Vec<f64> {
+    let (a, b) = (scenario.offer.base, scenario.alternative.base);
+    let (lo, hi) = (0.75 * a.min(b), 1.25 * a.max(b));
+    let hi = if hi > lo { hi } else { lo + 1.0 };
+    sweep_values(lo, hi, steps)
+}
+
+/// The frontier on one simulation: every grant floor is solved on the
+/// stored per-path terms (the base enters each path's total linearly).
+pub fn frontier(
+    sim: &Simulation,
+    scenario: &Scenario,
+    criteria: &[Criterion],
+    bases: &[f64],
+) -> Frontier {
+    let problem = FloorProblem::new(sim, Preferences::of(scenario));
+    let targets: Vec<Option<f64>> = criteria.iter().map(|c| problem.target(*c)).collect();
+    let mut grant_floors = vec![Vec::with_capacity(bases.len()); criteria.len()];
+    for &base in bases {
+        let paths = problem.grant_lever(base);
+        for (j, c) in criteria.iter().enumerate() {
+            grant_floors[j].push(solve(*c, &paths, targets[j], problem.prefs).floor);
+        }
+    }
+    Frontier {
+        criteria: criteria.to_vec(),
+        bases: bases.to_vec(),
+        grant_floors,
+        offer_base: problem.base,
+        offer_grant: problem.grant,
+    }
+}

@@ -1,0 +1,390 @@
+//! The accept-at floor in words (the `floor` command, and `run` when the
+//! scenario has a `[floor]` table) and as the `floor` object of
+//! `summary.json`.
+
+use super::money::{format_money, format_percent};
+use crate::decisions::{Floor, Floors, Unreachable};
+use crate::scenario::{Criterion, Scenario, SolveFor};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// A criterion as people say it: "mean", "median", "P10", "certainty
+/// equivalent".
+pub fn criterion_name(c: Criterion) -> String {
+    match c {
+        Criterion::Mean => "mean".into(),
+        Criterion::Median => "median".into(),
+        Criterion::Percentile(p) => format!("P{p}"),
+        Criterion::CertaintyEquivalent => "certainty equivalent".into(),
+    }
+}
+
+fn lever_name(s: SolveFor) -> &'static str {
+    match s {
+        SolveFor::Grant => "grant",
+        SolveFor::Base => "base",
+    }
+}
+
+/// "your grant of €100K is 23.0% above the P10 floor of €81.3K", or why
+/// there is no floor.
+pub fn verdict(floor: &Floor, scenario: &Scenario) -> String {
+    let m = |v: f64| format_money(v, &scenario.currency);
+    let lever = lever_name(floor.solve_for);
+    let name = criterion_name(floor.criterion);
+    match floor.value {
+        None => format!(
+            "no {lever} brings the offer's {name} up to {}'s",
+            scenario.alternative.label
+        ),
+        Some(0.0) => {
+            format!("any {lever} will do: even at 0 the offer's {name} reaches the alternative's")
+        }
+        Some(v) => {
+            let r = floor.margin_ratio.unwrap_or(0.0);
+            let (how, gap) = if r >= 0.0 {
+                ("above", format!("{} to spare", m(floor.current - v)))
+            } else {
+                ("below", format!("{} short", m(v - floor.current)))
+            };
+            format!(
+                "your {lever} of {} is {} {how} the {name} floor of {} ({gap})",
+                m(floor.current),
+                format_percent(r.abs()),
+                m(v)
+            )
+        }
+    }
+}
+
+/// Why a floor is unreachable, in words.
+pub fn explanation(floor: &Floor, scenario: &Scenario) -> Option<String> {
+    let why = floor.unreachable.as_ref()?;
+    let m = |v: f64| format_money(v, &scenario.currency);
+    let lever = lever_name(floor.solve_for);
+    let name = criterion_name(floor.criterion);
+    let target = floor.target.map_or("n/a".to_string(), m);
+    let grant_lever = floor.solve_for == SolveFor::Grant;
+    let text = match why {
+        Unreachable::TargetUndefined => format!(
+            "the alternative's {name} is undefined: on some paths outside wealth plus its value is not \
+             positive; raise employee.outside_wealth"
+        ),
+        Unreachable::MeanDoesNotRise { per_unit } => format!(
+            "a larger {lever} does not raise the mean: each extra 1 of {lever} changes the offer's \
+             mean by {per_unit:.3}{}",
+            if grant_lever {
+                " (exercise costs paid in cash on departure outweigh what the shares pay)"
+            } else {
+                ""
+            }
+        ),
+        Unreachable::PercentilePinned {
+            needed_share,
+            best_share,
+            best_at,
+            flat_share,
+            decreasing_share,
+            limit,
+        } => {
+            let mut causes = Vec::new();
+            if *flat_share > 0.0 {
+                causes.push(if grant_lever {
+                    format!(
+                        "on {} of paths the equity pays nothing whatever the grant (failure, or \
+                         leaving before anything vests)",
+                        format_percent(*flat_share)
+                    )
+                } else {
+                    format!(
+                        "on {} of paths the base does not change the total",
+                        format_percent(*flat_share)
+                    )
+                });
+            }
+            if *decreasing_share > 0.0 && grant_lever {
+                causes.push(format!(
+                    "on {} a larger grant lowers the total (the strike is paid in cash on departure \
+                     and the shares then pay less than it)",
+                    format_percent(*decreasing_share)
+                ));
+            }
+            let causes = if causes.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", causes.join(", and "))
+            };
+            let rising = (1.0 - flat_share - decreasing_share).max(0.0);
+            match limit {
+                Some(l) if l.is_finite() && grant_lever => format!(
+                    "however large the grant, the {name} tends to {}{causes}; only {} of paths gain from a \
+                     larger grant, fewer than the {} the {name} needs at or above the alternative's {target}",
+                    m(*l),
+                    format_percent(rising),
+                    format_percent(*needed_share)
+                ),
+                _ => {
+                    // Where the best is reached, unless only at an absurd size.
+                    let at = if *best_at <= 100.0 * floor.current.max(1.0) {
+                        format!(" (at a {lever} of {})", m(*best_at))
+                    } else {
+                        String::new()
+                    };
+                    let ceiling = match limit {
+                        Some(l) if l.is_finite() => {
+                            format!("; however large the {lever}, the {name} tends to {}", m(*l))
+                        }
+                        None => {
+                            format!("; a large enough {lever} drags the {name} down without bound")
+                        }
+                        _ => String::new(),
+                    };
+                    format!(
+                        "the {name} needs {} of paths at or above the alternative's {target} at once, and \
+                         no {lever} gets more than {} there{at}{causes}{ceiling}",
+                        format_percent(*needed_share),
+                        format_percent(*best_share),
+                    )
+                }
+            }
+        }
+        Unreachable::CertaintyEquivalentPeaks {
+            peak_value,
+            peak_at,
+            ruin_at,
+        } => {
+            let mut s = format!(
+                "the certainty equivalent peaks at {} with a {lever} of {}, below the alternative's \
+                 {target}, and falls beyond it",
+                m(*peak_value),
+                m(*peak_at)
+            );
+            if grant_lever {
+                let _ = write!(
+                    s,
+                    ": a larger grant raises the strike paid in cash on departure, which outside wealth \
+                     of {} cannot absorb on the paths where the shares then pay nothing",
+                    m(scenario.employee.outside_wealth)
+                );
+            }
+            if let Some(r) = ruin_at {
+                let _ = write!(
+                    s,
+                    " (from a {lever} of {} the worst path's wealth is gone)",
+                    m(*r)
+                );
+            }
+            s
+        }
+        Unreachable::CertaintyEquivalentBounded { limit, flat_share } => format!(
+            "however large the {lever}, the certainty equivalent stays below {}, under the alternative's \
+             {target}: on {} of paths the {} whatever the {lever}, and risk aversion {} weighs those \
+             paths heavily",
+            m(*limit),
+            format_percent(*flat_share),
+            if grant_lever {
+                "equity pays nothing"
+            } else {
+                "total does not change"
+            },
+            scenario.employee.risk_aversion
+        ),
+        Unreachable::CertaintyEquivalentUndefined { share } => format!(
+            "the certainty equivalent is undefined whatever the {lever}: on {} of paths outside wealth \
+             plus the offer's value is not positive; raise employee.outside_wealth",
+            format_percent(*share)
+        ),
+    };
+    Some(text)
+}
+
+/// A note when the criterion does not rise steadily with the lever.
+pub fn monotonicity_note(floor: &Floor, scenario: &Scenario) -> Option<String> {
+    floor.value?;
+    let m = |v: f64| format_money(v, &scenario.currency);
+    let lever = lever_name(floor.solve_for);
+    let name = criterion_name(floor.criterion);
+    let why = if floor.solve_for == SolveFor::Grant && floor.decreasing_share > 0.0 {
+        format!(
+            "on {} of paths a larger grant lowers the total (the strike is paid in cash on departure \
+             and the shares then pay less than it)",
+            format_percent(floor.decreasing_share)
+        )
+    } else {
+        format!("a larger {lever} lowers the total on some paths")
+    };
+    match floor.falls_below_again {
+        Some(x) => Some(format!(
+            "above a {lever} of {} the {name} falls below the alternative's again: {why}",
+            m(x)
+        )),
+        None if !floor.monotone => Some(format!(
+            "the {name} is not monotone in the {lever}: {why}; the floor is the smallest {lever} at which \
+             it reaches the alternative's"
+        )),
+        None => None,
+    }
+}
+
+/// Width of the floor text, for wrapping.
+const WIDTH: usize = 100;
+/// Where the words of a criterion's line start.
+const INDENT: usize = 38;
+
+/// `text` wrapped at [`WIDTH`], every line after the first indented by
+/// [`INDENT`] (the first is expected to start there too).
+fn wrap(text: &str) -> String {
+    let mut out = String::new();
+    let mut col = INDENT;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if col > INDENT && col + 1 + len > WIDTH {
+            out.push('\n');
+            out.push_str(&" ".repeat(INDENT));
+            col = INDENT;
+        } else if col > INDENT {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += len;
+    }
+    out
+}
+
+/// The floors as a block of text under the run's table.
+pub fn floor_text(floors: &Floors, scenario: &Scenario) -> String {
+    let cur = scenario.currency.as_str();
+    let m = |v: f64| format_money(v, cur);
+    let mut s = String::new();
+    let held = match floors.solve_for {
+        SolveFor::Grant => format!("holding the base at {}", m(scenario.offer.base)),
+        SolveFor::Base => format!("holding the grant at {}", m(scenario.offer.equity.grant)),
+    };
+    let _ = writeln!(
+        s,
+        "Accept-at floor: the least {} at which {} is worth as much as {}, {held}",
+        lever_name(floors.solve_for),
+        scenario.offer.label,
+        scenario.alternative.label
+    );
+    let pad = " ".repeat(INDENT);
+    for f in &floors.floors {
+        let name = criterion_name(f.criterion);
+        let value = f.value.map_or("unreachable".to_string(), m);
+        let _ = writeln!(
+            s,
+            "  {name:<21}{value:>12}   {}",
+            wrap(&verdict(f, scenario))
+        );
+        let values = format!(
+            "{name} of the total: {} {}, {} {}",
+            scenario.offer.label,
+            f.offer_value.map_or("n/a".to_string(), m),
+            scenario.alternative.label,
+            f.target.map_or("n/a".to_string(), m)
+        );
+        let _ = writeln!(s, "{pad}{}", wrap(&values));
+        if let Some(why) = explanation(f, scenario) {
+            let _ = writeln!(s, "{pad}{}", wrap(&format!("why: {why}")));
+        }
+        if let Some(note) = monotonicity_note(f, scenario) {
+            let _ = writeln!(s, "{pad}{}", wrap(&format!("note: {note}")));
+        }
+        if let Some(b) = &f.base_floor {
+            let line = match b.value {
+                Some(_) => format!(
+                    "the lever left, at your grant of {}: {}",
+                    m(f.current),
+                    verdict(b, scenario)
+                ),
+                None => format!(
+                    "no base reaches it either{}",
+                    explanation(b, scenario).map_or(String::new(), |w| format!(": {w}"))
+                ),
+            };
+            let _ = writeln!(s, "{pad}{}", wrap(&line));
+        }
+    }
+    s
+}
+
+/// One floor as reported in JSON: every field of [`Floor`], with
+/// `explanation` (why it is unreachable) and `note` (when the criterion
+/// does not rise steadily with the lever) in words, null when there is
+/// nothing to say.
+#[derive(Debug, Clone, Serialize)]
+pub struct FloorReport {
+    pub criterion: Criterion,
+    pub solve_for: SolveFor,
+    pub value: Option<f64>,
+    pub reachable: bool,
+    pub current: f64,
+    pub target: Option<f64>,
+    pub offer_value: Option<f64>,
+    pub margin: Option<f64>,
+    pub margin_ratio: Option<f64>,
+    pub monotone: bool,
+    pub falls_below_again: Option<f64>,
+    pub decreasing_share: f64,
+    pub unreachable: Option<Unreachable>,
+    pub explanation: Option<String>,
+    pub note: Option<String>,
+    pub base_floor: Option<Box<FloorReport>>,
+}
+
+impl FloorReport {
+    pub fn new(f: &Floor, scenario: &Scenario) -> FloorReport {
+        FloorReport {
+            criterion: f.criterion,
+            solve_for: f.solve_for,
+            value: f.value,
+            reachable: f.reachable,
+            current: f.current,
+            target: f.target,
+            offer_value: f.offer_value,
+            margin: f.margin,
+            margin_ratio: f.margin_ratio,
+            monotone: f.monotone,
+            falls_below_again: f.falls_below_again,
+            decreasing_share: f.decreasing_share,
+            unreachable: f.unreachable.clone(),
+            explanation: explanation(f, scenario),
+            note: monotonicity_note(f, scenario),
+            base_floor: f
+                .base_floor
+                .as_ref()
+                .map(|b| Box::new(FloorReport::new(b, scenario))),
+        }
+    }
+}
+
+/// The `floor` object of `summary.json`: one entry per criterion, in the
+/// order asked, keyed `mean`, `median`, `p10`, `ce`; each has `value`
+/// (null when unreachable), `reachable`, `solve_for` and the rest of
+/// [`FloorReport`].
+#[derive(Debug, Clone)]
+pub struct FloorsReport(pub Vec<FloorReport>);
+
+impl FloorsReport {
+    pub fn new(floors: &Floors, scenario: &Scenario) -> FloorsReport {
+        FloorsReport(
+            floors
+                .floors
+                .iter()
+                .map(|f| FloorReport::new(f, scenario))
+                .collect(),
+        )
+    }
+}
+
+impl Serialize for FloorsReport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for f in &self.0 {
+            map.serialize_entry(&f.criterion.to_string(), f)?;
+        }
+        map.end()
+    }
+}

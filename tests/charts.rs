@@ -1,0 +1,249 @@
+//! The charts a run draws: each PNG decodes, has the requested size, is not
+//! blank and shows both offers; the same seed draws the same bytes; the
+//! command line skips them on request and rejects a bad size clearly.
+
+use equisim::charts::theme::{colors, outcome_color};
+use equisim::charts::{self, ChartSize, RUN_CHARTS};
+use equisim::engine::{self, RunOptions};
+use equisim::model::company::Outcome;
+use equisim::scenario::{self, Override};
+use equisim::stats::Outputs;
+use plotters::style::RGBColor;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tempfile::TempDir;
+
+const PATHS: u64 = 20_000;
+
+fn scenario_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
+
+/// Simulates `name` with [`PATHS`] paths and draws its charts into `dir`.
+fn draw(name: &str, dir: &Path, size: ChartSize, threads: Option<usize>) -> Vec<PathBuf> {
+    let overrides = [Override::parse(&format!("simulation.paths={PATHS}")).unwrap()];
+    let loaded = scenario::load_file(&scenario_path(name), &overrides).unwrap();
+    let s = &loaded.scenario;
+    let options = RunOptions {
+        threads,
+        ..RunOptions::default()
+    };
+    let sim = engine::simulate(s, &options).unwrap();
+    let outputs = Outputs::compute(
+        &sim,
+        s.employee.outside_wealth,
+        s.employee.risk_aversion,
+        (&s.offer.label, &s.alternative.label),
+    )
+    .unwrap();
+    charts::draw_run(dir, s, &sim, &outputs, size).unwrap()
+}
+
+struct Image {
+    width: u32,
+    height: u32,
+    rgb: Vec<u8>,
+}
+
+impl Image {
+    fn read(path: &Path) -> Image {
+        let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
+        assert_eq!(info.bit_depth, png::BitDepth::Eight);
+        buf.truncate(info.buffer_size());
+        Image {
+            width: info.width,
+            height: info.height,
+            rgb: buf,
+        }
+    }
+
+    /// The pixels in the middle of the canvas, where the plot is: from 12%
+    /// to 88% across and from 15% to 80% down.
+    fn plot_pixels(&self) -> impl Iterator<Item = [u8; 3]> + '_ {
+        let (w, h) = (self.width as usize, self.height as usize);
+        (h * 15 / 100..h * 80 / 100).flat_map(move |y| {
+            (w * 12 / 100..w * 88 / 100).map(move |x| {
+                let i = (y * w + x) * 3;
+                [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
+            })
+        })
+    }
+
+    fn distinct_colors(&self) -> usize {
+        self.rgb
+            .chunks_exact(3)
+            .map(|p| [p[0], p[1], p[2]])
+            .collect::<HashSet<_>>()
+            .len()
+    }
+
+    /// Plot-area pixels within a few levels of `color`.
+    fn count_near(&self, color: RGBColor) -> usize {
+        let RGBColor(r, g, b) = color;
+        self.plot_pixels()
+            .filter(|p| p[0].abs_diff(r) <= 6 && p[1].abs_diff(g) <= 6 && p[2].abs_diff(b) <= 6)
+            .count()
+    }
+}
+
+#[test]
+fn charts_decode_at_the_requested_size_and_show_both_offers() {
+    let dir = TempDir::new().unwrap();
+    let size = ChartSize::new(1200, 800).unwrap();
+    let written = draw("hf-paris-ask.toml", dir.path(), size, None);
+    let names: Vec<String> = written
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, RUN_CHARTS);
+    for path in &written {
+        let image = Image::read(path);
+        assert_eq!(
+            (image.width, image.height),
+            (1200, 800),
+            "{}",
+            path.display()
+        );
+        let distinct = image.distinct_colors();
+        assert!(
+            distinct > 100,
+            "{} has only {distinct} colours",
+            path.display()
+        );
+    }
+    for name in ["value.png", "cdf.png"] {
+        let image = Image::read(&dir.path().join(name));
+        for (series, color) in [
+            ("offer", colors::OFFER),
+            ("alternative", colors::ALTERNATIVE),
+        ] {
+            let n = image.count_near(color);
+            assert!(
+                n > 200,
+                "{name}: the {series}'s colour is on only {n} pixels"
+            );
+        }
+    }
+    let equity = Image::read(&dir.path().join("equity.png"));
+    for outcome in Outcome::ALL {
+        let n = equity.count_near(outcome_color(outcome));
+        assert!(n > 200, "equity.png: {outcome:?} is on only {n} pixels");
+    }
+}
+
+#[test]
+fn default_size_and_a_scenario_without_options() {
+    let dir = TempDir::new().unwrap();
+    let written = draw("minimal.toml", dir.path(), ChartSize::default(), None);
+    assert_eq!(written.len(), 3);
+    for path in &written {
+        let image = Image::read(path);
+        assert_eq!((image.width, image.height), (1600, 1000));
+        assert!(image.distinct_colors() > 100, "{}", path.display());
+    }
+}
+
+#[test]
+fn the_same_seed_draws_the_same_bytes() {
+    let (a, b) = (TempDir::new().unwrap(), TempDir::new().unwrap());
+    let size = ChartSize::new(800, 500).unwrap();
+    draw("hf-nyc-ask.toml", a.path(), size, None);
+    draw("hf-nyc-ask.toml", b.path(), size, Some(1));
+    for name in RUN_CHARTS {
+        let first = std::fs::read(a.path().join(name)).unwrap();
+        let second = std::fs::read(b.path().join(name)).unwrap();
+        assert!(first == second, "{name} differs between two runs");
+    }
+}
+
+fn equisim(args: &[&str], out: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_equisim"))
+        .arg("run")
+        .arg(scenario_path("minimal.toml"))
+        .args(["--paths", &PATHS.to_string(), "--out"])
+        .arg(out)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn pngs(dir: &Path) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".png"))
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
+}
+
+#[test]
+fn cli_draws_charts_at_the_requested_size() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("out");
+    let run = equisim(&["--chart-size", "640x480"], &out);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(pngs(&out), ["cdf.png", "equity.png", "value.png"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let wrote = stdout.lines().find(|l| l.starts_with("Wrote")).unwrap();
+    for name in RUN_CHARTS {
+        assert!(wrote.contains(name), "{wrote}");
+        let image = Image::read(&out.join(name));
+        assert_eq!((image.width, image.height), (640, 480));
+    }
+}
+
+#[test]
+fn cli_no_charts_writes_none() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("out");
+    let run = equisim(&["--no-charts"], &out);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(out.join("summary.json").is_file());
+    assert!(pngs(&out).is_empty(), "{:?}", pngs(&out));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(!stdout.contains(".png"), "{stdout}");
+}
+
+#[test]
+fn cli_rejects_a_chart_size_out_of_range_clearly() {
+    for (value, allowed) in [
+        ("100x100", "400 to 4000"),
+        ("5000x1000", "400 to 4000"),
+        ("1600x200", "300 to 4000"),
+        ("big", "WIDTHxHEIGHT"),
+        ("1600x", "WIDTHxHEIGHT"),
+    ] {
+        let dir = TempDir::new().unwrap();
+        let out = dir.path().join("out");
+        let run = equisim(&["--chart-size", value], &out);
+        assert_eq!(run.status.code(), Some(2), "--chart-size {value}");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains(&format!("--chart-size {value}")) && stderr.contains(allowed),
+            "--chart-size {value}: {stderr}"
+        );
+        assert!(stderr.contains("1600x1000"), "no example: {stderr}");
+        // Rejected before anything runs or is written.
+        assert!(!out.join("summary.json").exists());
+    }
+}

@@ -1,0 +1,208 @@
+//! Sweeps: common random numbers, reusing paths where the parameter does
+//! not change them, and clear errors for a parameter that cannot be swept.
+
+use equisim::decisions::{
+    PathReuse, SweepRequest, frontier, frontier_bases, run_sweep, solve_floors,
+};
+use equisim::engine::{self, RunOptions};
+use equisim::error::Error;
+use equisim::scenario::{self, Criterion, Loaded, Override, SolveFor};
+use std::path::Path;
+
+const CRITERIA: [Criterion; 4] = [
+    Criterion::Mean,
+    Criterion::Median,
+    Criterion::Percentile(10),
+    Criterion::CertaintyEquivalent,
+];
+
+fn overrides(paths: i64) -> Vec<Override> {
+    vec![Override::with_value(
+        "simulation.paths",
+        toml::Value::Integer(paths),
+        "test --paths",
+    )]
+}
+
+fn load(paths: i64) -> Loaded {
+    scenario::load_file(Path::new("scenarios/hf-paris-ask.toml"), &overrides(paths)).unwrap()
+}
+
+fn request<'a>(
+    loaded: &'a Loaded,
+    overrides: &'a [Override],
+    parameter: &str,
+    (from, to, steps): (f64, f64, u64),
+) -> SweepRequest<'a> {
+    SweepRequest {
+        source: &loaded.source,
+        overrides,
+        parameter: parameter.to_string(),
+        from,
+        to,
+        steps,
+        origin: "--param",
+        solve_for: SolveFor::Grant,
+        criteria: CRITERIA.to_vec(),
+    }
+}
+
+/// Every value of a sweep equals a run of its own at that value: for the
+/// parameters that reuse the paths and for one that simulates again.
+#[test]
+fn each_value_matches_a_run_of_its_own() {
+    let loaded = load(30_000);
+    let ov = overrides(30_000);
+    for (parameter, range, reuse) in [
+        (
+            "employee.illiquidity.discount",
+            (0.0, 0.6, 4),
+            PathReuse::FlatDiscount,
+        ),
+        ("employee.risk_aversion", (1.0, 3.0, 3), PathReuse::Same),
+        ("employee.outside_wealth", (1e5, 3e5, 3), PathReuse::Same),
+        ("company.volatility", (0.4, 0.8, 3), PathReuse::Resimulate),
+    ] {
+        let result = run_sweep(
+            &request(&loaded, &ov, parameter, range),
+            &RunOptions::default(),
+            |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(result.reuse, reuse, "{parameter}");
+        assert_eq!(result.points.len(), range.2 as usize);
+        for point in &result.points {
+            let mut at = ov.clone();
+            at.push(Override::with_value(
+                parameter,
+                toml::Value::Float(point.value),
+                "test",
+            ));
+            let s = loaded.source.resolve(&at).unwrap().0;
+            let sim = engine::simulate(&s, &RunOptions::default()).unwrap();
+            let own = solve_floors(&sim, &s, SolveFor::Grant, &CRITERIA);
+            for (a, b) in point.floors.floors.iter().zip(&own.floors) {
+                let close = |x: Option<f64>, y: Option<f64>| match (x, y) {
+                    (Some(x), Some(y)) => (x - y).abs() <= 1e-6 * y.abs().max(1.0),
+                    (None, None) => true,
+                    _ => false,
+                };
+                assert!(
+                    close(a.value, b.value),
+                    "{parameter} = {}: {} floor {:?} vs {:?}",
+                    point.value,
+                    a.criterion,
+                    a.value,
+                    b.value
+                );
+                let base =
+                    |f: &equisim::decisions::Floor| f.base_floor.as_ref().and_then(|b| b.value);
+                assert!(close(base(a), base(b)), "{parameter}: base floors");
+            }
+            let mean = |o: &equisim::stats::Outputs| o.offer.total.mean;
+            let own_outputs = equisim::stats::Outputs::compute(
+                &sim,
+                s.employee.outside_wealth,
+                s.employee.risk_aversion,
+                ("a", "b"),
+            )
+            .unwrap();
+            assert!((mean(&point.outputs) - mean(&own_outputs)).abs() <= 1e-9 * mean(&own_outputs));
+        }
+    }
+}
+
+/// With common random numbers the mean grant floor is a smooth, rising
+/// function of the discount: every step up raises it.
+#[test]
+fn the_discount_sweep_is_smooth_and_rising() {
+    let loaded = load(30_000);
+    let ov = overrides(30_000);
+    let result = run_sweep(
+        &request(
+            &loaded,
+            &ov,
+            "employee.illiquidity.discount",
+            (0.0, 0.6, 13),
+        ),
+        &RunOptions::default(),
+        |_, _| {},
+    )
+    .unwrap();
+    let series: Vec<f64> = result
+        .floor_series(Criterion::Mean)
+        .into_iter()
+        .map(|(_, f)| f.expect("mean floor"))
+        .collect();
+    for w in series.windows(2) {
+        assert!(w[1] > w[0], "{series:?}");
+    }
+    assert_eq!(result.current_series()[0].1, 100_000.0);
+}
+
+#[test]
+fn a_parameter_that_cannot_be_swept_is_a_clear_error() {
+    let loaded = load(1_000);
+    let ov = overrides(1_000);
+    let message = |parameter: &str| -> (String, i32) {
+        let err = run_sweep(
+            &request(&loaded, &ov, parameter, (0.1, 0.2, 2)),
+            &RunOptions::default(),
+            |_, _| {},
+        )
+        .unwrap_err();
+        (err.to_string(), err.exit_code())
+    };
+    let (m, code) = message("company.volatilty");
+    assert_eq!(code, 2);
+    assert!(m.contains("--param company.volatilty"), "{m}");
+    assert!(m.contains("volatility"), "suggests the right field: {m}");
+    let (m, code) = message("offer.label");
+    assert_eq!(code, 2);
+    assert!(
+        m.contains("--param offer.label") && m.contains("not a number"),
+        "{m}"
+    );
+    let (m, _) = message("offer.equity.refresh.3.probability");
+    assert!(m.contains("--param"), "{m}");
+    // A value outside the field's range names the field and the value.
+    let err = run_sweep(
+        &request(&loaded, &ov, "company.volatility", (0.5, 4.0, 2)),
+        &RunOptions::default(),
+        |_, _| {},
+    )
+    .unwrap_err();
+    assert!(matches!(err, Error::Scenario(_)), "{err}");
+    assert!(err.to_string().contains("company.volatility"), "{err}");
+}
+
+#[test]
+fn frontier_grant_floor_falls_as_the_base_rises() {
+    let loaded = load(30_000);
+    let s = &loaded.scenario;
+    let sim = engine::simulate(s, &RunOptions::default()).unwrap();
+    let bases = frontier_bases(s, 9);
+    assert_eq!(bases.len(), 9);
+    let f = frontier(
+        &sim,
+        s,
+        &[Criterion::Mean, Criterion::CertaintyEquivalent],
+        &bases,
+    );
+    let mean: Vec<Option<f64>> = f
+        .series(Criterion::Mean)
+        .into_iter()
+        .map(|(_, g)| g)
+        .collect();
+    for w in mean.windows(2) {
+        if let (Some(a), Some(b)) = (w[0], w[1]) {
+            assert!(b <= a, "{mean:?}");
+        }
+    }
+    // At the offer's own base, the frontier is the grant floor.
+    let own = frontier(&sim, s, &[Criterion::Mean], &[s.offer.base]);
+    let floors = solve_floors(&sim, s, SolveFor::Grant, &[Criterion::Mean]);
+    assert_eq!(own.grant_floors[0][0], floors.floors[0].value);
+    assert_eq!(f.offer_base, s.offer.base);
+    assert_eq!(f.offer_grant, s.offer.equity.grant);
+}

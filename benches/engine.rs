@@ -1,9 +1,9 @@
 //! Throughput of the engine and of what a run does after it.
 //!
 //! `cargo bench --bench engine`. Each group reports paths per second
-//! (criterion's "elements"); compare `simulate/hf-paris-ask` with
-//! `rng_bound/hf-paris-ask` for how close the engine runs to the cost of
-//! its random numbers alone.
+//! (criterion's "elements"); compare `simulate/hf-paris-ask/1-thread` with
+//! `rng_bound/hf-paris-ask` (single-threaded too) for how close the engine
+//! runs to the cost of its random numbers alone.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use equisim::engine::{self, RunOptions};
@@ -16,15 +16,25 @@ use std::time::Duration;
 const PATHS: u64 = 200_000;
 
 fn load(name: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
-    let paths = Override::with_value("simulation.paths", toml::Value::Integer(PATHS as i64), "bench");
-    scenario::load_file(&path, &[paths]).expect("shipped scenario").scenario
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    let paths = Override::with_value(
+        "simulation.paths",
+        toml::Value::Integer(PATHS as i64),
+        "bench",
+    );
+    scenario::load_file(&path, &[paths])
+        .expect("shipped scenario")
+        .scenario
 }
 
 fn simulate(c: &mut Criterion) {
     let mut group = c.benchmark_group("simulate");
     group.throughput(Throughput::Elements(PATHS));
-    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
     for name in ["hf-paris-ask.toml", "minimal.toml"] {
         let s = load(name);
         for threads in [1usize, 2] {
@@ -33,7 +43,9 @@ fn simulate(c: &mut Criterion) {
                 progress: None,
             };
             let id = format!("{}/{threads}-thread", name.trim_end_matches(".toml"));
-            group.bench_function(id, |b| b.iter(|| black_box(engine::simulate(&s, &options).unwrap().records.len())));
+            group.bench_function(id, |b| {
+                b.iter(|| black_box(engine::simulate(&s, &options).unwrap().records.len()))
+            });
         }
     }
     group.finish();
@@ -42,22 +54,47 @@ fn simulate(c: &mut Criterion) {
 fn summarize(c: &mut Criterion) {
     let mut group = c.benchmark_group("summarize");
     group.throughput(Throughput::Elements(PATHS));
-    group.sample_size(10).measurement_time(Duration::from_secs(6));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(6));
     let s = load("hf-paris-ask.toml");
     let sim = engine::simulate(&s, &RunOptions::default()).unwrap();
     group.bench_function("hf-paris-ask", |b| {
         b.iter(|| {
             black_box(
-                Outputs::compute(&sim, s.employee.outside_wealth, s.employee.risk_aversion, ("o", "a"))
-                    .unwrap()
-                    .offer
-                    .total
-                    .mean,
+                Outputs::compute(
+                    &sim,
+                    s.employee.outside_wealth,
+                    s.employee.risk_aversion,
+                    ("o", "a"),
+                )
+                .unwrap()
+                .offer
+                .total
+                .mean,
             )
         })
     });
     group.finish();
 }
 
-criterion_group!(benches, simulate, summarize);
+/// The same random numbers as the engine draws for each path, and nothing
+/// else: the practical limit of this design, single-threaded.
+fn rng_bound(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rng_bound");
+    group.throughput(Throughput::Elements(PATHS));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(6));
+    for name in ["hf-paris-ask.toml", "minimal.toml"] {
+        let s = load(name);
+        let plan = engine::Plan::new(equisim::model::Model::new(&s), s.simulation.seed);
+        group.bench_function(name.trim_end_matches(".toml"), |b| {
+            b.iter(|| black_box((0..PATHS).map(|i| plan.draw_only(i)).sum::<f64>()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, simulate, rng_bound, summarize);
 criterion_main!(benches);

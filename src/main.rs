@@ -194,6 +194,11 @@ fn flag_override(
     )))
 }
 
+/// `--chart-size WxH`, with the flag in the error.
+fn parse_chart_size(text: &str) -> Result<ChartSize, Error> {
+    ChartSize::parse(text).map_err(|e| Error::Usage(format!("--chart-size {text}: {e}")))
+}
+
 fn run(args: RunArgs) -> Result<(), Error> {
     let extra = [
         flag_override("--paths", "simulation.paths", &args.paths)?,
@@ -351,6 +356,15 @@ struct FloorArgs {
     /// Print the floors as JSON on stdout instead of text.
     #[arg(long)]
     json: bool,
+    /// Output folder for frontier.png [default: output/<scenario file stem>/].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Do not draw the chart (frontier.png); nothing is written then.
+    #[arg(long)]
+    no_charts: bool,
+    /// Chart size in pixels, from 400x300 to 4000x4000.
+    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
+    chart_size: String,
 }
 
 #[derive(Args)]
@@ -379,6 +393,12 @@ struct SweepArgs {
     /// Print sweep.json on stdout instead of the table.
     #[arg(long)]
     json: bool,
+    /// Do not draw the chart (floor_sweep.png).
+    #[arg(long)]
+    no_charts: bool,
+    /// Chart size in pixels, from 400x300 to 4000x4000.
+    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
+    chart_size: String,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -483,6 +503,14 @@ fn floor(args: FloorArgs) -> Result<(), Error> {
     )?;
     let scenario = &loaded.scenario;
     let (solve_for, criteria) = floor_choice(&args.choice, scenario)?;
+    let chart_size = parse_chart_size(&args.chart_size)?;
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out_dir(&args.scenario.scenario));
+    if !args.no_charts {
+        report::prepare_output_dir(&out_dir)?;
+    }
     let paths = scenario.simulation.paths;
     let bar = progress_bar(paths, args.sim.quiet);
     let options = run_options(&args.sim, &bar);
@@ -495,6 +523,18 @@ fn floor(args: FloorArgs) -> Result<(), Error> {
     let started = std::time::Instant::now();
     let floors = decisions::solve_floors(&sim, scenario, solve_for, &criteria);
     let solved = started.elapsed().as_secs_f64();
+    // The frontier: the grant floor per criterion on a grid of bases,
+    // solved on the same stored paths.
+    let frontier = if args.no_charts {
+        None
+    } else {
+        let started = std::time::Instant::now();
+        let bases = decisions::frontier_bases_covering(scenario, &floors, charts::FRONTIER_BASES);
+        let frontier = decisions::frontier(&sim, scenario, &criteria, &bases);
+        let solved = started.elapsed().as_secs_f64();
+        let path = charts::draw_frontier(&out_dir, scenario, &frontier, chart_size)?;
+        Some((path, bases.len(), solved))
+    };
     if args.json {
         #[derive(serde::Serialize)]
         struct FloorOutput<'a> {
@@ -534,6 +574,12 @@ fn floor(args: FloorArgs) -> Result<(), Error> {
         println!(
             "\nSimulated {paths} paths in {simulated:.2} s; floors solved in {solved:.3} s on the stored paths"
         );
+        if let Some((path, bases, solved)) = &frontier {
+            println!(
+                "Frontier over {bases} bases solved in {solved:.2} s\nWrote {}",
+                path.display()
+            );
+        }
     }
     Ok(())
 }
@@ -579,6 +625,7 @@ fn sweep(args: SweepArgs) -> Result<(), Error> {
     }
     let steps = args.steps.or(spec.map(|s| s.steps)).unwrap_or(13);
     let (solve_for, criteria) = floor_choice(&args.choice, scenario)?;
+    let chart_size = parse_chart_size(&args.chart_size)?;
     let out_dir = args
         .out
         .clone()
@@ -621,15 +668,27 @@ fn sweep(args: SweepArgs) -> Result<(), Error> {
         &out_dir.join("sweep.csv"),
         report::sweep_csv(&result).as_bytes(),
     )?;
+    let chart = if args.no_charts {
+        None
+    } else {
+        Some(charts::draw_floor_sweep(
+            &out_dir, scenario, &result, chart_size,
+        )?)
+    };
     if args.json {
         print!("{json}");
     } else {
         println!("{}", scenario.name);
         print!("{}", report::sweep_table(&result, scenario));
         println!(
-            "\nSwept {} values in {elapsed:.2} s\nWrote {}/sweep.csv, sweep.json",
+            "\nSwept {} values in {elapsed:.2} s\nWrote {}/sweep.csv, sweep.json{}",
             result.points.len(),
-            out_dir.display()
+            out_dir.display(),
+            if chart.is_some() {
+                format!(", {}", charts::FLOOR_SWEEP_CHART)
+            } else {
+                String::new()
+            }
         );
     }
     Ok(())

@@ -65,10 +65,8 @@ fn check_nulls(path: &str, v: &Value, problems: &mut Vec<String>) {
                 problems.push(format!("{path} is null (NaN or infinite)"));
             }
         }
-        Value::Number(n) => {
-            if !n.as_f64().is_some_and(f64::is_finite) {
-                problems.push(format!("{path} = {n}"));
-            }
+        Value::Number(n) if !n.as_f64().is_some_and(f64::is_finite) => {
+            problems.push(format!("{path} = {n}"));
         }
         Value::Object(map) => {
             for (k, v) in map {
@@ -255,11 +253,26 @@ fn attrition_near_certain() {
 #[test]
 fn exit_hazards_near_their_bound() {
     let cases = [
-        ("IPO", "ipo_per_year = 0.999999\nacquisition_per_year = 0.0\nfailure_per_year = 0.0"),
-        ("acquisition", "ipo_per_year = 0.0\nacquisition_per_year = 0.999999\nfailure_per_year = 0.0"),
-        ("failure", "ipo_per_year = 0.0\nacquisition_per_year = 0.0\nfailure_per_year = 0.999999"),
-        ("split", "ipo_per_year = 0.333333\nacquisition_per_year = 0.333333\nfailure_per_year = 0.333333"),
-        ("none", "ipo_per_year = 0.0\nacquisition_per_year = 0.0\nfailure_per_year = 0.0"),
+        (
+            "IPO",
+            "ipo_per_year = 0.999999\nacquisition_per_year = 0.0\nfailure_per_year = 0.0",
+        ),
+        (
+            "acquisition",
+            "ipo_per_year = 0.0\nacquisition_per_year = 0.999999\nfailure_per_year = 0.0",
+        ),
+        (
+            "failure",
+            "ipo_per_year = 0.0\nacquisition_per_year = 0.0\nfailure_per_year = 0.999999",
+        ),
+        (
+            "split",
+            "ipo_per_year = 0.333333\nacquisition_per_year = 0.333333\nfailure_per_year = 0.333333",
+        ),
+        (
+            "none",
+            "ipo_per_year = 0.0\nacquisition_per_year = 0.0\nfailure_per_year = 0.0",
+        ),
     ];
     for (name, hazards) in cases {
         for earliest in [0.0, 100.0] {
@@ -335,7 +348,11 @@ fn zero_grants() {
 fn dilution_at_its_bounds() {
     // sd just below sqrt(mean (1 - mean)): a Beta with tiny parameters,
     // almost all its mass at 0 and 1.
-    for (mean, sd) in [("0.1", "0.29999999"), ("0.5", "0.49999999"), ("0.999", "0.0316")] {
+    for (mean, sd) in [
+        ("0.1", "0.29999999"),
+        ("0.5", "0.49999999"),
+        ("0.999", "0.0316"),
+    ] {
         case(
             &format!("dilution mean {mean}, sd {sd}"),
             &format!(

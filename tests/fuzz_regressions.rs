@@ -88,7 +88,10 @@ fn pipeline(data: &[u8]) -> Ending {
         .map(|f| decisions::solve_floors(&sim, &s, f.solve_for, &f.criteria));
     if let Some(f) = &floors {
         for floor in &f.floors {
-            assert!(floor.value.is_none_or(|v| v.is_finite() && v >= 0.0), "{floor:?}");
+            assert!(
+                floor.value.is_none_or(|v| v.is_finite() && v >= 0.0),
+                "{floor:?}"
+            );
         }
         let _ = report::floor_text(f, &s);
     }
@@ -172,6 +175,12 @@ fn kept_inputs_end_as_expected() {
         Ending::Error(msg) => assert!(msg.contains("at most 10^15"), "{msg}"),
         other => panic!("{other:?}"),
     }
-    assert_eq!(ending(&dir.join("exit-multiple-beyond-f32.toml")), Ending::Finite);
-    assert_eq!(ending(&dir.join("valuation-near-underflow.toml")), Ending::Finite);
+    assert_eq!(
+        ending(&dir.join("exit-multiple-beyond-f32.toml")),
+        Ending::Finite
+    );
+    assert_eq!(
+        ending(&dir.join("valuation-near-underflow.toml")),
+        Ending::Finite
+    );
 }

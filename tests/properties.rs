@@ -306,13 +306,7 @@ fn is_money(path: &str) -> bool {
         || path.starts_with("comparison.mean_difference")
 }
 
-fn compare_scaled(
-    path: &str,
-    a: &Value,
-    b: &Value,
-    k: f64,
-    problems: &mut Vec<String>,
-) {
+fn compare_scaled(path: &str, a: &Value, b: &Value, k: f64, problems: &mut Vec<String>) {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for (key, va) in x {

@@ -30,9 +30,13 @@
 pub mod bins;
 mod cdf;
 mod equity;
+mod floor_sweep;
+mod frontier;
+pub mod lines;
 pub mod theme;
 mod value;
 
+use crate::decisions::{Frontier, SweepResult};
 use crate::engine::{PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::company::Outcome;
@@ -52,6 +56,18 @@ pub type DrawResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
 /// The files [`draw_run`] writes, in order.
 pub const RUN_CHARTS: [&str; 3] = ["value.png", "cdf.png", "equity.png"];
+
+/// The file [`draw_floor_sweep`] writes.
+pub const FLOOR_SWEEP_CHART: &str = "floor_sweep.png";
+
+/// The file [`draw_frontier`] writes.
+pub const FRONTIER_CHART: &str = "frontier.png";
+
+/// Bases on the grid of `frontier.png` (see
+/// [`frontier_bases_covering`](crate::decisions::frontier_bases_covering)).
+pub const FRONTIER_BASES: u64 = 25;
+
+pub use lines::criterion_color;
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/fonts/LICENSE-DejaVu.txt`).
 static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -298,6 +314,42 @@ pub fn draw_run(
         written.push(path);
     }
     Ok(written)
+}
+
+/// Draws `floor_sweep.png` into `dir`: the floor per criterion against the
+/// swept parameter, with the offer's own grant (or base) as a reference
+/// line, and for the criteria no grant reaches, the base floor beside it.
+/// `scenario` is the scenario as loaded (its value of the parameter is
+/// marked).
+pub fn draw_floor_sweep(
+    dir: &Path,
+    scenario: &Scenario,
+    result: &SweepResult,
+    size: ChartSize,
+) -> Result<PathBuf, Error> {
+    let size = ChartSize::new(size.width, size.height).map_err(Error::Usage)?;
+    let path = dir.join(FLOOR_SWEEP_CHART);
+    write_chart(&path, size, |root, theme| {
+        floor_sweep::draw(root, theme, result, scenario)
+    })?;
+    Ok(path)
+}
+
+/// Draws `frontier.png` into `dir`: for each base of the frontier's grid,
+/// the grant floor per criterion, with the offer's own base and grant
+/// marked.
+pub fn draw_frontier(
+    dir: &Path,
+    scenario: &Scenario,
+    frontier: &Frontier,
+    size: ChartSize,
+) -> Result<PathBuf, Error> {
+    let size = ChartSize::new(size.width, size.height).map_err(Error::Usage)?;
+    let path = dir.join(FRONTIER_CHART);
+    write_chart(&path, size, |root, theme| {
+        frontier::draw(root, theme, frontier, scenario)
+    })?;
+    Ok(path)
 }
 
 /// Renders a chart and writes it to `path` whole or not at all: the

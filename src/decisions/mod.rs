@@ -16,5 +16,5 @@ pub use floor::{
 };
 pub use sweep::{
     Frontier, PathReuse, SweepPoint, SweepRequest, SweepResult, frontier, frontier_bases,
-    run_sweep, sweep_values,
+    frontier_bases_covering, run_sweep, sweep_values,
 };

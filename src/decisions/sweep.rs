@@ -350,6 +350,31 @@ pub fn frontier_bases(scenario: &Scenario, steps: u64) -> Vec<f64> {
     sweep_values(lo, hi, steps)
 }
 
+/// [`frontier_bases`] with the top of the grid raised to take in every
+/// base floor in `floors` (and a little more), so that a criterion no
+/// grant brings up to the alternative at the offer's base shows from which
+/// base on it is reached; the top is at most three times the larger of the
+/// two offers' bases.
+pub fn frontier_bases_covering(scenario: &Scenario, floors: &Floors, steps: u64) -> Vec<f64> {
+    let grid = frontier_bases(scenario, steps);
+    let (Some(&lo), Some(&hi)) = (grid.first(), grid.last()) else {
+        return grid;
+    };
+    let base_floors = floors.floors.iter().flat_map(|f| {
+        let own = (f.solve_for == SolveFor::Base).then_some(f.value).flatten();
+        let lever_left = f.base_floor.as_ref().and_then(|b| b.value);
+        [own, lever_left]
+    });
+    let needed = base_floors.flatten().fold(hi, f64::max);
+    let limit = 3.0 * scenario.offer.base.max(scenario.alternative.base);
+    let top = (needed * 1.06).min(limit);
+    if top > hi {
+        sweep_values(lo, top, steps)
+    } else {
+        grid
+    }
+}
+
 /// The frontier on one simulation: every grant floor is solved on the
 /// stored per-path terms (the base enters each path's total linearly).
 pub fn frontier(

@@ -80,6 +80,9 @@ pub struct Plan {
     pub seed: u64,
     /// Private refresh grants (indices into `model.offer.grants`) by date.
     value_dates: Vec<usize>,
+    /// For each of `value_dates`, the log-value step from the date before:
+    /// `((μ - σ²/2) Δt, σ √Δt)`.
+    value_steps: Vec<(f64, f64)>,
     /// The public stock's simulation grid up to the window.
     stock: StockGrid,
     beta: Option<Beta<f64>>,
@@ -175,6 +178,19 @@ impl Plan {
                 .date()
                 .total_cmp(&model.offer.grants[b].date())
         });
+        let mut previous = 0.0;
+        let value_steps = value_dates
+            .iter()
+            .map(|&g| {
+                let s = model.offer.grants[g].date();
+                let dt = s - previous;
+                previous = s;
+                (
+                    model.value_log_drift * dt,
+                    model.value_volatility * dt.sqrt(),
+                )
+            })
+            .collect();
         let beta = match model.round_dilution {
             RoundDilution::Beta { alpha, beta } => Beta::new(alpha, beta).ok(),
             RoundDilution::Fixed(_) => None,
@@ -187,6 +203,7 @@ impl Plan {
         Plan {
             stock: StockGrid::new(&model),
             value_dates,
+            value_steps,
             beta,
             preference_ratio,
             model,
@@ -263,12 +280,13 @@ impl Plan {
         let mut log_value = 0.0;
         let mut value_at = [1.0; MAX_GRANTS];
         let mut t_prev = 0.0;
-        for &g in &self.value_dates {
+        for (&g, &(drift_step, vol_step)) in self.value_dates.iter().zip(&self.value_steps) {
             let z: f64 = StandardNormal.sample(&mut core);
             let s = offer_grants[g].date();
+            // Dates are sorted, so every date before this one was used too
+            // and the step from the previous date is the precomputed one.
             if s < event_time {
-                let dt = s - t_prev;
-                log_value += m.value_log_drift * dt + sigma * dt.sqrt() * z;
+                log_value += drift_step + vol_step * z;
                 value_at[g] = log_value.exp();
                 t_prev = s;
             }
@@ -402,6 +420,60 @@ impl Plan {
             equity_pays_zero: g0 * scaled_proceeds + fixed_proceeds == 0.0,
             exercised_on_departure,
         }
+    }
+
+    /// Draws exactly the random numbers that [`Plan::simulate`] draws for
+    /// path `index` (the same kinds, in the same number, from the same
+    /// streams) and does nothing else with them: the cost of this design's
+    /// randomness alone, which the `rng_bound` benchmark measures. The sum
+    /// of the draws is returned so that none can be optimized away.
+    pub fn draw_only(&self, index: u64) -> f64 {
+        let m = &self.model;
+        let mut core = streams::stream(self.seed, index, streams::CORE);
+        let d = self.core_draws(&mut core);
+        let mut sum = d.departure_draw + d.exit_draw + d.type_draw + d.multiple_z + d.lockup_z;
+        sum += d.offer_refresh_draw.iter().sum::<f64>() + d.alt_refresh_draw.iter().sum::<f64>();
+        for _ in 0..=self.value_dates.len() {
+            let z: f64 = StandardNormal.sample(&mut core);
+            sum += z;
+        }
+        // How many rounds and stock steps a path draws depends on its
+        // departure and exit times, so these two are computed as well.
+        let departure = if m.departure_rate > 0.0 {
+            d.departure_draw / m.departure_rate
+        } else {
+            f64::INFINITY
+        };
+        let exit_time = if m.exit.hazard > 0.0 {
+            m.exit.earliest_years + d.exit_draw / m.exit.hazard
+        } else {
+            f64::INFINITY
+        };
+        let event_time = exit_time.min(m.horizon_years);
+        if m.rounds_per_year > 0.0 {
+            let mut rounds = streams::stream(self.seed, index, streams::ROUNDS);
+            let mut t = 0.0;
+            loop {
+                let gap: f64 = Exp1.sample(&mut rounds);
+                t += gap / m.rounds_per_year;
+                if t > event_time {
+                    break;
+                }
+                sum += self.round_dilution(&mut rounds);
+            }
+        }
+        let employed = departure.min(m.window_years);
+        if !self.stock.times.is_empty() {
+            let mut rng = streams::stream(self.seed, index, streams::STOCK);
+            for &t in &self.stock.times {
+                if t > employed + TIME_TOLERANCE {
+                    break;
+                }
+                let z: f64 = StandardNormal.sample(&mut rng);
+                sum += z;
+            }
+        }
+        sum
     }
 
     /// The core stream's first draws. They come in a fixed order and

@@ -13,7 +13,7 @@ type Check<T> = Result<T, ScenarioError>;
 
 /// The most refresh grants one offer may have (a path keeps per-grant state
 /// in fixed-size arrays so that the hot loop never allocates).
-pub const MAX_REFRESHES: usize = 63;
+pub const MAX_REFRESHES: usize = 15;
 
 /// Largest funding-round rate accepted, per year.
 pub const MAX_ROUNDS_PER_YEAR: f64 = 100.0;
@@ -177,6 +177,9 @@ pub fn fmt_value(v: f64) -> String {
         "nan".into()
     } else if v.is_infinite() {
         if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else if v != 0.0 && !(1e-6..1e16).contains(&v.abs()) {
+        // 1.7e308, not a 309-digit number.
+        format!("{v:e}")
     } else {
         format!("{v}")
     }

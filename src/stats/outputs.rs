@@ -1,7 +1,7 @@
 //! The decision outputs of one run: both offers' value distributions, the
 //! pathwise comparison and the company's outcomes.
 
-use super::{Summary, mean_sd, quantile_sorted, sort};
+use super::{Summary, mean_sd, neumaier_sum, quantile_sorted, sort};
 use crate::engine::{PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::Model;
@@ -90,12 +90,35 @@ pub fn totals(
 ) -> Vec<f64> {
     records
         .iter()
-        .map(|p| {
-            pay.sign_on
-                + pay.base * pay_factor(p.employed_years, model.discount_rate, pay.bonus_rate)
-                + equity(p)
-        })
+        .map(|p| total(p, model, pay, equity(p)))
         .collect()
+}
+
+/// One path's total for an offer with `pay`, given its equity PV.
+#[inline]
+fn total(p: &PathRecord, model: &Model, pay: &Pay, equity: f64) -> f64 {
+    pay.sign_on
+        + pay.base * pay_factor(p.employed_years, model.discount_rate, pay.bonus_rate)
+        + equity
+}
+
+fn fill(buffer: &mut [f64], records: &[PathRecord], value: impl Fn(&PathRecord) -> f64) {
+    for (b, p) in buffer.iter_mut().zip(records) {
+        *b = value(p);
+    }
+}
+
+/// [`mean_sd`] of `n` values produced twice by `values`, without storing them.
+fn mean_sd_of<I: Iterator<Item = f64>>(n: usize, values: impl Fn() -> I) -> (f64, f64) {
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let mean = neumaier_sum(values()) / n as f64;
+    if n < 2 {
+        return (mean, 0.0);
+    }
+    let ss = neumaier_sum(values().map(|x| (x - mean) * (x - mean)));
+    (mean, (ss / (n - 1) as f64).sqrt())
 }
 
 impl Outputs {
@@ -115,40 +138,43 @@ impl Outputs {
         let n = records.len() as f64;
         let mut warnings = Vec::new();
 
-        let mut offer_total = totals(records, model, &model.offer.pay, |p| p.offer_equity);
-        let mut alt_total = totals(records, model, &model.alternative.pay, |p| {
-            p.alternative_equity
+        // One value per path at a time: memory stays at the records plus one
+        // buffer, however many paths there are.
+        let offer_x = |p: &PathRecord| total(p, model, &model.offer.pay, p.offer_equity);
+        let alt_x = |p: &PathRecord| total(p, model, &model.alternative.pay, p.alternative_equity);
+        let (mean_difference, sd_difference) = mean_sd_of(records.len(), || {
+            records.iter().map(|p| offer_x(p) - alt_x(p))
         });
-        let difference: Vec<f64> = offer_total
+        let beats = records
             .iter()
-            .zip(&alt_total)
-            .map(|(a, b)| a - b)
-            .collect();
-        let (mean_difference, sd_difference) = mean_sd(&difference);
-        let beats = difference.iter().filter(|d| **d > 0.0).count();
-        drop(difference);
+            .filter(|p| offer_x(p) - alt_x(p) > 0.0)
+            .count();
 
-        for (label, values) in [(labels.0, &offer_total), (labels.1, &alt_total)] {
-            if let Err(e) = super::certainty_equivalent(values, w0, gamma) {
+        let window = model.window_years;
+        let mut buffer: Vec<f64> = records.iter().map(offer_x).collect();
+        let offer_worst = buffer.iter().copied().fold(f64::INFINITY, f64::min);
+        let offer_total_summary = Summary::of(&mut buffer, w0, gamma);
+        fill(&mut buffer, records, alt_x);
+        let alt_worst = buffer.iter().copied().fold(f64::INFINITY, f64::min);
+        let alt_total_summary = Summary::of(&mut buffer, w0, gamma);
+        fill(&mut buffer, records, |p| p.offer_equity);
+        let offer_equity_summary = Summary::of(&mut buffer, w0, gamma);
+        fill(&mut buffer, records, |p| p.alternative_equity);
+        let alt_equity_summary = Summary::of(&mut buffer, w0, gamma);
+        drop(buffer);
+        for (label, summary, worst) in [
+            (labels.0, &offer_total_summary, offer_worst),
+            (labels.1, &alt_total_summary, alt_worst),
+        ] {
+            if gamma > 0.0 && summary.certainty_equivalent.is_none() {
                 return Err(Error::Model(format!(
                     "the certainty equivalent of {label} is undefined: on some paths outside wealth + value \
-                     is not positive (worst value {:.0}, employee.outside_wealth = {w0:.0}); raise \
+                     is not positive (worst value {worst:.0}, employee.outside_wealth = {w0:.0}); raise \
                      employee.outside_wealth above {:.0}, or set employee.risk_aversion = 0 to compare means",
-                    e.worst, -e.worst
+                    -worst
                 )));
             }
         }
-        let window = model.window_years;
-        let offer_total_summary = Summary::of(&mut offer_total, w0, gamma);
-        let alt_total_summary = Summary::of(&mut alt_total, w0, gamma);
-        drop((offer_total, alt_total));
-
-        let mut offer_equity: Vec<f64> = records.iter().map(|p| p.offer_equity).collect();
-        let offer_equity_summary = Summary::of(&mut offer_equity, w0, gamma);
-        drop(offer_equity);
-        let mut alt_equity: Vec<f64> = records.iter().map(|p| p.alternative_equity).collect();
-        let alt_equity_summary = Summary::of(&mut alt_equity, w0, gamma);
-        drop(alt_equity);
         if gamma > 0.0 && offer_equity_summary.certainty_equivalent.is_none() {
             warnings.push(format!(
                 "the certainty equivalent of {}'s equity alone is not reported: exercise costs exceed \

@@ -13,18 +13,39 @@ pub type Check = fn(u64, u64) -> Vec<Comparison>;
 
 /// Every check, by name.
 pub const ALL: [(&str, Check); 12] = [
-    ("public_rsus_without_attrition", public_rsus_without_attrition),
-    ("public_rsus_with_attrition_and_a_refresh", public_rsus_with_attrition_and_a_refresh),
+    (
+        "public_rsus_without_attrition",
+        public_rsus_without_attrition,
+    ),
+    (
+        "public_rsus_with_attrition_and_a_refresh",
+        public_rsus_with_attrition_and_a_refresh,
+    ),
     ("cash_pay_with_attrition", cash_pay_with_attrition),
     ("deterministic_private_value", deterministic_private_value),
-    ("acquisition_pays_common_after_preferences", acquisition_pays_common_after_preferences),
+    (
+        "acquisition_pays_common_after_preferences",
+        acquisition_pays_common_after_preferences,
+    ),
     ("exit_type_shares", exit_type_shares),
     ("mean_dilution_factor", mean_dilution_factor),
-    ("options_exercised_on_departure_or_forfeited", options_exercised_on_departure_or_forfeited),
-    ("exercise_cost_lost_on_failure", exercise_cost_lost_on_failure),
+    (
+        "options_exercised_on_departure_or_forfeited",
+        options_exercised_on_departure_or_forfeited,
+    ),
+    (
+        "exercise_cost_lost_on_failure",
+        exercise_cost_lost_on_failure,
+    ),
     ("acceleration_on_acquisition", acceleration_on_acquisition),
-    ("finnerty_discount_at_the_horizon", finnerty_discount_at_the_horizon),
-    ("private_refresh_priced_at_simulated_value", private_refresh_priced_at_simulated_value),
+    (
+        "finnerty_discount_at_the_horizon",
+        finnerty_discount_at_the_horizon,
+    ),
+    (
+        "private_refresh_priced_at_simulated_value",
+        private_refresh_priced_at_simulated_value,
+    ),
 ];
 
 fn offer_equity(s: &equisim::scenario::Scenario) -> Vec<f64> {
@@ -147,7 +168,11 @@ pub fn acquisition_pays_common_after_preferences(paths: u64, seed: u64) -> Vec<C
     );
     let exact = 100_000.0 / 1e9 * 2e8 / 0.5;
     let equity = offer_equity(&s).into_iter().take(1000).collect();
-    vec![Comparison::every("acquisition after preferences", equity, exact)]
+    vec![Comparison::every(
+        "acquisition after preferences",
+        equity,
+        exact,
+    )]
 }
 
 pub fn exit_type_shares(paths: u64, seed: u64) -> Vec<Comparison> {
@@ -205,8 +230,16 @@ pub fn options_exercised_on_departure_or_forfeited(paths: u64, seed: u64) -> Vec
          [offer.equity]\ninstrument = \"options\"\nstrike_ratio = 0.2\n";
     let lambda = -(1.0f64 - 0.3).ln();
     let vested = over_events(4.0, 1.0, 1.0, |t| (-lambda * t).exp());
-    let exercised = scenario(&format!("{base}exercise_on_departure = true\n"), paths, seed);
-    let forfeited = scenario(&format!("{base}exercise_on_departure = false\n"), paths, seed);
+    let exercised = scenario(
+        &format!("{base}exercise_on_departure = true\n"),
+        paths,
+        seed,
+    );
+    let forfeited = scenario(
+        &format!("{base}exercise_on_departure = false\n"),
+        paths,
+        seed,
+    );
     let stays = (-lambda * 4.0).exp();
     vec![
         Comparison::mean(

@@ -1,0 +1,422 @@
+//! `floor_sweep.png`: the accept-at floor per criterion against a swept
+//! parameter, with the offer's own grant (or base) as a reference line.
+//!
+//! Where no grant brings a criterion up to the alternative's, its line has
+//! a gap and the notes say why; the base floor (the lever that is left) is
+//! drawn in a second panel, with the offer's base as its reference.
+
+use super::lines::{
+    Guide, Panel, ParamKind, Reference, Series, XAxis, caption, criterion_color, draw_panel,
+    legend_band, list, name, scenario_value,
+};
+use super::theme::{Dash, Frame, Legend, Swatch, colors, darker, text, thousands};
+use super::{Area, DrawResult, Theme};
+use crate::decisions::{Floor, SweepResult, Unreachable};
+use crate::report::money::{format_money, format_percent};
+use crate::scenario::{Scenario, SolveFor};
+
+fn lever_word(s: SolveFor) -> &'static str {
+    match s {
+        SolveFor::Grant => "grant",
+        SolveFor::Base => "base",
+    }
+}
+
+/// `"discount"` for `employee.illiquidity.discount`.
+fn short_name(parameter: &str) -> String {
+    parameter
+        .rsplit('.')
+        .next()
+        .unwrap_or(parameter)
+        .replace('_', " ")
+}
+
+/// The same amount at every point, or `None`.
+fn constant(values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let mut it = values.into_iter();
+    let first = it.next()?;
+    it.all(|v| v == first).then_some(first)
+}
+
+/// Why a floor is unreachable, as a clause short enough for a chart's
+/// notes (the `floor` command gives the long form).
+fn clause(floor: &Floor, alt: &str, cur: &str) -> Option<String> {
+    let m = |v: f64| format_money(v, cur);
+    let lever = lever_word(floor.solve_for);
+    let what = name(floor.criterion);
+    let target = floor.target.map_or("n/a".to_string(), m);
+    Some(match floor.unreachable.as_ref()? {
+        Unreachable::TargetUndefined => {
+            format!("{alt}'s {what} is undefined (wealth not positive on some paths)")
+        }
+        Unreachable::MeanDoesNotRise { .. } => format!("a larger {lever} lowers the mean"),
+        Unreachable::PercentilePinned {
+            needed_share,
+            best_share,
+            ..
+        } => format!(
+            "the {what} needs {} of paths at or above {target} and gets at most {}",
+            format_percent(*needed_share),
+            format_percent(*best_share)
+        ),
+        Unreachable::CertaintyEquivalentPeaks {
+            peak_value,
+            peak_at,
+            ..
+        } => format!(
+            "the {what} peaks at {} (at a {lever} of {}), below {target}",
+            m(*peak_value),
+            m(*peak_at)
+        ),
+        Unreachable::CertaintyEquivalentBounded { limit, .. } => {
+            format!("the {what} stays below {}, under {target}", m(*limit))
+        }
+        Unreachable::CertaintyEquivalentUndefined { share } => format!(
+            "the {what} is undefined (wealth not positive on {} of paths whatever the {lever})",
+            format_percent(*share)
+        ),
+    })
+}
+
+/// What lies behind unreachable grant floors: the paths where the equity
+/// pays nothing whatever the grant, and those where a larger grant lowers
+/// the total.
+fn causes(floors: &[&Floor]) -> Option<String> {
+    if floors.iter().any(|f| f.solve_for != SolveFor::Grant) {
+        return None;
+    }
+    let flat = floors.iter().find_map(|f| match f.unreachable {
+        Some(Unreachable::PercentilePinned { flat_share, .. })
+        | Some(Unreachable::CertaintyEquivalentBounded { flat_share, .. }) => Some(flat_share),
+        _ => None,
+    });
+    let falling = floors
+        .iter()
+        .map(|f| f.decreasing_share)
+        .find(|s| *s > 0.0);
+    let mut parts = Vec::new();
+    if let Some(flat) = flat.filter(|s| *s > 0.0) {
+        parts.push(format!(
+            "on {} of paths the equity pays nothing whatever the grant",
+            format_percent(flat)
+        ));
+    }
+    if let Some(falling) = falling {
+        parts.push(format!(
+            "on {} a larger grant lowers the total (more strike paid in cash on leaving, then the shares pay \
+             less or nothing)",
+            format_percent(falling)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(", and "))
+}
+
+/// `"35%–60%"`, `"40%"`: the stretches where a series is unreachable.
+fn stretches(gaps: &[(f64, f64)], kind: ParamKind, cur: &str) -> String {
+    let parts: Vec<String> = gaps
+        .iter()
+        .map(|(a, b)| {
+            if a == b {
+                kind.text(*a, cur)
+            } else {
+                format!("{}–{}", kind.text(*a, cur), kind.text(*b, cur))
+            }
+        })
+        .collect();
+    list(&parts, "and")
+}
+
+pub(super) fn draw(
+    root: &Area,
+    theme: &Theme,
+    result: &SweepResult,
+    scenario: &Scenario,
+) -> DrawResult {
+    let cur = scenario.currency.as_str();
+    let m = |v: f64| format_money(v, cur);
+    let (offer, alt) = (&scenario.offer.label, &scenario.alternative.label);
+    let kind = ParamKind::of(&result.parameter);
+    let short = short_name(&result.parameter);
+    let lever = result.solve_for;
+    let word = lever_word(lever);
+    let criteria = &result.criteria;
+
+    let main: Vec<Series> = criteria
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Series {
+            criterion: *c,
+            color: criterion_color(i),
+            points: result.floor_series(*c),
+        })
+        .collect();
+    // The base floor, for the criteria no grant reaches somewhere.
+    let side: Vec<Series> = if lever == SolveFor::Grant {
+        criteria
+            .iter()
+            .enumerate()
+            .map(|(i, c)| Series {
+                criterion: *c,
+                color: criterion_color(i),
+                points: result.base_floor_series(*c),
+            })
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let two_panels = !side.is_empty();
+    let offered_base: Vec<(f64, f64)> = result
+        .points
+        .iter()
+        .map(|p| (p.value, p.scenario.offer.base))
+        .collect();
+    let offered_grant: Vec<(f64, f64)> = result
+        .points
+        .iter()
+        .map(|p| (p.value, p.scenario.offer.equity.grant))
+        .collect();
+    let held_text = |held: SolveFor| {
+        let series = match held {
+            SolveFor::Grant => &offered_grant,
+            SolveFor::Base => &offered_base,
+        };
+        match constant(series.iter().map(|p| p.1)) {
+            Some(v) => format!("holding the {} at {}", lever_word(held), m(v)),
+            None => format!("holding the {} as offered", lever_word(held)),
+        }
+    };
+    let other = match lever {
+        SolveFor::Grant => SolveFor::Base,
+        SolveFor::Base => SolveFor::Grant,
+    };
+
+    // Notes: what a line is, then why the gaps, criteria with the same
+    // gaps together.
+    let mut notes = vec![format!(
+        "A line is the least {word} ({}) at which {offer} is worth as much as {alt} by that criterion, both \
+         valued on the same simulated paths, with the same seed at every value; above the line the offer beats \
+         {alt} on that criterion.",
+        held_text(other)
+    )];
+    let mut groups: Vec<(String, Vec<&Series>)> = Vec::new();
+    for s in main.iter().filter(|s| s.has_gaps()) {
+        let where_ = if s.is_empty() {
+            format!("at any {short}")
+        } else {
+            format!("at {short} {}", stretches(&s.gaps(), kind, cur))
+        };
+        match groups.iter_mut().find(|g| g.0 == where_) {
+            Some(g) => g.1.push(s),
+            None => groups.push((where_, vec![s])),
+        }
+    }
+    for (where_, members) in &groups {
+        // The figures where the gap starts.
+        let start = members[0].gaps()[0].0;
+        let floors: Vec<&Floor> = result
+            .points
+            .iter()
+            .find(|p| p.value == start)
+            .map(|p| {
+                members
+                    .iter()
+                    .filter_map(|s| p.floors.get(s.criterion))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let names: Vec<String> = members.iter().map(|s| name(s.criterion)).collect();
+        let gap_points = members[0].points.iter().filter(|p| p.1.is_none()).count();
+        let at = if gap_points > 1 {
+            format!(" (figures at {})", kind.text(start, cur))
+        } else {
+            String::new()
+        };
+        let clauses: Vec<String> = floors.iter().filter_map(|f| clause(f, alt, cur)).collect();
+        let mut note = format!(
+            "No {word} brings the {} up to {alt}'s {where_}{at}",
+            list(&names, "or")
+        );
+        if !clauses.is_empty() {
+            note.push_str(": ");
+            note.push_str(&clauses.join("; "));
+        }
+        note.push('.');
+        if let Some(c) = causes(&floors) {
+            note.push_str(&format!(" Behind it: {c}."));
+        }
+        notes.push(note);
+    }
+    let n_values = result.points.len();
+    let frame = Frame {
+        title: scenario.name.clone(),
+        subtitle: format!(
+            "Accept-at floor against {} · {} values · {} paths · seed {}",
+            result.parameter,
+            n_values,
+            thousands(result.paths),
+            result.seed
+        ),
+        notes,
+    };
+    let body = theme.frame(root, &frame)?;
+
+    // The legend, in a band above the plots.
+    let mut legend = Legend::default();
+    for s in &main {
+        legend = legend.row(
+            Swatch::Line {
+                color: s.color,
+                dash: Dash::Solid,
+            },
+            name(s.criterion),
+        );
+    }
+    legend = legend.row(
+        Swatch::Line {
+            color: colors::INK,
+            dash: Dash::Dashed,
+        },
+        format!("{offer} as offered"),
+    );
+    let guide_value = scenario_value(scenario, &result.parameter);
+    if guide_value.is_some() {
+        legend = legend.row(
+            Swatch::Line {
+                color: colors::MUTED,
+                dash: Dash::Dashed,
+            },
+            format!("{short} in the scenario"),
+        );
+    }
+    let (legend, body, at) = legend_band(theme, root, &body, &legend)?;
+    legend.draw(theme, root, at)?;
+
+    let xs = result.points.iter().map(|p| p.value);
+    let (mut lo, mut hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
+    if !(lo.is_finite() && hi.is_finite()) {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if hi <= lo {
+        let pad = (lo.abs() * 0.1).max(0.5);
+        (lo, hi) = (lo - pad, hi + pad);
+    }
+    let axis = XAxis {
+        lo,
+        hi,
+        kind,
+        desc: result.parameter.clone(),
+        currency: cur,
+    };
+    let guide = |values: bool| {
+        guide_value.map(|v| Guide {
+            x: v,
+            label: format!("scenario: {}", kind.text(v, cur)),
+            values,
+        })
+    };
+
+    // Which criteria have no line at all in the main panel.
+    let missing: Vec<String> = main
+        .iter()
+        .filter(|s| s.is_empty())
+        .map(|s| name(s.criterion))
+        .collect();
+    let message = (!missing.is_empty()).then(|| {
+        let what = if missing.len() == main.len() {
+            format!("any criterion ({})", list(&missing, "or"))
+        } else {
+            format!("the {}", list(&missing, "or"))
+        };
+        let lead = format!("No {word} brings {offer} up to {alt} on {what} at any {short}");
+        if two_panels {
+            format!("{lead}: the least base that does is on the right.")
+        } else {
+            format!("{lead}.")
+        }
+    });
+    // With two panels the message goes over both, so their plots line up.
+    let (body, message) = match message {
+        Some(text) if two_panels => (
+            caption(theme, root, &body, &text, (text::LABEL + 1.0, darker(colors::WORSE)))?,
+            None,
+        ),
+        other => (body, other),
+    };
+    let (left, right) = if two_panels {
+        let (w, _) = body.dim_in_pixel();
+        let (l, r) = body.split_horizontally(w as i32 / 2);
+        (l.margin(0, 0, 0, theme.px(20.0)), Some(r))
+    } else {
+        (body.clone(), None)
+    };
+    let current = result.current_series();
+    let offered_label = |points: &[(f64, f64)], w: &str| match constant(points.iter().map(|p| p.1)) {
+        Some(v) => format!("offered {}", m(v)),
+        None => format!("offered {w}"),
+    };
+    let main_label = offered_label(&current, word);
+    let side_label = offered_label(&offered_base, "base");
+    let main_panel = Panel {
+        caption: Some(format!(
+            "Least {word} to match {alt}, {}",
+            held_text(other)
+        )),
+        y_desc: format!("{} floor", capitalized(word)),
+        series: main,
+        reference: Reference::Line {
+            points: current,
+            label: main_label,
+        },
+        message,
+        guide: guide(true),
+        gutter_values: true,
+    };
+    draw_panel(root, theme, &left, &main_panel, &axis)?;
+    if let Some(right) = right {
+        let side_panel = Panel {
+            caption: Some(format!(
+                "No grant reaches: least base instead, {}",
+                held_text(SolveFor::Grant)
+            )),
+            y_desc: "Base floor".into(),
+            series: side,
+            reference: Reference::Line {
+                points: offered_base,
+                label: side_label,
+            },
+            message: None,
+            guide: guide(true),
+            gutter_values: true,
+        };
+        draw_panel(root, theme, &right, &side_panel, &axis)?;
+    }
+    Ok(())
+}
+
+fn capitalized(word: &str) -> String {
+    let mut c = word.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words() {
+        assert_eq!(short_name("employee.illiquidity.discount"), "discount");
+        assert_eq!(short_name("employee.risk_aversion"), "risk aversion");
+        assert_eq!(constant([1.0, 1.0]), Some(1.0));
+        assert_eq!(constant([1.0, 2.0]), None);
+        assert_eq!(
+            stretches(&[(0.35, 0.6), (0.1, 0.1)], ParamKind::Share, "EUR"),
+            "35%–60% and 10%"
+        );
+    }
+}

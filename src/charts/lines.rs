@@ -1,0 +1,924 @@
+//! Pieces shared by the decision charts (`floor_sweep.png`,
+//! `frontier.png`): one line per criterion with gaps where the floor is
+//! unreachable, axes for a swept parameter, labels in a gutter right of the
+//! plot, and placement of text where no line passes.
+
+use super::bins::nice_step;
+use super::theme::{Dash, FixedTicks, Legend, Rect, colors, darker, money_tick, text};
+use super::{Area, DrawResult, Theme};
+use crate::report::floor::criterion_name;
+use crate::report::money::format_money;
+use crate::scenario::{Criterion, Scenario};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, VPos};
+
+/// The colour of the `i`-th criterion of a chart (the common palette, in
+/// order).
+pub fn criterion_color(i: usize) -> RGBColor {
+    colors::SERIES[i % colors::SERIES.len()]
+}
+
+/// A criterion as a chart names it: "mean", "median", "P10", "certainty
+/// equivalent".
+pub fn name(c: Criterion) -> String {
+    criterion_name(c)
+}
+
+/// The same, capitalized for the start of a sentence.
+pub fn sentence_name(c: Criterion) -> String {
+    let n = name(c);
+    let mut chars = n.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => n,
+    }
+}
+
+/// `"the median, P10 and certainty equivalent"`.
+pub fn list(names: &[String], conjunction: &str) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {conjunction} {last}", rest.join(", ")),
+    }
+}
+
+/// One criterion's line: `(x, value)` with `None` where unreachable.
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub criterion: Criterion,
+    pub color: RGBColor,
+    pub points: Vec<(f64, Option<f64>)>,
+}
+
+impl Series {
+    /// The runs of consecutive points where the value is defined.
+    pub fn runs(&self) -> Vec<Vec<(f64, f64)>> {
+        let mut runs = Vec::new();
+        let mut run = Vec::new();
+        for (x, y) in &self.points {
+            match y {
+                Some(y) if y.is_finite() => run.push((*x, *y)),
+                _ => {
+                    if !run.is_empty() {
+                        runs.push(std::mem::take(&mut run));
+                    }
+                }
+            }
+        }
+        if !run.is_empty() {
+            runs.push(run);
+        }
+        runs
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        self.points
+            .iter()
+            .filter_map(|p| p.1)
+            .filter(|v| v.is_finite())
+    }
+
+    /// Whether the value is defined nowhere.
+    pub fn is_empty(&self) -> bool {
+        self.values().next().is_none()
+    }
+
+    /// Whether the value is undefined somewhere.
+    pub fn has_gaps(&self) -> bool {
+        self.points.iter().any(|p| !p.1.is_some_and(f64::is_finite))
+    }
+
+    /// The last point where the value is defined.
+    pub fn last(&self) -> Option<(f64, f64)> {
+        self.points
+            .iter()
+            .rev()
+            .find_map(|(x, y)| y.filter(|v| v.is_finite()).map(|y| (*x, y)))
+    }
+
+    /// The stretches of `x` (first and last value) where the value is
+    /// undefined.
+    pub fn gaps(&self) -> Vec<(f64, f64)> {
+        let mut gaps = Vec::new();
+        let mut open: Option<(f64, f64)> = None;
+        for (x, y) in &self.points {
+            if y.is_some_and(f64::is_finite) {
+                gaps.extend(open.take());
+            } else {
+                open = Some(open.map_or((*x, *x), |(a, _)| (a, *x)));
+            }
+        }
+        gaps.extend(open);
+        gaps
+    }
+}
+
+/// A polyline cut to `lo <= y <= hi`: the pieces inside, in order.
+pub fn clip(run: &[(f64, f64)], lo: f64, hi: f64) -> Vec<Vec<(f64, f64)>> {
+    let inside = |y: f64| (lo..=hi).contains(&y);
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut piece: Vec<(f64, f64)> = Vec::new();
+    if let [only] = run {
+        if inside(only.1) {
+            pieces.push(vec![*only]);
+        }
+        return pieces;
+    }
+    for w in run.windows(2) {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        // The segment's parameter range inside the band.
+        let (mut t0, mut t1) = (0.0f64, 1.0f64);
+        let dy = y1 - y0;
+        if dy == 0.0 {
+            if !inside(y0) {
+                (t0, t1) = (1.0, 0.0);
+            }
+        } else {
+            let (a, b) = ((lo - y0) / dy, (hi - y0) / dy);
+            t0 = t0.max(a.min(b));
+            t1 = t1.min(a.max(b));
+        }
+        if t0 > t1 {
+            if !piece.is_empty() {
+                pieces.push(std::mem::take(&mut piece));
+            }
+            continue;
+        }
+        let at = |t: f64| (x0 + t * (x1 - x0), (y0 + t * dy).clamp(lo, hi));
+        let start = at(t0);
+        if piece.last() != Some(&start) {
+            if !piece.is_empty() {
+                pieces.push(std::mem::take(&mut piece));
+            }
+            piece.push(start);
+        }
+        piece.push(at(t1));
+        if t1 < 1.0 {
+            pieces.push(std::mem::take(&mut piece));
+        }
+    }
+    if !piece.is_empty() {
+        pieces.push(piece);
+    }
+    pieces
+}
+
+/// The money range of a plot showing `values`: from 0 (or just below it,
+/// so a line at 0 shows above the axis) when the values come near 0, else
+/// from a little below the smallest; up to a little above the largest, but
+/// at most `cap` (larger values run off the top, and a label says where).
+pub fn money_range(values: impl IntoIterator<Item = f64>, cap: f64) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.into_iter().filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v.min(cap));
+    }
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    let lo = lo.min(hi);
+    let span = (hi - lo).max(hi.abs() * 0.1).max(1.0);
+    if lo >= 0.0 && lo <= 0.35 * hi {
+        (-0.025 * hi.max(1.0), hi + 0.08 * span)
+    } else {
+        (lo - 0.12 * span, hi + 0.12 * span)
+    }
+}
+
+/// How a swept parameter's values read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// A share, a probability or a rate: `25%`.
+    Share,
+    /// An amount in the scenario's currency: `€75K`.
+    Money,
+    /// Anything else: `2.5`.
+    Number,
+}
+
+impl ParamKind {
+    /// The kind of the field at dotted path `path`, from its last part.
+    pub fn of(path: &str) -> ParamKind {
+        let last = path.rsplit('.').next().unwrap_or(path);
+        match last {
+            "discount" | "secondary_discount" | "probability" | "discount_rate" | "bonus_rate"
+            | "volatility" | "lockup_volatility" | "drift" | "attrition_per_year"
+            | "ipo_per_year" | "acquisition_per_year" | "failure_per_year"
+            | "preferred_fraction" | "dilution_mean" | "dilution_sd" | "pool_per_year"
+            | "strike_ratio" => ParamKind::Share,
+            "base" | "grant" | "sign_on" | "valuation" | "outside_wealth" | "preference_stack" => {
+                ParamKind::Money
+            }
+            _ => ParamKind::Number,
+        }
+    }
+
+    /// A value as a tick label, with as many decimals as ticks `step`
+    /// apart need.
+    pub fn tick(self, v: f64, step: f64, currency: &str) -> String {
+        let decimals = |unit_step: f64| -> usize {
+            if unit_step <= 0.0 || !unit_step.is_finite() {
+                return 0;
+            }
+            let d = -(unit_step.log10().floor());
+            (d.max(0.0) as usize).min(6)
+        };
+        // -0 prints as 0.
+        let v = if v.abs() < step.abs() * 1e-9 { 0.0 } else { v };
+        match self {
+            ParamKind::Share => {
+                let d = decimals(step * 100.0 * 1.000_000_1);
+                format!("{:.d$}%", v * 100.0)
+            }
+            ParamKind::Money => money_tick(v, currency),
+            ParamKind::Number => {
+                let d = decimals(step * 1.000_000_1);
+                format!("{v:.d$}")
+            }
+        }
+    }
+
+    /// A single value in running text (`25%`, `€75K`, `2.5`).
+    pub fn text(self, v: f64, currency: &str) -> String {
+        match self {
+            ParamKind::Share => {
+                let p = v * 100.0;
+                let s = format!("{p:.2}");
+                let s = s.trim_end_matches('0').trim_end_matches('.');
+                format!("{s}%")
+            }
+            ParamKind::Money => format_money(v, currency),
+            ParamKind::Number => crate::scenario::fmt_value(v),
+        }
+    }
+}
+
+/// Ticks at multiples of a round step over `[lo, hi]`, at most `max` of
+/// them; the step is returned too.
+pub fn nice_ticks(lo: f64, hi: f64, max: usize) -> (Vec<f64>, f64) {
+    let max = max.max(2);
+    let span = (hi - lo).abs().max(f64::MIN_POSITIVE);
+    let mut step = nice_step(span / (max - 1) as f64);
+    loop {
+        let first = (lo / step - 1e-9).ceil() as i64;
+        let last = (hi / step + 1e-9).floor() as i64;
+        let count = (last - first + 1).max(0) as usize;
+        if count <= max || step > span {
+            let ticks = (first..=last).map(|k| k as f64 * step).collect();
+            return (ticks, step);
+        }
+        step = nice_step(step * 1.01);
+    }
+}
+
+/// The value of the numeric field at dotted path `path` in a resolved
+/// scenario, if it has one there.
+pub fn scenario_value(scenario: &Scenario, path: &str) -> Option<f64> {
+    let mut here = toml::Value::try_from(scenario).ok()?;
+    for part in path.split('.') {
+        here = match here {
+            toml::Value::Table(mut t) => t.remove(part)?,
+            toml::Value::Array(mut items) => {
+                let i: usize = part.parse().ok()?;
+                (i < items.len()).then(|| items.swap_remove(i))?
+            }
+            _ => return None,
+        };
+    }
+    match here {
+        toml::Value::Float(v) => Some(v),
+        toml::Value::Integer(v) => Some(v as f64),
+        _ => None,
+    }
+}
+
+/// The legend in a band above `body`, its items packed into rows as wide
+/// as the plots; returns the area left and where the legend goes.
+pub fn legend_band<'a>(
+    theme: &Theme,
+    root: &Area,
+    body: &Area<'a>,
+    legend: &Legend,
+) -> DrawResult<(Legend, Area<'a>, (i32, i32))> {
+    let (bw, _) = body.dim_in_pixel();
+    let (x0, y0) = body.get_base_pixel();
+    let left = theme.y_label_area();
+    let band = legend.reflow(theme, root, bw as i32 - left - theme.px(24.0))?;
+    let (_, h) = band.size(theme, root)?;
+    Ok((
+        band,
+        body.margin(h + theme.tx(14.0), 0, 0, 0),
+        (x0 + left, y0),
+    ))
+}
+
+/// Writes a panel's caption at the top of `area` (over the plot, right of
+/// the y labels), wrapped, and returns the rest of the area.
+pub fn caption<'a>(
+    theme: &Theme,
+    root: &Area,
+    area: &Area<'a>,
+    text: &str,
+    (size, color): (f64, RGBColor),
+) -> DrawResult<Area<'a>> {
+    let style = theme.font(size, color);
+    let (x0, y0) = area.get_base_pixel();
+    let (w, _) = area.dim_in_pixel();
+    let room = w as i32 - theme.y_label_area() - theme.px(24.0);
+    let lines = super::theme::wrap(theme, root, text, &style, room)?;
+    let line_h = theme.tx(size * 1.3);
+    for (i, line) in lines.iter().enumerate() {
+        theme.text(
+            root,
+            line,
+            &style,
+            (x0 + theme.y_label_area(), y0 + i as i32 * line_h),
+            (HPos::Left, VPos::Top),
+        )?;
+    }
+    Ok(area.margin(line_h * lines.len() as i32 + theme.tx(10.0), 0, 0, 0))
+}
+
+/// A label for the gutter right of a plot: text, the pixel row it belongs
+/// at, its colour.
+#[derive(Debug, Clone)]
+pub struct GutterLabel {
+    pub text: String,
+    pub y: i32,
+    pub color: RGBColor,
+}
+
+/// Spreads `ys` (sorted ascending, pixel rows) so that neighbours are at
+/// least `gap` apart, moving them as little as it takes, within
+/// `[top, bottom]` when there is room.
+pub fn spread(ys: &mut [i32], gap: i32, top: i32, bottom: i32) {
+    if ys.is_empty() {
+        return;
+    }
+    for i in 1..ys.len() {
+        ys[i] = ys[i].max(ys[i - 1] + gap);
+    }
+    let last = ys.len() - 1;
+    if ys[last] > bottom {
+        ys[last] = bottom;
+        for i in (0..last).rev() {
+            ys[i] = ys[i].min(ys[i + 1] - gap);
+        }
+    }
+    if ys[0] < top {
+        ys[0] = top;
+        for i in 1..ys.len() {
+            ys[i] = ys[i].max(ys[i - 1] + gap);
+        }
+    }
+}
+
+/// The width of the widest gutter label, plus the space before it.
+pub fn gutter_width(theme: &Theme, root: &Area, labels: &[String]) -> DrawResult<i32> {
+    let style = theme.font(text::LABEL, colors::INK);
+    let mut w = 0;
+    for l in labels {
+        w = w.max(theme.measure(root, l, &style)?.0);
+    }
+    Ok(if w == 0 { 0 } else { w + theme.tx(30.0) })
+}
+
+/// Draws labels in the gutter right of the plot ending at pixel column
+/// `x`, each joined to its row by a short tick when moved off it.
+pub fn draw_gutter(
+    theme: &Theme,
+    root: &Area,
+    x: i32,
+    (top, bottom): (i32, i32),
+    mut labels: Vec<GutterLabel>,
+) -> DrawResult {
+    labels.sort_by_key(|l| l.y);
+    let gap = theme.tx(text::LABEL * 1.3);
+    let mut ys: Vec<i32> = labels.iter().map(|l| l.y).collect();
+    spread(&mut ys, gap, top, bottom);
+    let lead = theme.tx(8.0);
+    let text_x = x + theme.tx(22.0);
+    for (label, y) in labels.iter().zip(ys) {
+        theme.line(
+            root,
+            (x + lead / 2, label.y),
+            (text_x - lead / 2, y),
+            darker(label.color).into(),
+            1.5,
+            Dash::Solid,
+        )?;
+        let style = theme.font(text::LABEL, darker(label.color));
+        theme.text(root, &label.text, &style, (text_x, y), (HPos::Left, VPos::Center))?;
+    }
+    Ok(())
+}
+
+/// The first of `candidates` (top-left corners) at which a box of `size`
+/// lies inside `plot` and meets no polyline of `lines` and no rectangle of
+/// `taken`.
+pub fn free_spot(
+    candidates: &[(i32, i32)],
+    size: (i32, i32),
+    plot: &Rect,
+    lines: &[Vec<(i32, i32)>],
+    taken: &[Rect],
+    pad: i32,
+) -> Option<(i32, i32)> {
+    candidates.iter().copied().find(|at| {
+        let r = Rect::at(*at, size).grow(pad);
+        plot.contains(&r)
+            && !lines.iter().any(|l| r.hits_polyline(l))
+            && !taken.iter().any(|t| t.intersects(&r))
+    })
+}
+
+/// The x axis of a panel: its range, how its values read, its title.
+pub struct XAxis<'c> {
+    pub lo: f64,
+    pub hi: f64,
+    pub kind: ParamKind,
+    pub desc: String,
+    pub currency: &'c str,
+}
+
+/// What the lines of a panel are compared with.
+pub enum Reference {
+    /// The offer's own lever along x (a dashed line, labelled in the
+    /// gutter).
+    Line { points: Vec<(f64, f64)>, label: String },
+    /// The offer itself as a point, labelled next to it.
+    Point { at: (f64, f64), label: String },
+}
+
+/// A vertical guide at one x (the scenario's own value, the alternative's
+/// base); with `values`, each line's value there is labelled.
+pub struct Guide {
+    pub x: f64,
+    pub label: String,
+    pub values: bool,
+}
+
+/// One plot: lines per criterion against x, a reference, a guide.
+pub struct Panel {
+    /// A caption over the plot.
+    pub caption: Option<String>,
+    pub y_desc: String,
+    pub series: Vec<Series>,
+    pub reference: Reference,
+    /// A line of text over the plot, under the caption (which criteria
+    /// have no line at all).
+    pub message: Option<String>,
+    pub guide: Option<Guide>,
+    /// Whether the gutter labels give each line's last value, or only the
+    /// criterion's name.
+    pub gutter_values: bool,
+}
+
+/// Above this multiple of the reference the y axis stops: a floor that
+/// large runs off the top, and its gutter label says how large it is.
+const CAP_MULTIPLE: f64 = 50.0;
+
+/// Drops the inner points of flat stretches (a constant reference line is
+/// then one dashed line, not a dash pattern restarting at every point).
+fn simplify(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+    for (i, p) in points.iter().enumerate() {
+        let flat_before = out.last().is_some_and(|q: &(f64, f64)| q.1 == p.1);
+        let flat_after = points.get(i + 1).is_some_and(|q| q.1 == p.1);
+        if flat_before && flat_after {
+            continue;
+        }
+        out.push(*p);
+    }
+    out
+}
+
+/// The value of `series` at `x`: the point there, else interpolated
+/// between defined neighbours.
+fn value_at(series: &Series, x: f64) -> Option<f64> {
+    let pts = &series.points;
+    if let Some(p) = pts.iter().find(|p| p.0 == x) {
+        return p.1.filter(|v| v.is_finite());
+    }
+    pts.windows(2).find_map(|w| {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        let (lo, hi) = (x0.min(x1), x0.max(x1));
+        if !(lo..=hi).contains(&x) {
+            return None;
+        }
+        let (y0, y1) = (y0?, y1?);
+        Some(y0 + (y1 - y0) * (x - x0) / (x1 - x0))
+    })
+}
+
+/// Pixel offsets that set apart lines drawn on top of each other: the
+/// series that run within `width` of another over two points in a row
+/// (every series has the same x values; `row(v)` is a value's pixel row)
+/// each get a lane, `width` apart around their true place, kept all along
+/// so no line bends where it meets another. A crossing moves no line.
+fn lanes(series: &[Series], row: impl Fn(f64) -> i32, width: i32) -> Vec<i32> {
+    let rows: Vec<Vec<Option<i32>>> = series
+        .iter()
+        .map(|s| {
+            s.points
+                .iter()
+                .map(|p| p.1.filter(|v| v.is_finite()).map(&row))
+                .collect()
+        })
+        .collect();
+    let close = |a: &[Option<i32>], b: &[Option<i32>], j: usize| match (a.get(j), b.get(j)) {
+        (Some(Some(x)), Some(Some(y))) => (x - y).abs() < width,
+        _ => false,
+    };
+    let mut shared = vec![false; series.len()];
+    for a in 0..series.len() {
+        for b in a + 1..series.len() {
+            let n = rows[a].len().min(rows[b].len());
+            let together =
+                (1..n).any(|j| close(&rows[a], &rows[b], j) && close(&rows[a], &rows[b], j - 1));
+            if together {
+                shared[a] = true;
+                shared[b] = true;
+            }
+        }
+    }
+    let count = shared.iter().filter(|s| **s).count();
+    let half = count.saturating_sub(1) as f64 / 2.0;
+    let mut lane = 0;
+    shared
+        .iter()
+        .map(|s| {
+            if !*s {
+                return 0;
+            }
+            let offset = ((lane as f64 - half) * width as f64).round() as i32;
+            lane += 1;
+            offset
+        })
+        .collect()
+}
+
+/// Draws a panel into `area`.
+pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XAxis) -> DrawResult {
+    let cur = x.currency;
+    let m = |v: f64| format_money(v, cur);
+    let mut area = match &panel.caption {
+        Some(c) => caption(theme, root, area, c, (text::LABEL + 1.0, colors::INK))?,
+        None => area.clone(),
+    };
+    if let Some(message) = &panel.message {
+        area = caption(theme, root, &area, message, (text::LABEL, darker(colors::WORSE)))?;
+    }
+    let reference_values: Vec<f64> = match &panel.reference {
+        Reference::Line { points, .. } => points.iter().map(|p| p.1).collect(),
+        Reference::Point { at, .. } => vec![at.1],
+    };
+    let reference_max = reference_values.iter().copied().fold(0.0, f64::max);
+    let cap = if reference_max > 0.0 {
+        CAP_MULTIPLE * reference_max
+    } else {
+        f64::INFINITY
+    };
+    let (y_lo, y_hi) = money_range(
+        panel
+            .series
+            .iter()
+            .flat_map(|s| s.values())
+            .chain(reference_values.iter().copied()),
+        cap,
+    );
+
+    // Labels in the gutter right of the plot: each line's last value and
+    // the reference line.
+    let mut gutter: Vec<(String, f64, RGBColor)> = Vec::new();
+    for s in &panel.series {
+        if let Some((_, v)) = s.last() {
+            let text = match (panel.gutter_values, v > y_hi) {
+                (false, _) => name(s.criterion),
+                (true, false) => format!("{} {}", name(s.criterion), m(v)),
+                (true, true) => format!("{} {} ↑", name(s.criterion), m(v)),
+            };
+            gutter.push((text, v.min(y_hi), s.color));
+        }
+    }
+    if let Reference::Line { points, label } = &panel.reference
+        && let Some(&(_, v)) = points.last()
+    {
+        gutter.push((label.clone(), v.clamp(y_lo, y_hi), colors::INK));
+    }
+    let texts: Vec<String> = gutter.iter().map(|g| g.0.clone()).collect();
+    let gutter_w = gutter_width(theme, root, &texts)?.max(theme.px(24.0));
+    let (aw, _) = area.dim_in_pixel();
+    let plot_w = aw as i32 - theme.y_label_area() - gutter_w;
+    // As many ticks as fit with room between their labels.
+    let tick_style = theme.font(text::TICK, colors::INK);
+    let mut choice = nice_ticks(x.lo, x.hi, 3);
+    for max in (3..=13).rev() {
+        let (ticks, step) = nice_ticks(x.lo, x.hi, max);
+        let mut widest = 0;
+        for t in &ticks {
+            widest = widest.max(theme.measure(root, &x.kind.tick(*t, step, cur), &tick_style)?.0);
+        }
+        if ticks.len() as i32 * (widest + theme.tx(18.0)) <= plot_w {
+            choice = (ticks, step);
+            break;
+        }
+    }
+    let (ticks, step) = choice;
+    let mut builder = theme.chart(&area);
+    builder.margin_right(gutter_w);
+    let mut chart =
+        builder.build_cartesian_2d(FixedTicks::new(x.lo..x.hi, ticks), y_lo..y_hi)?;
+    {
+        let x_fmt = |v: &f64| x.kind.tick(*v, step, cur);
+        let y_fmt = |v: &f64| money_tick(*v, cur);
+        let mut mesh = chart.configure_mesh();
+        theme.style_mesh(&mut mesh);
+        mesh.x_label_formatter(&x_fmt)
+            .y_label_formatter(&y_fmt)
+            .y_labels(7)
+            .x_desc(x.desc.as_str())
+            .y_desc(panel.y_desc.as_str())
+            .draw()?;
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let plot = Rect::of_ranges(xr.clone(), yr.clone());
+    let px = |p: (f64, f64)| chart.backend_coord(&p);
+    let mut lines_px: Vec<Vec<(i32, i32)>> = Vec::new();
+    let mut taken: Vec<Rect> = Vec::new();
+    let gap = theme.tx(8.0);
+
+    // The guide, under everything.
+    let guide = panel
+        .guide
+        .as_ref()
+        .filter(|g| (x.lo.min(x.hi)..=x.hi.max(x.lo)).contains(&g.x));
+    let mut guide_x = None;
+    if let Some(g) = guide {
+        let (gx, _) = px((g.x, y_lo));
+        theme.line(
+            root,
+            (gx, yr.start),
+            (gx, yr.end),
+            colors::MUTED.into(),
+            1.5,
+            Dash::Dashed,
+        )?;
+        guide_x = Some(gx);
+    }
+
+    // The reference line, then the criteria's lines and points.
+    if let Reference::Line { points, .. } = &panel.reference {
+        for piece in clip(&simplify(points), y_lo, y_hi) {
+            let pts: Vec<(i32, i32)> = piece.iter().map(|p| px(*p)).collect();
+            for w in pts.windows(2) {
+                theme.line(root, w[0], w[1], colors::INK.into(), 2.0, Dash::Dashed)?;
+            }
+            lines_px.push(pts);
+        }
+    }
+    // Lines that run together are drawn side by side, a line's width apart.
+    let width = theme.px(3.5);
+    let offsets = lanes(&panel.series, |v| px((x.lo, v)).1, width);
+    let mut dots = Vec::new();
+    for (k, s) in panel.series.iter().enumerate() {
+        let shifted = |p: &(f64, f64)| {
+            let (px_x, px_y) = px(*p);
+            (px_x, px_y + offsets[k])
+        };
+        for run in s.runs() {
+            for piece in clip(&run, y_lo, y_hi) {
+                let pts: Vec<(i32, i32)> = piece.iter().map(shifted).collect();
+                if pts.len() > 1 {
+                    root.draw(&PathElement::new(
+                        pts.clone(),
+                        s.color.stroke_width(width as u32),
+                    ))?;
+                }
+                lines_px.push(pts);
+            }
+            for p in run.iter().filter(|p| (y_lo..=y_hi).contains(&p.1)) {
+                dots.push((shifted(p), s.color));
+            }
+        }
+    }
+    for (at, color) in &dots {
+        root.draw(&Circle::new(*at, theme.px(4.5), color.filled()))?;
+    }
+
+    // The guide's label at the top (or the bottom) of the plot, beside it.
+    let label_style = theme.font(text::LABEL, colors::MUTED);
+    if let (Some(g), Some(gx)) = (guide, guide_x) {
+        let (w, h) = theme.measure(root, &g.label, &label_style)?;
+        let top = yr.start + gap;
+        let bottom = yr.end - gap - h;
+        let spots = [
+            (gx + gap, top),
+            (gx - gap - w, top),
+            (gx + gap, bottom),
+            (gx - gap - w, bottom),
+        ];
+        let at = free_spot(&spots, (w, h), &plot, &lines_px, &taken, theme.tx(3.0))
+            .unwrap_or(if gx + gap + w < xr.end { spots[0] } else { spots[1] });
+        taken.push(theme.label(root, &g.label, &label_style, at, (HPos::Left, VPos::Top))?);
+    }
+    if let Some(gx) = guide_x {
+        lines_px.push(vec![(gx, yr.start), (gx, yr.end)]);
+    }
+
+    // Each line's value at the guide, where a label fits beside its point.
+    let mut guide_dots = Vec::new();
+    if let Some(g) = guide.filter(|g| g.values) {
+        let mut marks: Vec<((i32, i32), String, RGBColor)> = panel
+            .series
+            .iter()
+            .filter_map(|s| {
+                let v = value_at(s, g.x)?;
+                (y_lo..=y_hi)
+                    .contains(&v)
+                    .then(|| (px((g.x, v)), m(v), s.color))
+            })
+            .collect();
+        marks.sort_by_key(|mk| mk.0.1);
+        let r = theme.px(7.0);
+        for (at, _, _) in &marks {
+            taken.push(Rect {
+                x0: at.0 - r,
+                y0: at.1 - r,
+                x1: at.0 + r,
+                y1: at.1 + r,
+            });
+        }
+        for (at, text, color) in &marks {
+            let style = theme.font(text::LABEL, darker(*color));
+            let (w, h) = theme.measure(root, text, &style)?;
+            let (cx, cy) = *at;
+            let mut spots = Vec::new();
+            for k in 1..=4 {
+                let d = gap * k;
+                spots.extend([
+                    (cx + d, cy - d - h),
+                    (cx - d - w, cy - d - h),
+                    (cx + d, cy + d),
+                    (cx - d - w, cy + d),
+                    (cx + d, cy - h / 2),
+                    (cx - d - w, cy - h / 2),
+                ]);
+            }
+            if let Some(spot) = free_spot(&spots, (w, h), &plot, &lines_px, &taken, theme.tx(3.0))
+            {
+                taken.push(theme.label(root, text, &style, spot, (HPos::Left, VPos::Top))?);
+            }
+            guide_dots.push((*at, *color));
+        }
+    }
+
+    // The offer as a point.
+    if let Reference::Point { at, label } = &panel.reference {
+        let (cx, cy) = px(*at);
+        let inside = (y_lo..=y_hi).contains(&at.1) && (plot.x0..=plot.x1).contains(&cx);
+        if inside {
+            let style = theme.font(text::LABEL, colors::INK);
+            let (w, h) = theme.measure(root, label, &style)?;
+            let r = theme.px(9.0);
+            taken.push(Rect {
+                x0: cx - r,
+                y0: cy - r,
+                x1: cx + r,
+                y1: cy + r,
+            });
+            let mut spots = Vec::new();
+            for k in 1..=8 {
+                let d = gap * k + r;
+                spots.extend([
+                    (cx + d, cy - h / 2),
+                    (cx + d, cy - d - h),
+                    (cx - d - w, cy - d - h),
+                    (cx + d, cy + d),
+                    (cx - d - w, cy + d),
+                    (cx - d - w, cy - h / 2),
+                    (cx - w / 2, cy - d - h),
+                    (cx - w / 2, cy + d),
+                ]);
+            }
+            let spot = free_spot(&spots, (w, h), &plot, &lines_px, &taken, theme.tx(3.0))
+                .unwrap_or((cx + gap + r, cy - gap - r - h));
+            taken.push(theme.label(root, label, &style, spot, (HPos::Left, VPos::Top))?);
+            root.draw(&Circle::new((cx, cy), theme.px(10.0), colors::BACKGROUND.filled()))?;
+            root.draw(&Circle::new((cx, cy), theme.px(7.5), colors::INK.filled()))?;
+        }
+    }
+    for (at, color) in guide_dots {
+        root.draw(&Circle::new(at, theme.px(8.0), colors::BACKGROUND.filled()))?;
+        root.draw(&Circle::new(at, theme.px(6.0), color.filled()))?;
+    }
+
+    let labels = gutter
+        .into_iter()
+        .map(|(text, v, color)| GutterLabel {
+            text,
+            y: px((x.lo, v)).1,
+            color,
+        })
+        .collect();
+    draw_gutter(theme, root, xr.end, (yr.start, yr.end), labels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(points: &[(f64, Option<f64>)]) -> Series {
+        Series {
+            criterion: Criterion::Mean,
+            color: colors::OFFER,
+            points: points.to_vec(),
+        }
+    }
+
+    #[test]
+    fn runs_and_gaps() {
+        let s = series(&[
+            (0.0, Some(1.0)),
+            (1.0, Some(2.0)),
+            (2.0, None),
+            (3.0, Some(4.0)),
+            (4.0, None),
+            (5.0, None),
+        ]);
+        assert_eq!(
+            s.runs(),
+            vec![vec![(0.0, 1.0), (1.0, 2.0)], vec![(3.0, 4.0)]]
+        );
+        assert_eq!(s.gaps(), vec![(2.0, 2.0), (4.0, 5.0)]);
+        assert_eq!(s.last(), Some((3.0, 4.0)));
+        assert!(s.has_gaps() && !s.is_empty());
+        assert!(series(&[(0.0, None)]).is_empty());
+    }
+
+    #[test]
+    fn clipping_keeps_the_inside() {
+        // Rises through the top and comes back.
+        let run = [(0.0, 0.0), (1.0, 20.0), (2.0, 0.0)];
+        let pieces = clip(&run, 0.0, 10.0);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[0], vec![(0.0, 0.0), (0.5, 10.0)]);
+        assert_eq!(pieces[1], vec![(1.5, 10.0), (2.0, 0.0)]);
+        // Entirely inside: unchanged.
+        let inside = [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0)];
+        assert_eq!(clip(&inside, 0.0, 10.0), vec![inside.to_vec()]);
+        // A single point outside disappears.
+        assert!(clip(&[(0.0, 11.0)], 0.0, 10.0).is_empty());
+    }
+
+    #[test]
+    fn parameter_kinds_and_ticks() {
+        assert_eq!(
+            ParamKind::of("employee.illiquidity.discount"),
+            ParamKind::Share
+        );
+        assert_eq!(
+            ParamKind::of("offer.equity.refresh.0.probability"),
+            ParamKind::Share
+        );
+        assert_eq!(ParamKind::of("offer.base"), ParamKind::Money);
+        assert_eq!(ParamKind::of("employee.risk_aversion"), ParamKind::Number);
+        assert_eq!(ParamKind::Share.tick(0.1, 0.1, "EUR"), "10%");
+        assert_eq!(ParamKind::Share.tick(0.025, 0.005, "EUR"), "2.5%");
+        assert_eq!(ParamKind::Number.tick(2.5, 0.5, "EUR"), "2.5");
+        assert_eq!(ParamKind::Number.tick(4.0, 2.0, "EUR"), "4");
+        assert_eq!(ParamKind::Money.tick(75_000.0, 5_000.0, "EUR"), "€75K");
+        assert_eq!(ParamKind::Share.text(0.25, "EUR"), "25%");
+        assert_eq!(ParamKind::Share.text(0.125, "EUR"), "12.5%");
+    }
+
+    #[test]
+    fn round_ticks() {
+        let (t, step) = nice_ticks(0.0, 0.6, 8);
+        assert_eq!(step, 0.1);
+        assert_eq!(t.len(), 7);
+        let (t, _) = nice_ticks(0.0, 0.6, 4);
+        assert!(t.len() <= 4 && t.len() >= 2, "{t:?}");
+    }
+
+    #[test]
+    fn spreading_labels() {
+        let mut ys = [100, 105, 300];
+        spread(&mut ys, 20, 0, 1000);
+        assert_eq!(ys, [100, 120, 300]);
+        let mut ys = [990, 995];
+        spread(&mut ys, 20, 0, 1000);
+        assert_eq!(ys, [980, 1000]);
+    }
+
+    #[test]
+    fn ranges() {
+        let (lo, hi) = money_range([0.0, 100.0], f64::INFINITY);
+        assert!(lo < 0.0 && hi > 100.0);
+        let (lo, hi) = money_range([80.0, 95.0], f64::INFINITY);
+        assert!(lo > 70.0 && lo < 80.0 && hi > 95.0);
+        let (_, hi) = money_range([0.0, 100.0, 1e9], 200.0);
+        assert!(hi < 300.0);
+    }
+}

@@ -211,6 +211,29 @@ impl Plan {
         }
     }
 
+    /// Departure `D = e / λ` from a standard exponential draw `e` (never
+    /// when `λ = 0`).
+    #[inline]
+    fn departure_time(&self, draw: f64) -> f64 {
+        if self.model.departure_rate > 0.0 {
+            draw / self.model.departure_rate
+        } else {
+            f64::INFINITY
+        }
+    }
+
+    /// Exit time `T = earliest + e / h` from a standard exponential draw `e`
+    /// (never when `h = 0`).
+    #[inline]
+    fn exit_time(&self, draw: f64) -> f64 {
+        let ex = &self.model.exit;
+        if ex.hazard > 0.0 {
+            ex.earliest_years + draw / ex.hazard
+        } else {
+            f64::INFINITY
+        }
+    }
+
     /// Draws a funding round's dilution.
     #[inline]
     fn round_dilution(&self, rng: &mut PathRng) -> f64 {
@@ -241,21 +264,13 @@ impl Plan {
         let alt_grants = &m.alternative.grants;
 
         // The person.
-        let departure = if m.departure_rate > 0.0 {
-            departure_draw / m.departure_rate
-        } else {
-            f64::INFINITY
-        };
+        let departure = self.departure_time(departure_draw);
         let employed = departure.min(w);
         let left_early = departure < w;
 
         // The company's exit.
         let ex = &m.exit;
-        let exit_time = if ex.hazard > 0.0 {
-            ex.earliest_years + exit_draw / ex.hazard
-        } else {
-            f64::INFINITY
-        };
+        let exit_time = self.exit_time(exit_draw);
         let outcome = if exit_time > h {
             Outcome::Private
         } else if type_draw < ex.ipo_share {
@@ -439,16 +454,8 @@ impl Plan {
         }
         // How many rounds and stock steps a path draws depends on its
         // departure and exit times, so these two are computed as well.
-        let departure = if m.departure_rate > 0.0 {
-            d.departure_draw / m.departure_rate
-        } else {
-            f64::INFINITY
-        };
-        let exit_time = if m.exit.hazard > 0.0 {
-            m.exit.earliest_years + d.exit_draw / m.exit.hazard
-        } else {
-            f64::INFINITY
-        };
+        let departure = self.departure_time(d.departure_draw);
+        let exit_time = self.exit_time(d.exit_draw);
         let event_time = exit_time.min(m.horizon_years);
         if m.rounds_per_year > 0.0 {
             let mut rounds = streams::stream(self.seed, index, streams::ROUNDS);

@@ -174,7 +174,11 @@ pub struct Percentiles {
 
 impl Percentiles {
     pub fn of_sorted(sorted: &[f64]) -> Percentiles {
-        let q = |p: u8| quantile_sorted(sorted, p as f64 / 100.0);
+        Percentiles::from_fn(|p| quantile_sorted(sorted, p as f64 / 100.0))
+    }
+
+    /// Each percentile from `q(NN)`.
+    fn from_fn(q: impl Fn(u8) -> f64) -> Percentiles {
         Percentiles {
             p1: q(1),
             p5: q(5),
@@ -238,17 +242,7 @@ impl Summary {
         let percentiles = if n == 0 {
             Percentiles::of_sorted(&[])
         } else {
-            Percentiles {
-                p1: q(1),
-                p5: q(5),
-                p10: q(10),
-                p25: q(25),
-                p50: q(50),
-                p75: q(75),
-                p90: q(90),
-                p95: q(95),
-                p99: q(99),
-            }
+            Percentiles::from_fn(q)
         };
         // After the selections, the first `shortfall_count` values are the
         // smallest ones (in some order).

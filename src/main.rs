@@ -204,8 +204,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
         flag_override("--paths", "simulation.paths", &args.paths)?,
         flag_override("--seed", "simulation.seed", &args.seed)?,
     ];
-    let chart_size = ChartSize::parse(&args.chart_size)
-        .map_err(|e| Error::Usage(format!("--chart-size {}: {e}", args.chart_size)))?;
+    let chart_size = parse_chart_size(&args.chart_size)?;
     let loaded = load(&args.scenario, extra.into_iter().flatten().collect())?;
     let scenario = &loaded.scenario;
     let out_dir = args

@@ -15,7 +15,7 @@ const PARIS: &str = "scenarios/hf-paris-ask.toml";
 
 #[test]
 fn floor_prints_each_criterion_in_words() {
-    let out = equisim(&["floor", PARIS, "--paths", "20000", "--quiet"]);
+    let out = equisim(&["floor", PARIS, "--paths", "20000", "--quiet", "--no-charts"]);
     assert!(out.status.success(), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Accept-at floor"), "{text}");
@@ -39,6 +39,7 @@ fn floor_json_has_a_value_per_criterion() {
         "--solve-for",
         "base",
         "--json",
+        "--no-charts",
     ]);
     assert!(out.status.success(), "{out:?}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

@@ -6,14 +6,15 @@
 //! drawn in a second panel, with the offer's base as its reference.
 
 use super::lines::{
-    Guide, Panel, ParamKind, Reference, Series, XAxis, caption, criterion_color, draw_panel,
-    legend_band, list, name, scenario_value,
+    Guide, Panel, ParamKind, Reference, Series, XAxis, caption, compact, criterion_color,
+    draw_panel, legend_band, list, name, scenario_value,
 };
 use super::theme::{Dash, Frame, Legend, Swatch, colors, darker, text, thousands};
 use super::{Area, DrawResult, Theme};
 use crate::decisions::{Floor, SweepResult, Unreachable};
 use crate::report::money::{format_money, format_percent};
 use crate::scenario::{Scenario, SolveFor};
+use plotters::style::RGBColor;
 
 fn lever_word(s: SolveFor) -> &'static str {
     match s {
@@ -90,10 +91,7 @@ fn causes(floors: &[&Floor]) -> Option<String> {
         | Some(Unreachable::CertaintyEquivalentBounded { flat_share, .. }) => Some(flat_share),
         _ => None,
     });
-    let falling = floors
-        .iter()
-        .map(|f| f.decreasing_share)
-        .find(|s| *s > 0.0);
+    let falling = floors.iter().map(|f| f.decreasing_share).find(|s| *s > 0.0);
     let mut parts = Vec::new();
     if let Some(flat) = flat.filter(|s| *s > 0.0) {
         parts.push(format!(
@@ -182,8 +180,8 @@ pub(super) fn draw(
             SolveFor::Base => &offered_base,
         };
         match constant(series.iter().map(|p| p.1)) {
-            Some(v) => format!("holding the {} at {}", lever_word(held), m(v)),
-            None => format!("holding the {} as offered", lever_word(held)),
+            Some(v) => format!("{} held at {}", lever_word(held), m(v)),
+            None => format!("{} as offered", lever_word(held)),
         }
     };
     let other = match lever {
@@ -193,12 +191,7 @@ pub(super) fn draw(
 
     // Notes: what a line is, then why the gaps, criteria with the same
     // gaps together.
-    let mut notes = vec![format!(
-        "A line is the least {word} ({}) at which {offer} is worth as much as {alt} by that criterion, both \
-         valued on the same simulated paths, with the same seed at every value; above the line the offer beats \
-         {alt} on that criterion.",
-        held_text(other)
-    )];
+    let mut notes = Vec::new();
     let mut groups: Vec<(String, Vec<&Series>)> = Vec::new();
     for s in main.iter().filter(|s| s.has_gaps()) {
         let where_ = if s.is_empty() {
@@ -247,6 +240,13 @@ pub(super) fn draw(
         }
         notes.push(note);
     }
+    // The definition goes last: a small canvas keeps only the last note.
+    notes.push(format!(
+        "A line is the least {word} ({}) at which {offer} is worth as much as {alt} by that criterion, both \
+         valued on the same simulated paths, with the same seed at every value; above the line the offer beats \
+         {alt} on that criterion.",
+        held_text(other)
+    ));
     let n_values = result.points.len();
     let frame = Frame {
         title: scenario.name.clone(),
@@ -260,37 +260,6 @@ pub(super) fn draw(
         notes,
     };
     let body = theme.frame(root, &frame)?;
-
-    // The legend, in a band above the plots.
-    let mut legend = Legend::default();
-    for s in &main {
-        legend = legend.row(
-            Swatch::Line {
-                color: s.color,
-                dash: Dash::Solid,
-            },
-            name(s.criterion),
-        );
-    }
-    legend = legend.row(
-        Swatch::Line {
-            color: colors::INK,
-            dash: Dash::Dashed,
-        },
-        format!("{offer} as offered"),
-    );
-    let guide_value = scenario_value(scenario, &result.parameter);
-    if guide_value.is_some() {
-        legend = legend.row(
-            Swatch::Line {
-                color: colors::MUTED,
-                dash: Dash::Dashed,
-            },
-            format!("{short} in the scenario"),
-        );
-    }
-    let (legend, body, at) = legend_band(theme, root, &body, &legend)?;
-    legend.draw(theme, root, at)?;
 
     let xs = result.points.iter().map(|p| p.value);
     let (mut lo, mut hi) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
@@ -310,11 +279,12 @@ pub(super) fn draw(
         desc: result.parameter.clone(),
         currency: cur,
     };
-    let guide = |values: bool| {
+    let guide_value = scenario_value(scenario, &result.parameter);
+    let guide = || {
         guide_value.map(|v| Guide {
             x: v,
             label: format!("scenario: {}", kind.text(v, cur)),
-            values,
+            values: true,
         })
     };
 
@@ -337,48 +307,34 @@ pub(super) fn draw(
             format!("{lead}.")
         }
     });
-    // With two panels the message goes over both, so their plots line up.
-    let (body, message) = match message {
-        Some(text) if two_panels => (
-            caption(theme, root, &body, &text, (text::LABEL + 1.0, darker(colors::WORSE)))?,
-            None,
-        ),
-        other => (body, other),
-    };
-    let (left, right) = if two_panels {
-        let (w, _) = body.dim_in_pixel();
-        let (l, r) = body.split_horizontally(w as i32 / 2);
-        (l.margin(0, 0, 0, theme.px(20.0)), Some(r))
-    } else {
-        (body.clone(), None)
-    };
     let current = result.current_series();
-    let offered_label = |points: &[(f64, f64)], w: &str| match constant(points.iter().map(|p| p.1)) {
+    let offered_label = |points: &[(f64, f64)], w: &str| match constant(points.iter().map(|p| p.1))
+    {
         Some(v) => format!("offered {}", m(v)),
         None => format!("offered {w}"),
     };
     let main_label = offered_label(&current, word);
     let side_label = offered_label(&offered_base, "base");
-    let main_panel = Panel {
-        caption: Some(format!(
-            "Least {word} to match {alt}, {}",
-            held_text(other)
-        )),
+    let legend_rows: Vec<(RGBColor, String)> =
+        main.iter().map(|s| (s.color, name(s.criterion))).collect();
+    let mut panels = vec![Panel {
+        caption: Some(format!("Least {word}, {}", held_text(other))),
         y_desc: format!("{} floor", capitalized(word)),
         series: main,
         reference: Reference::Line {
             points: current,
             label: main_label,
         },
-        message,
-        guide: guide(true),
+        // With two panels the message goes over both, so they line up.
+        message: if two_panels { None } else { message.clone() },
+        guide: guide(),
+        gutter: true,
         gutter_values: true,
-    };
-    draw_panel(root, theme, &left, &main_panel, &axis)?;
-    if let Some(right) = right {
-        let side_panel = Panel {
+    }];
+    if two_panels {
+        panels.push(Panel {
             caption: Some(format!(
-                "No grant reaches: least base instead, {}",
+                "Least base instead, {}",
                 held_text(SolveFor::Grant)
             )),
             y_desc: "Base floor".into(),
@@ -388,10 +344,70 @@ pub(super) fn draw(
                 label: side_label,
             },
             message: None,
-            guide: guide(true),
+            guide: guide(),
+            gutter: true,
             gutter_values: true,
-        };
-        draw_panel(root, theme, &right, &side_panel, &axis)?;
+        });
+    }
+
+    // Lines are named in a gutter right of each plot; where that would
+    // leave the plot too little room, a legend above the plots instead.
+    let (body_w, _) = body.dim_in_pixel();
+    let panel_w = body_w as i32 / panels.len() as i32;
+    let mut gutters = true;
+    for p in &panels {
+        gutters &= p.gutter_fits(theme, root, cur, panel_w)?;
+    }
+    let body = if gutters {
+        body
+    } else {
+        for p in &mut panels {
+            p.gutter = false;
+        }
+        let mut legend = Legend::default();
+        for (color, text) in legend_rows {
+            legend = legend.row(
+                Swatch::Line {
+                    color,
+                    dash: Dash::Solid,
+                },
+                text,
+            );
+        }
+        legend = legend.row(
+            Swatch::Line {
+                color: colors::INK,
+                dash: Dash::Dashed,
+            },
+            format!("{offer} as offered"),
+        );
+        let (legend, body, at) = legend_band(theme, root, &body, &legend)?;
+        legend.draw(theme, root, at)?;
+        body
+    };
+    let body = match message.filter(|_| two_panels && !compact(theme)) {
+        Some(text) => caption(
+            theme,
+            root,
+            &body,
+            &text,
+            (text::LABEL + 1.0, darker(colors::WORSE)),
+        )?,
+        None => body,
+    };
+    if let [main_panel, side_panel] = &panels[..] {
+        let (w, _) = body.dim_in_pixel();
+        let (left, right) = body.split_horizontally(w as i32 / 2);
+        draw_panel(
+            root,
+            theme,
+            &left.margin(0, 0, 0, theme.px(20.0)),
+            main_panel,
+            &axis,
+        )?;
+        draw_panel(root, theme, &right, side_panel, &axis)?;
+    } else {
+        draw_panel(root, theme, &body, &panels[0], &axis)?;
     }
     Ok(())
 }

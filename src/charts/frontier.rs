@@ -7,11 +7,12 @@ use super::lines::{
     Guide, Panel, ParamKind, Reference, Series, XAxis, criterion_color, draw_panel, legend_band,
     list, name,
 };
-use super::theme::{Dash, Frame, Legend, Swatch, colors, thousands};
+use super::theme::{Dash, Frame, Legend, Swatch, thousands};
 use super::{Area, DrawResult, Theme};
 use crate::decisions::Frontier;
 use crate::report::money::format_money;
 use crate::scenario::{Instrument, Scenario};
+use plotters::style::RGBColor;
 
 pub(super) fn draw(
     root: &Area,
@@ -39,14 +40,15 @@ pub(super) fn draw(
         _ => (0.0, 1.0),
     };
 
-    let mut notes = vec![format!(
+    let definition = format!(
         "A line is an indifference frontier: for each base, the least initial grant at which {offer} is worth \
          as much as {alt} by that criterion, both valued on the same simulated paths. Offers above a line beat \
          {alt} on that criterion; offers below it fall short. {} bases from {} to {}.",
         bases.len(),
         m(lo),
         m(hi)
-    )];
+    );
+    let mut notes = Vec::new();
     let equity = &scenario.offer.equity;
     if equity.instrument == Instrument::Options && equity.exercise_on_departure {
         notes.push(format!(
@@ -75,7 +77,11 @@ pub(super) fn draw(
                     }
                 })
                 .collect();
-            let whose = if i == 0 { format!("{alt}'s") } else { "its".into() };
+            let whose = if i == 0 {
+                format!("{alt}'s")
+            } else {
+                "its".into()
+            };
             format!("{whose} {} {}", name(s.criterion), list(&parts, "or"))
         })
         .collect();
@@ -88,6 +94,8 @@ pub(super) fn draw(
             m(0.0)
         ));
     }
+    // The definition goes last: a small canvas keeps only the last note.
+    notes.push(definition);
     let frame = Frame {
         title: scenario.name.clone(),
         subtitle: format!(
@@ -98,28 +106,6 @@ pub(super) fn draw(
         notes,
     };
     let body = theme.frame(root, &frame)?;
-
-    let mut legend = Legend::default();
-    for s in &series {
-        legend = legend.row(
-            Swatch::Line {
-                color: s.color,
-                dash: Dash::Solid,
-            },
-            name(s.criterion),
-        );
-    }
-    legend = legend
-        .row(Swatch::Dot { color: colors::INK }, format!("{offer} as offered"))
-        .row(
-            Swatch::Line {
-                color: colors::MUTED,
-                dash: Dash::Dashed,
-            },
-            format!("{alt}'s base"),
-        );
-    let (legend, body, at) = legend_band(theme, root, &body, &legend)?;
-    legend.draw(theme, root, at)?;
 
     let missing: Vec<String> = series
         .iter()
@@ -134,17 +120,29 @@ pub(super) fn draw(
             m(hi)
         )
     });
-    let panel = Panel {
+    let legend_rows: Vec<(RGBColor, String)> = series
+        .iter()
+        .map(|s| (s.color, name(s.criterion)))
+        .collect();
+    let mut panel = Panel {
         caption: None,
         y_desc: "Grant floor (initial grant)".into(),
         series,
         reference: Reference::Point {
             at: (frontier.offer_base, frontier.offer_grant),
-            label: format!(
-                "{offer}: {} base, {} grant",
-                m(frontier.offer_base),
-                m(frontier.offer_grant)
-            ),
+            labels: vec![
+                format!(
+                    "{offer}: {} base, {} grant",
+                    m(frontier.offer_base),
+                    m(frontier.offer_grant)
+                ),
+                format!(
+                    "{offer}: {}, {}",
+                    m(frontier.offer_base),
+                    m(frontier.offer_grant)
+                ),
+                offer.to_string(),
+            ],
         },
         message,
         guide: Some(Guide {
@@ -152,7 +150,29 @@ pub(super) fn draw(
             label: format!("{alt}'s base {}", m(scenario.alternative.base)),
             values: false,
         }),
+        gutter: true,
         gutter_values: false,
+    };
+    // Lines are named in a gutter right of the plot, or in a legend above
+    // it when the gutter would leave the plot too little room.
+    let (body_w, _) = body.dim_in_pixel();
+    let body = if panel.gutter_fits(theme, root, cur, body_w as i32)? {
+        body
+    } else {
+        panel.gutter = false;
+        let mut legend = Legend::default();
+        for (color, text) in legend_rows {
+            legend = legend.row(
+                Swatch::Line {
+                    color,
+                    dash: Dash::Solid,
+                },
+                text,
+            );
+        }
+        let (legend, body, at) = legend_band(theme, root, &body, &legend)?;
+        legend.draw(theme, root, at)?;
+        body
     };
     let axis = XAxis {
         lo,

@@ -12,6 +12,14 @@ use crate::scenario::{Criterion, Scenario};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+/// Whether the canvas is small (under about 640×400): text then takes so
+/// much of it that captions and messages over the plots are left out.
+pub fn compact(theme: &Theme) -> bool {
+    // scale / text_scale is the square root of the canvas's size relative
+    // to the 1600×1000 design.
+    (theme.scale / theme.text_scale).powi(2) < 0.4
+}
+
 /// The colour of the `i`-th criterion of a chart (the common palette, in
 /// order).
 pub fn criterion_color(i: usize) -> RGBColor {
@@ -22,16 +30,6 @@ pub fn criterion_color(i: usize) -> RGBColor {
 /// equivalent".
 pub fn name(c: Criterion) -> String {
     criterion_name(c)
-}
-
-/// The same, capitalized for the start of a sentence.
-pub fn sentence_name(c: Criterion) -> String {
-    let n = name(c);
-    let mut chars = n.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
-        None => n,
-    }
 }
 
 /// `"the median, P10 and certainty equivalent"`.
@@ -202,10 +200,22 @@ impl ParamKind {
     pub fn of(path: &str) -> ParamKind {
         let last = path.rsplit('.').next().unwrap_or(path);
         match last {
-            "discount" | "secondary_discount" | "probability" | "discount_rate" | "bonus_rate"
-            | "volatility" | "lockup_volatility" | "drift" | "attrition_per_year"
-            | "ipo_per_year" | "acquisition_per_year" | "failure_per_year"
-            | "preferred_fraction" | "dilution_mean" | "dilution_sd" | "pool_per_year"
+            "discount"
+            | "secondary_discount"
+            | "probability"
+            | "discount_rate"
+            | "bonus_rate"
+            | "volatility"
+            | "lockup_volatility"
+            | "drift"
+            | "attrition_per_year"
+            | "ipo_per_year"
+            | "acquisition_per_year"
+            | "failure_per_year"
+            | "preferred_fraction"
+            | "dilution_mean"
+            | "dilution_sd"
+            | "pool_per_year"
             | "strike_ratio" => ParamKind::Share,
             "base" | "grant" | "sign_on" | "valuation" | "outside_wealth" | "preference_stack" => {
                 ParamKind::Money
@@ -409,7 +419,13 @@ pub fn draw_gutter(
             Dash::Solid,
         )?;
         let style = theme.font(text::LABEL, darker(label.color));
-        theme.text(root, &label.text, &style, (text_x, y), (HPos::Left, VPos::Center))?;
+        theme.text(
+            root,
+            &label.text,
+            &style,
+            (text_x, y),
+            (HPos::Left, VPos::Center),
+        )?;
     }
     Ok(())
 }
@@ -433,6 +449,31 @@ pub fn free_spot(
     })
 }
 
+/// The first of `candidates` at which a box of `size` lies inside `plot`
+/// and meets no rectangle of `taken`, crossing as few polylines of `lines`
+/// as any such candidate.
+pub fn best_spot(
+    candidates: &[(i32, i32)],
+    size: (i32, i32),
+    plot: &Rect,
+    lines: &[Vec<(i32, i32)>],
+    taken: &[Rect],
+    pad: i32,
+) -> Option<(i32, i32)> {
+    candidates
+        .iter()
+        .copied()
+        .filter_map(|at| {
+            let r = Rect::at(at, size).grow(pad);
+            if !plot.contains(&r) || taken.iter().any(|t| t.intersects(&r)) {
+                return None;
+            }
+            Some((lines.iter().filter(|l| r.hits_polyline(l)).count(), at))
+        })
+        .min_by_key(|(hits, _)| *hits)
+        .map(|(_, at)| at)
+}
+
 /// The x axis of a panel: its range, how its values read, its title.
 pub struct XAxis<'c> {
     pub lo: f64,
@@ -446,9 +487,13 @@ pub struct XAxis<'c> {
 pub enum Reference {
     /// The offer's own lever along x (a dashed line, labelled in the
     /// gutter).
-    Line { points: Vec<(f64, f64)>, label: String },
-    /// The offer itself as a point, labelled next to it.
-    Point { at: (f64, f64), label: String },
+    Line {
+        points: Vec<(f64, f64)>,
+        label: String,
+    },
+    /// The offer itself as a point, labelled next to it with the first of
+    /// `labels` (longest first) that fits.
+    Point { at: (f64, f64), labels: Vec<String> },
 }
 
 /// A vertical guide at one x (the scenario's own value, the alternative's
@@ -470,9 +515,81 @@ pub struct Panel {
     /// have no line at all).
     pub message: Option<String>,
     pub guide: Option<Guide>,
+    /// Whether each line (and the reference line) is named in a gutter
+    /// right of the plot; without it, the chart needs a legend.
+    pub gutter: bool,
     /// Whether the gutter labels give each line's last value, or only the
     /// criterion's name.
     pub gutter_values: bool,
+}
+
+impl Panel {
+    /// The y range: every value and the reference, the top capped at
+    /// [`CAP_MULTIPLE`] times the reference.
+    fn y_range(&self) -> (f64, f64) {
+        let reference = self.reference_values();
+        let reference_max = reference.iter().copied().fold(0.0, f64::max);
+        let cap = if reference_max > 0.0 {
+            CAP_MULTIPLE * reference_max
+        } else {
+            f64::INFINITY
+        };
+        money_range(
+            self.series
+                .iter()
+                .flat_map(|s| s.values())
+                .chain(reference.iter().copied()),
+            cap,
+        )
+    }
+
+    fn reference_values(&self) -> Vec<f64> {
+        match &self.reference {
+            Reference::Line { points, .. } => points.iter().map(|p| p.1).collect(),
+            Reference::Point { at, .. } => vec![at.1],
+        }
+    }
+
+    /// The gutter's labels: text, the value it belongs at, colour.
+    fn gutter_labels(&self, currency: &str) -> Vec<(String, f64, RGBColor)> {
+        let (y_lo, y_hi) = self.y_range();
+        let mut gutter: Vec<(String, f64, RGBColor)> = Vec::new();
+        for s in &self.series {
+            if let Some((_, v)) = s.last() {
+                let value = format_money(v, currency);
+                let text = match (self.gutter_values, v > y_hi) {
+                    (false, _) => name(s.criterion),
+                    (true, false) => format!("{} {value}", name(s.criterion)),
+                    (true, true) => format!("{} {value} ↑", name(s.criterion)),
+                };
+                gutter.push((text, v.min(y_hi), s.color));
+            }
+        }
+        if let Reference::Line { points, label } = &self.reference
+            && let Some(&(_, v)) = points.last()
+        {
+            gutter.push((label.clone(), v.clamp(y_lo, y_hi), colors::INK));
+        }
+        gutter
+    }
+
+    /// Whether the gutter leaves the plot at least half of a panel
+    /// `width` pixels wide.
+    pub fn gutter_fits(
+        &self,
+        theme: &Theme,
+        root: &Area,
+        currency: &str,
+        width: i32,
+    ) -> DrawResult<bool> {
+        let texts: Vec<String> = self
+            .gutter_labels(currency)
+            .into_iter()
+            .map(|g| g.0)
+            .collect();
+        let gutter = gutter_width(theme, root, &texts)?;
+        Ok(width - theme.y_label_area() - gutter >= width / 2)
+    }
 }
 
 /// Above this multiple of the reference the y axis stops: a floor that
@@ -563,54 +680,40 @@ fn lanes(series: &[Series], row: impl Fn(f64) -> i32, width: i32) -> Vec<i32> {
 pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XAxis) -> DrawResult {
     let cur = x.currency;
     let m = |v: f64| format_money(v, cur);
+    let small = compact(theme);
     let mut area = match &panel.caption {
-        Some(c) => caption(theme, root, area, c, (text::LABEL + 1.0, colors::INK))?,
-        None => area.clone(),
+        Some(c) if !small => caption(theme, root, area, c, (text::LABEL + 1.0, colors::INK))?,
+        _ => area.clone(),
     };
-    if let Some(message) = &panel.message {
-        area = caption(theme, root, &area, message, (text::LABEL, darker(colors::WORSE)))?;
+    if let Some(message) = panel.message.as_ref().filter(|_| !small) {
+        area = caption(
+            theme,
+            root,
+            &area,
+            message,
+            (text::LABEL, darker(colors::WORSE)),
+        )?;
     }
-    let reference_values: Vec<f64> = match &panel.reference {
-        Reference::Line { points, .. } => points.iter().map(|p| p.1).collect(),
-        Reference::Point { at, .. } => vec![at.1],
-    };
-    let reference_max = reference_values.iter().copied().fold(0.0, f64::max);
-    let cap = if reference_max > 0.0 {
-        CAP_MULTIPLE * reference_max
-    } else {
-        f64::INFINITY
-    };
-    let (y_lo, y_hi) = money_range(
-        panel
-            .series
-            .iter()
-            .flat_map(|s| s.values())
-            .chain(reference_values.iter().copied()),
-        cap,
-    );
+    let (y_lo, y_hi) = panel.y_range();
 
     // Labels in the gutter right of the plot: each line's last value and
     // the reference line.
-    let mut gutter: Vec<(String, f64, RGBColor)> = Vec::new();
-    for s in &panel.series {
-        if let Some((_, v)) = s.last() {
-            let text = match (panel.gutter_values, v > y_hi) {
-                (false, _) => name(s.criterion),
-                (true, false) => format!("{} {}", name(s.criterion), m(v)),
-                (true, true) => format!("{} {} ↑", name(s.criterion), m(v)),
-            };
-            gutter.push((text, v.min(y_hi), s.color));
-        }
-    }
-    if let Reference::Line { points, label } = &panel.reference
-        && let Some(&(_, v)) = points.last()
-    {
-        gutter.push((label.clone(), v.clamp(y_lo, y_hi), colors::INK));
-    }
+    let gutter = if panel.gutter {
+        panel.gutter_labels(cur)
+    } else {
+        Vec::new()
+    };
     let texts: Vec<String> = gutter.iter().map(|g| g.0.clone()).collect();
     let gutter_w = gutter_width(theme, root, &texts)?.max(theme.px(24.0));
-    let (aw, _) = area.dim_in_pixel();
+    // Room above the plot for the guide's label.
+    let guide_style = theme.font(text::LABEL, colors::MUTED);
+    let guide_room = match &panel.guide {
+        Some(g) => theme.measure(root, &g.label, &guide_style)?.1 + theme.tx(10.0),
+        None => 0,
+    };
+    let (aw, ah) = area.dim_in_pixel();
     let plot_w = aw as i32 - theme.y_label_area() - gutter_w;
+    let plot_h = ah as i32 - theme.x_label_area() - theme.px(8.0) - guide_room;
     // As many ticks as fit with room between their labels.
     let tick_style = theme.font(text::TICK, colors::INK);
     let mut choice = nice_ticks(x.lo, x.hi, 3);
@@ -618,7 +721,11 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
         let (ticks, step) = nice_ticks(x.lo, x.hi, max);
         let mut widest = 0;
         for t in &ticks {
-            widest = widest.max(theme.measure(root, &x.kind.tick(*t, step, cur), &tick_style)?.0);
+            widest = widest.max(
+                theme
+                    .measure(root, &x.kind.tick(*t, step, cur), &tick_style)?
+                    .0,
+            );
         }
         if ticks.len() as i32 * (widest + theme.tx(18.0)) <= plot_w {
             choice = (ticks, step);
@@ -627,9 +734,10 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
     }
     let (ticks, step) = choice;
     let mut builder = theme.chart(&area);
-    builder.margin_right(gutter_w);
-    let mut chart =
-        builder.build_cartesian_2d(FixedTicks::new(x.lo..x.hi, ticks), y_lo..y_hi)?;
+    builder
+        .margin_right(gutter_w)
+        .margin_top(theme.px(8.0) + guide_room);
+    let mut chart = builder.build_cartesian_2d(FixedTicks::new(x.lo..x.hi, ticks), y_lo..y_hi)?;
     {
         let x_fmt = |v: &f64| x.kind.tick(*v, step, cur);
         let y_fmt = |v: &f64| money_tick(*v, cur);
@@ -637,7 +745,7 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
         theme.style_mesh(&mut mesh);
         mesh.x_label_formatter(&x_fmt)
             .y_label_formatter(&y_fmt)
-            .y_labels(7)
+            .y_labels(((plot_h / theme.tx(48.0)) as usize).clamp(3, 7))
             .x_desc(x.desc.as_str())
             .y_desc(panel.y_desc.as_str())
             .draw()?;
@@ -707,22 +815,23 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
         root.draw(&Circle::new(*at, theme.px(4.5), color.filled()))?;
     }
 
-    // The guide's label at the top (or the bottom) of the plot, beside it.
-    let label_style = theme.font(text::LABEL, colors::MUTED);
+    // The guide's label above the plot, centred on it (inside the area).
     if let (Some(g), Some(gx)) = (guide, guide_x) {
-        let (w, h) = theme.measure(root, &g.label, &label_style)?;
-        let top = yr.start + gap;
-        let bottom = yr.end - gap - h;
-        let spots = [
-            (gx + gap, top),
-            (gx - gap - w, top),
-            (gx + gap, bottom),
-            (gx - gap - w, bottom),
-        ];
-        let at = free_spot(&spots, (w, h), &plot, &lines_px, &taken, theme.tx(3.0))
-            .unwrap_or(if gx + gap + w < xr.end { spots[0] } else { spots[1] });
-        taken.push(theme.label(root, &g.label, &label_style, at, (HPos::Left, VPos::Top))?);
+        let (w, _) = theme.measure(root, &g.label, &guide_style)?;
+        let (ax, _) = area.get_base_pixel();
+        let (aw, _) = area.dim_in_pixel();
+        let cx = gx.clamp(ax + w / 2, ax + aw as i32 - w / 2);
+        theme.text(
+            root,
+            &g.label,
+            &guide_style,
+            (cx, yr.start - theme.tx(6.0)),
+            (HPos::Center, VPos::Bottom),
+        )?;
     }
+    // The offer's label may cross the guide (it is drawn on a white box),
+    // never a line of data.
+    let data_lines = lines_px.len();
     if let Some(gx) = guide_x {
         lines_px.push(vec![(gx, yr.start), (gx, yr.end)]);
     }
@@ -766,8 +875,7 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
                     (cx - d - w, cy - h / 2),
                 ]);
             }
-            if let Some(spot) = free_spot(&spots, (w, h), &plot, &lines_px, &taken, theme.tx(3.0))
-            {
+            if let Some(spot) = free_spot(&spots, (w, h), &plot, &lines_px, &taken, theme.tx(3.0)) {
                 taken.push(theme.label(root, text, &style, spot, (HPos::Left, VPos::Top))?);
             }
             guide_dots.push((*at, *color));
@@ -775,12 +883,11 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
     }
 
     // The offer as a point.
-    if let Reference::Point { at, label } = &panel.reference {
+    if let Reference::Point { at, labels } = &panel.reference {
         let (cx, cy) = px(*at);
         let inside = (y_lo..=y_hi).contains(&at.1) && (plot.x0..=plot.x1).contains(&cx);
         if inside {
             let style = theme.font(text::LABEL, colors::INK);
-            let (w, h) = theme.measure(root, label, &style)?;
             let r = theme.px(9.0);
             taken.push(Rect {
                 x0: cx - r,
@@ -788,24 +895,48 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
                 x1: cx + r,
                 y1: cy + r,
             });
-            let mut spots = Vec::new();
-            for k in 1..=8 {
-                let d = gap * k + r;
-                spots.extend([
-                    (cx + d, cy - h / 2),
-                    (cx + d, cy - d - h),
-                    (cx - d - w, cy - d - h),
-                    (cx + d, cy + d),
-                    (cx - d - w, cy + d),
-                    (cx - d - w, cy - h / 2),
-                    (cx - w / 2, cy - d - h),
-                    (cx - w / 2, cy + d),
-                ]);
+            let spots_for = |(w, h): (i32, i32)| {
+                let mut spots = Vec::new();
+                for k in 1..=8 {
+                    let d = gap * k + r;
+                    spots.extend([
+                        (cx + d, cy - h / 2),
+                        (cx + d, cy - d - h),
+                        (cx - d - w, cy - d - h),
+                        (cx + d, cy + d),
+                        (cx - d - w, cy + d),
+                        (cx - d - w, cy - h / 2),
+                        (cx - w / 2, cy - d - h),
+                        (cx - w / 2, cy + d),
+                    ]);
+                }
+                spots
+            };
+            // The longest label clear of every line, else the one crossing
+            // the fewest.
+            let mut fallback = None;
+            let mut chosen = None;
+            for label in labels {
+                let size = theme.measure(root, label, &style)?;
+                let spots = spots_for(size);
+                let data = &lines_px[..data_lines];
+                if let Some(at) = free_spot(&spots, size, &plot, data, &taken, theme.tx(3.0)) {
+                    chosen = Some((label, at));
+                    break;
+                }
+                if fallback.is_none() {
+                    fallback = best_spot(&spots, size, &plot, data, &taken, theme.tx(3.0))
+                        .map(|at| (label, at));
+                }
             }
-            let spot = free_spot(&spots, (w, h), &plot, &lines_px, &taken, theme.tx(3.0))
-                .unwrap_or((cx + gap + r, cy - gap - r - h));
-            taken.push(theme.label(root, label, &style, spot, (HPos::Left, VPos::Top))?);
-            root.draw(&Circle::new((cx, cy), theme.px(10.0), colors::BACKGROUND.filled()))?;
+            if let Some((label, spot)) = chosen.or(fallback) {
+                taken.push(theme.label(root, label, &style, spot, (HPos::Left, VPos::Top))?);
+            }
+            root.draw(&Circle::new(
+                (cx, cy),
+                theme.px(10.0),
+                colors::BACKGROUND.filled(),
+            ))?;
             root.draw(&Circle::new((cx, cy), theme.px(7.5), colors::INK.filled()))?;
         }
     }

@@ -1,6 +1,9 @@
 //! Charts of a run as PNG files: both offers' value distributions
 //! (`value.png`), their cumulative distributions (`cdf.png`) and the
-//! private equity alone (`equity.png`).
+//! private equity alone (`equity.png`); and the decision charts: the floor
+//! per criterion against a swept parameter (`floor_sweep.png`, drawn by
+//! `sweep`) and the base/grant indifference frontier (`frontier.png`,
+//! drawn by `floor`), built from [`lines`].
 //!
 //! Every chart shares one look ([`theme`]): one palette, one font embedded
 //! in the binary (DejaVu Sans, registered with plotters' `ab_glyph`

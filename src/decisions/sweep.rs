@@ -365,7 +365,7 @@ pub fn frontier_bases_covering(scenario: &Scenario, floors: &Floors, steps: u64)
         let lever_left = f.base_floor.as_ref().and_then(|b| b.value);
         [own, lever_left]
     });
-    let needed = base_floors.flatten().fold(hi, f64::max);
+    let needed = base_floors.flatten().fold(f64::NEG_INFINITY, f64::max);
     let limit = 3.0 * scenario.offer.base.max(scenario.alternative.base);
     let top = (needed * 1.06).min(limit);
     if top > hi {

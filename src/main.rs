@@ -42,7 +42,7 @@ enum Command {
     #[command(after_help = "\
 Examples:
   equisim run scenarios/hf-paris-ask.toml
-  equisim run scenarios/hf-paris-ask.toml --paths 100000 --threads 1 --out /tmp/paris
+  equisim run scenarios/hf-paris-ask.toml --paths 100000 --threads 1 --out runs/paris
   equisim run scenarios/hf-paris-ask.toml --set company.volatility=0.8 --set offer.equity.grant=120000
   equisim run scenarios/minimal.toml --json > summary.json")]
     Run(RunArgs),

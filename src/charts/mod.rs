@@ -18,7 +18,7 @@
 //!
 //! A further chart follows the same steps:
 //!
-//! ```ignore
+//! ```text
 //! charts::write_chart(&dir.join("floor.png"), size, |root, theme| {
 //!     let body = theme.frame(root, &Frame { title, subtitle, notes })?;
 //!     let mut chart = theme.chart(&body).build_cartesian_2d(x_range, y_range)?;

@@ -234,6 +234,21 @@ impl Plan {
         }
     }
 
+    /// The funding rounds of path `index` before `event_time`, as (time,
+    /// dilution): a Poisson process drawn as exponential gaps, from the
+    /// path's own rounds stream.
+    fn rounds(&self, index: u64, event_time: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let rate = self.model.rounds_per_year;
+        let mut rng = (rate > 0.0).then(|| streams::stream(self.seed, index, streams::ROUNDS));
+        let mut t = 0.0;
+        std::iter::from_fn(move || {
+            let rng = rng.as_mut()?;
+            let gap: f64 = Exp1.sample(rng);
+            t += gap / rate;
+            (t <= event_time).then(|| (t, self.round_dilution(rng)))
+        })
+    }
+
     /// Draws a funding round's dilution.
     #[inline]
     fn round_dilution(&self, rng: &mut PathRng) -> f64 {
@@ -349,20 +364,11 @@ impl Plan {
         for (g, grant) in offer_grants.iter().enumerate() {
             survives[g] = (-m.pool_per_year * (event_time - grant.date()).max(0.0)).exp();
         }
-        if m.rounds_per_year > 0.0 {
-            let mut rounds = streams::stream(self.seed, index, streams::ROUNDS);
-            let mut t = 0.0;
-            loop {
-                let gap: f64 = Exp1.sample(&mut rounds);
-                t += gap / m.rounds_per_year;
-                if t > event_time {
-                    break;
-                }
-                let keep = 1.0 - self.round_dilution(&mut rounds);
-                for (g, grant) in offer_grants.iter().enumerate() {
-                    if grant.date() < t {
-                        survives[g] *= keep;
-                    }
+        for (t, dilution) in self.rounds(index, event_time) {
+            let keep = 1.0 - dilution;
+            for (g, grant) in offer_grants.iter().enumerate() {
+                if grant.date() < t {
+                    survives[g] *= keep;
                 }
             }
         }
@@ -457,17 +463,8 @@ impl Plan {
         let departure = self.departure_time(d.departure_draw);
         let exit_time = self.exit_time(d.exit_draw);
         let event_time = exit_time.min(m.horizon_years);
-        if m.rounds_per_year > 0.0 {
-            let mut rounds = streams::stream(self.seed, index, streams::ROUNDS);
-            let mut t = 0.0;
-            loop {
-                let gap: f64 = Exp1.sample(&mut rounds);
-                t += gap / m.rounds_per_year;
-                if t > event_time {
-                    break;
-                }
-                sum += self.round_dilution(&mut rounds);
-            }
+        for (_, dilution) in self.rounds(index, event_time) {
+            sum += dilution;
         }
         let employed = departure.min(m.window_years);
         if !self.stock.times.is_empty() {

@@ -106,24 +106,14 @@ struct ScenarioArgs {
 struct RunArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
-    /// Number of paths (overrides simulation.paths).
-    #[arg(long, value_name = "N")]
-    paths: Option<String>,
-    /// Random seed (overrides simulation.seed).
-    #[arg(long, value_name = "N")]
-    seed: Option<String>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
-    threads: Option<u16>,
+    #[command(flatten)]
+    sim: SimArgs,
     /// Output folder [default: output/<scenario file stem>/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Print the summary as JSON on stdout instead of the table.
     #[arg(long)]
     json: bool,
-    /// No progress bar.
-    #[arg(long, short)]
-    quiet: bool,
     /// Do not draw the charts (value.png, cdf.png, equity.png).
     #[arg(long)]
     no_charts: bool,
@@ -201,8 +191,8 @@ fn parse_chart_size(text: &str) -> Result<ChartSize, Error> {
 
 fn run(args: RunArgs) -> Result<(), Error> {
     let extra = [
-        flag_override("--paths", "simulation.paths", &args.paths)?,
-        flag_override("--seed", "simulation.seed", &args.seed)?,
+        flag_override("--paths", "simulation.paths", &args.sim.paths)?,
+        flag_override("--seed", "simulation.seed", &args.sim.seed)?,
     ];
     let chart_size = parse_chart_size(&args.chart_size)?;
     let loaded = load(&args.scenario, extra.into_iter().flatten().collect())?;
@@ -214,13 +204,8 @@ fn run(args: RunArgs) -> Result<(), Error> {
     report::prepare_output_dir(&out_dir)?;
 
     let paths = scenario.simulation.paths;
-    let bar = progress_bar(paths, args.quiet);
-    let options = RunOptions {
-        threads: args.threads.map(usize::from),
-        progress: bar
-            .clone()
-            .map(|b| Arc::new(move |n: u64| b.inc(n)) as engine::Progress),
-    };
+    let bar = progress_bar(paths, args.sim.quiet);
+    let options = run_options(&args.sim, &bar);
     let started = std::time::Instant::now();
     let sim = engine::simulate(scenario, &options)?;
     let elapsed = started.elapsed().as_secs_f64();

@@ -6,7 +6,7 @@ use equisim::engine::{self, RunOptions};
 use equisim::error::Error;
 use equisim::report::{self, RunReport};
 use equisim::scenario::{self, Loaded, Override};
-use equisim::stats::Outputs;
+use equisim::stats::{self, Outputs};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -120,6 +120,11 @@ struct RunArgs {
     /// Chart size in pixels, from 400x300 to 4000x4000.
     #[arg(long, value_name = "WxH", default_value = "1600x1000")]
     chart_size: String,
+    /// Stream runs of more paths than this: every path is summarized and
+    /// dropped, memory stays bounded, percentiles come from a quantile
+    /// sketch (0 streams every run).
+    #[arg(long, value_name = "N", default_value_t = engine::DEFAULT_STREAM_ABOVE)]
+    stream_above: u64,
 }
 
 #[derive(Args)]
@@ -207,32 +212,72 @@ fn run(args: RunArgs) -> Result<(), Error> {
     let bar = progress_bar(paths, args.sim.quiet);
     let options = run_options(&args.sim, &bar);
     let started = std::time::Instant::now();
-    let sim = engine::simulate(scenario, &options)?;
+    let floor_choice = scenario
+        .floor
+        .as_ref()
+        .map(|f| (f.solve_for, f.criteria.as_slice()));
+    let (outputs, floors, streamed, sim) = if paths > args.stream_above {
+        let on_pass = bar.clone().map(|b| {
+            Arc::new(move |what: &str| {
+                b.reset();
+                b.set_message(what.to_string());
+            }) as decisions::streaming::PassStarted
+        });
+        let settings = decisions::streaming::StreamSettings {
+            relative_error: stats::sketch::DEFAULT_RELATIVE_ERROR,
+            on_pass,
+        };
+        let run = decisions::streaming::run_streaming(scenario, &options, &settings, floor_choice)?;
+        // The charts' bars come from the run's first paths (the same paths:
+        // each is seeded by its index), their lines from the whole run.
+        let sample = (!args.no_charts)
+            .then(|| {
+                let mut first = scenario.clone();
+                first.simulation.paths = paths.min(charts::CHART_SAMPLE_PATHS);
+                engine::simulate(
+                    &first,
+                    &RunOptions {
+                        progress: None,
+                        ..options.clone()
+                    },
+                )
+            })
+            .transpose()?;
+        (
+            run.outputs,
+            run.floors,
+            Some((run.note, run.passes)),
+            sample,
+        )
+    } else {
+        let sim = engine::simulate(scenario, &options)?;
+        let outputs = Outputs::compute(
+            &sim,
+            scenario.employee.outside_wealth,
+            scenario.employee.risk_aversion,
+            (&scenario.offer.label, &scenario.alternative.label),
+        )?;
+        let floors = floor_choice.map(|(solve_for, criteria)| {
+            decisions::solve_floors(&sim, scenario, solve_for, criteria)
+        });
+        (outputs, floors, None, Some(sim))
+    };
     let elapsed = started.elapsed().as_secs_f64();
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let outputs = Outputs::compute(
-        &sim,
-        scenario.employee.outside_wealth,
-        scenario.employee.risk_aversion,
-        (&scenario.offer.label, &scenario.alternative.label),
-    )?;
     for w in &outputs.warnings {
         eprintln!("warning: {w}");
     }
-    let floors = scenario
-        .floor
-        .as_ref()
-        .map(|f| decisions::solve_floors(&sim, scenario, f.solve_for, &f.criteria));
-    let report = RunReport::new(scenario, &outputs).with_floors(floors.as_ref());
+    let report = RunReport::new(scenario, &outputs)
+        .with_floors(floors.as_ref())
+        .with_streaming(streamed.map(|s| s.0));
     let json = report.to_json();
     report::write_atomic(&out_dir.join("summary.json"), json.as_bytes())?;
     report::write_atomic(&out_dir.join("summary.csv"), report.to_csv().as_bytes())?;
-    let charts = if args.no_charts {
-        Vec::new()
-    } else {
-        charts::draw_run(&out_dir, scenario, &sim, &outputs, chart_size)?
+    let charts = match (&sim, args.no_charts) {
+        (Some(sim), false) => charts::draw_run(&out_dir, scenario, sim, &outputs, chart_size)?,
+        _ => Vec::new(),
     };
     if args.json {
         print!("{json}");
@@ -241,10 +286,19 @@ fn run(args: RunArgs) -> Result<(), Error> {
         if let Some(f) = &floors {
             print!("\n{}", report::floor_text(f, scenario));
         }
-        println!(
-            "\nSimulated {paths} paths in {elapsed:.2} s ({:.2}M paths/s)",
-            paths as f64 / elapsed / 1e6
-        );
+        match streamed {
+            None => println!(
+                "\nSimulated {paths} paths in {elapsed:.2} s ({:.2}M paths/s)",
+                paths as f64 / elapsed / 1e6
+            ),
+            Some((note, passes)) => println!(
+                "\nStreamed {paths} paths in {elapsed:.2} s ({passes} pass{}, {:.2}M paths/s); percentiles and \
+                 expected shortfalls are within {}% (relative) of the exact values, every mean is exact",
+                if passes == 1 { "" } else { "es" },
+                paths as f64 * passes as f64 / elapsed / 1e6,
+                note.quantile_relative_error * 100.0
+            ),
+        }
         let mut files = vec!["summary.json".to_string(), "summary.csv".to_string()];
         files.extend(
             charts

@@ -60,6 +60,9 @@ pub type DrawResult<T = ()> = Result<T, Box<dyn std::error::Error>>;
 /// The files [`draw_run`] writes, in order.
 pub const RUN_CHARTS: [&str; 3] = ["value.png", "cdf.png", "equity.png"];
 
+/// Paths a streamed run draws its charts' bars from: its first ones.
+pub const CHART_SAMPLE_PATHS: u64 = 1_000_000;
+
 /// The file [`draw_floor_sweep`] writes.
 pub const FLOOR_SWEEP_CHART: &str = "floor_sweep.png";
 
@@ -251,13 +254,26 @@ impl<'a> RunData<'a> {
         years(self.scenario.simulation.window_years)
     }
 
-    /// A subtitle: what the chart shows, then the paths and the seed.
+    /// A subtitle: what the chart shows, then the paths and the seed. A
+    /// streamed run draws its bars from its first paths only, and says so.
     pub fn subtitle(&self, what: &str) -> String {
         let paths = self.paths();
+        let run = self.scenario.simulation.paths;
+        let counted = if paths < run {
+            format!(
+                "bars from the first {} of {} paths",
+                theme::thousands(paths),
+                theme::thousands(run)
+            )
+        } else {
+            format!(
+                "{} path{}",
+                theme::thousands(paths),
+                if paths == 1 { "" } else { "s" }
+            )
+        };
         format!(
-            "{what} · {} path{} · seed {}",
-            theme::thousands(paths),
-            if paths == 1 { "" } else { "s" },
+            "{what} · {counted} · seed {}",
             self.scenario.simulation.seed
         )
     }

@@ -39,7 +39,7 @@
 use crate::engine::Simulation;
 use crate::model::cash::pay_factor;
 use crate::scenario::{Criterion, Scenario, SolveFor};
-use crate::stats::{neumaier_sum, quantile_select};
+use crate::stats::{Moments, neumaier_sum, quantile_select};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -117,9 +117,9 @@ pub fn criterion_value(criterion: Criterion, values: &[f64], prefs: Preferences)
     }
 }
 
-/// The mean, with the compensated sum of [`crate::stats::mean_sd`].
+/// The mean, block by block as [`crate::stats::mean_sd`] takes it.
 fn mean(x: &[f64]) -> f64 {
-    neumaier_sum(x.iter().copied()) / x.len() as f64
+    Moments::of(x).mean()
 }
 
 /// `CE = u⁻¹(E[u(w0 + X)]) - w0` with wealth scaled by its mean, as
@@ -211,7 +211,7 @@ pub struct Solution {
 }
 
 impl Solution {
-    fn reached(floor: f64, monotone: bool, decreasing_share: f64) -> Solution {
+    pub(crate) fn reached(floor: f64, monotone: bool, decreasing_share: f64) -> Solution {
         Solution {
             floor: Some(floor),
             monotone,
@@ -221,7 +221,7 @@ impl Solution {
         }
     }
 
-    fn unreachable(why: Unreachable, monotone: bool, decreasing_share: f64) -> Solution {
+    pub(crate) fn unreachable(why: Unreachable, monotone: bool, decreasing_share: f64) -> Solution {
         Solution {
             floor: None,
             monotone,
@@ -278,9 +278,16 @@ pub fn solve(
 // ---------------------------------------------------------------- mean
 
 fn solve_mean(paths: &LinearPaths, t: f64, decreasing_share: f64) -> Solution {
-    let n = paths.len() as f64;
-    let mean_a = neumaier_sum(paths.intercept.iter().copied()) / n;
-    let mean_s = neumaier_sum(paths.slope.iter().copied()) / n;
+    solve_mean_of(
+        mean(&paths.intercept),
+        mean(&paths.slope),
+        t,
+        decreasing_share,
+    )
+}
+
+/// The mean floor from `mean(a)` and `mean(s)`: `ℓ* = (t - mean(a)) / mean(s)`.
+pub(crate) fn solve_mean_of(mean_a: f64, mean_s: f64, t: f64, decreasing_share: f64) -> Solution {
     let monotone = mean_s >= 0.0;
     if mean_a >= t {
         let mut s = Solution::reached(0.0, monotone, decreasing_share);
@@ -1314,10 +1321,23 @@ pub struct Floor {
     /// For an unreachable grant floor: the base floor at the offered grant,
     /// the lever that is left.
     pub base_floor: Option<Box<Floor>>,
+    /// In a streamed run, where the floor is known to lie (see
+    /// [`crate::decisions::streaming`]); `None` when it is solved exactly.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<FloorBounds>,
+}
+
+/// The interval a floor found from sketches or on a grid lies in.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FloorBounds {
+    pub low: f64,
+    pub high: f64,
+    /// What limits the precision: `"quantile sketch"` or `"lever grid"`.
+    pub from: &'static str,
 }
 
 impl Floor {
-    fn new(
+    pub(crate) fn new(
         criterion: Criterion,
         solve_for: SolveFor,
         current: f64,
@@ -1340,6 +1360,7 @@ impl Floor {
             decreasing_share: s.decreasing_share,
             unreachable: s.unreachable,
             base_floor: None,
+            bounds: None,
         }
     }
 }

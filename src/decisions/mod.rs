@@ -8,11 +8,12 @@
 //! consume it.
 
 pub mod floor;
+pub mod streaming;
 pub mod sweep;
 
 pub use floor::{
-    Floor, FloorProblem, Floors, LinearPaths, Preferences, Solution, Unreachable, criterion_value,
-    solve, solve_floors,
+    Floor, FloorBounds, FloorProblem, Floors, LinearPaths, Preferences, Solution, Unreachable,
+    criterion_value, solve, solve_floors,
 };
 pub use sweep::{
     Frontier, PathReuse, SweepPoint, SweepRequest, SweepResult, frontier, frontier_bases,

@@ -8,6 +8,7 @@
 //! whatever the number of threads.
 
 pub mod path;
+pub mod stream;
 pub mod streams;
 
 use crate::error::Error;
@@ -19,8 +20,13 @@ use rayon::prelude::*;
 /// Paths per chunk: the unit of parallel work.
 pub const CHUNK_PATHS: usize = 4096;
 
-/// Most paths kept in memory at once (one [`PathRecord`] each).
+/// Most paths kept in memory at once (one [`PathRecord`] each); larger
+/// runs stream (see [`stream`]).
 pub const MAX_IN_MEMORY_PATHS: u64 = 100_000_000;
+
+/// Runs of more paths than this stream by default instead of keeping every
+/// path (`--stream-above`).
+pub const DEFAULT_STREAM_ABOVE: u64 = 20_000_000;
 
 /// The simulated paths of one scenario.
 #[derive(Debug, Clone)]
@@ -46,8 +52,8 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
     let paths = scenario.simulation.paths;
     if paths > MAX_IN_MEMORY_PATHS {
         return Err(Error::Usage(format!(
-            "simulation.paths = {paths} is more than this version keeps in memory ({MAX_IN_MEMORY_PATHS}); \
-             use at most {MAX_IN_MEMORY_PATHS} paths"
+            "simulation.paths = {paths} is more than can be kept in memory ({MAX_IN_MEMORY_PATHS}); \
+             stream the run instead (--stream-above {MAX_IN_MEMORY_PATHS} or less)"
         )));
     }
     let plan = Plan::new(Model::new(scenario), scenario.simulation.seed);

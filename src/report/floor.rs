@@ -3,7 +3,7 @@
 //! `summary.json`.
 
 use super::money::{format_money, format_percent};
-use crate::decisions::{Floor, Floors, Unreachable};
+use crate::decisions::{Floor, FloorBounds, Floors, Unreachable};
 use crate::scenario::{Criterion, Scenario, SolveFor};
 use serde::Serialize;
 use std::fmt::Write;
@@ -285,6 +285,22 @@ pub fn floor_text(floors: &Floors, scenario: &Scenario) -> String {
             f.target.map_or("n/a".to_string(), m)
         );
         let _ = writeln!(s, "{pad}{}", wrap(&values));
+        if let Some(b) = &f.bounds {
+            let _ = writeln!(
+                s,
+                "{pad}{}",
+                wrap(&format!(
+                    "streamed run: the floor lies between {} and {} ({})",
+                    m(b.low),
+                    if b.high.is_finite() {
+                        m(b.high)
+                    } else {
+                        "no upper bound".into()
+                    },
+                    b.from
+                ))
+            );
+        }
         if let Some(why) = explanation(f, scenario) {
             let _ = writeln!(s, "{pad}{}", wrap(&format!("why: {why}")));
         }
@@ -331,6 +347,8 @@ pub struct FloorReport {
     pub explanation: Option<String>,
     pub note: Option<String>,
     pub base_floor: Option<Box<FloorReport>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounds: Option<FloorBounds>,
 }
 
 impl FloorReport {
@@ -355,6 +373,7 @@ impl FloorReport {
                 .base_floor
                 .as_ref()
                 .map(|b| Box::new(FloorReport::new(b, scenario))),
+            bounds: f.bounds,
         }
     }
 }

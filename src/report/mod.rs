@@ -10,6 +10,7 @@ use crate::decisions::Floors;
 use crate::error::Error;
 use crate::scenario::Scenario;
 use crate::stats::Outputs;
+use crate::stats::streaming::StreamingNote;
 pub use floor::{FloorReport, FloorsReport, floor_text};
 use serde::Serialize;
 use std::io::Write;
@@ -31,6 +32,9 @@ pub struct RunReport<'a> {
     /// The accept-at floors, when the scenario asks for them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub floor: Option<FloorsReport>,
+    /// For a streamed run: how its percentiles were obtained.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub streaming: Option<StreamingNote>,
 }
 
 impl<'a> RunReport<'a> {
@@ -42,7 +46,14 @@ impl<'a> RunReport<'a> {
             paths: scenario.simulation.paths,
             outputs,
             floor: None,
+            streaming: None,
         }
+    }
+
+    /// Marks the report as a streamed run's.
+    pub fn with_streaming(mut self, note: Option<StreamingNote>) -> RunReport<'a> {
+        self.streaming = note;
+        self
     }
 
     /// Adds the accept-at floors (the `floor` object).

@@ -10,27 +10,13 @@ use serde::Serialize;
 /// The percentiles every summary reports.
 pub const PERCENTILES: [u8; 9] = [1, 5, 10, 25, 50, 75, 90, 95, 99];
 
-/// Mean and standard deviation with compensated summation.
+/// Mean and sample standard deviation, computed block by block as
+/// [`Moments`] does (so a streamed run gives the same digits).
 ///
 /// Returns `(mean, sample sd)`; the sd is 0 for fewer than two values.
 pub fn mean_sd(values: &[f64]) -> (f64, f64) {
-    let n = values.len();
-    if n == 0 {
-        return (f64::NAN, f64::NAN);
-    }
-    let mean = neumaier_sum(values.iter().copied()) / n as f64;
-    if n < 2 {
-        return (mean, 0.0);
-    }
-    let ss = neumaier_sum(values.iter().map(|x| (x - mean) * (x - mean)));
-    if ss.is_finite() || !mean.is_finite() {
-        return (mean, (ss / (n - 1) as f64).sqrt());
-    }
-    // Squares beyond f64's range (values above ~1e154): the same sum on
-    // values scaled by the largest deviation.
-    let scale = values.iter().fold(0.0f64, |m, x| m.max((x - mean).abs()));
-    let ss = neumaier_sum(values.iter().map(|x| ((x - mean) / scale).powi(2)));
-    (mean, scale * (ss / (n - 1) as f64).sqrt())
+    let m = Moments::of(values);
+    (m.mean(), m.sd())
 }
 
 /// Sum with Neumaier's compensation: the error does not grow with the count.
@@ -128,8 +114,9 @@ pub struct NonPositiveWealth {
 /// `CE = u⁻¹(E[u(w0 + X)]) - w0`, `u(c) = c^{1-γ} / (1-γ)` (`ln c` at `γ = 1`).
 ///
 /// `γ = 0` gives the mean. For `γ > 0` every `w0 + X` must be positive.
-/// Wealth is scaled by its mean before the powers are taken, so large `γ`
-/// cannot underflow.
+/// Wealth is scaled by outside wealth plus the mean of the first
+/// [`BLOCK`] values before the powers are taken, so large `γ` cannot
+/// underflow; utilities are summed block by block ([`UtilitySum`]).
 ///
 /// ```
 /// use equisim::stats::certainty_equivalent;
@@ -145,17 +132,13 @@ pub fn certainty_equivalent(x: &[f64], w0: f64, gamma: f64) -> Result<f64, NonPo
     if (w0 + worst).is_nan() || w0 + worst <= 0.0 {
         return Err(NonPositiveWealth { worst });
     }
-    let scale = w0 + mean_sd(x).0;
-    let n = x.len() as f64;
-    let wealth = if gamma == 1.0 {
-        let m = neumaier_sum(x.iter().map(|v| ((w0 + v) / scale).ln())) / n;
-        scale * m.exp()
-    } else {
-        let e = 1.0 - gamma;
-        let m = neumaier_sum(x.iter().map(|v| ((w0 + v) / scale).powf(e))) / n;
-        scale * m.powf(1.0 / e)
-    };
-    Ok(wealth - w0)
+    let mut sum = UtilitySum::new(w0, gamma, UtilitySum::scale_for(w0, x));
+    for block in x.chunks(BLOCK) {
+        let b = sum.of_block(block);
+        sum.append(&b);
+    }
+    sum.certainty_equivalent()
+        .ok_or(NonPositiveWealth { worst })
 }
 
 /// Percentiles keyed `p1` … `p99`.
@@ -178,7 +161,7 @@ impl Percentiles {
     }
 
     /// Each percentile from `q(NN)`.
-    fn from_fn(q: impl Fn(u8) -> f64) -> Percentiles {
+    pub(crate) fn from_fn(q: impl Fn(u8) -> f64) -> Percentiles {
         Percentiles {
             p1: q(1),
             p5: q(5),
@@ -336,6 +319,9 @@ mod tests {
     }
 }
 
+mod moments;
 mod outputs;
+pub use moments::{BLOCK, Moments, UtilitySum};
 pub use outputs::*;
 pub mod sketch;
+pub mod streaming;

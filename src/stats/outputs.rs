@@ -1,7 +1,7 @@
 //! The decision outputs of one run: both offers' value distributions, the
 //! pathwise comparison and the company's outcomes.
 
-use super::{Summary, mean_sd, neumaier_sum, quantile_sorted, sort};
+use super::{BLOCK, Moments, Summary, quantile_sorted, sort};
 use crate::engine::{PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::Model;
@@ -96,7 +96,7 @@ pub fn totals(
 
 /// One path's total for an offer with `pay`, given its equity PV.
 #[inline]
-fn total(p: &PathRecord, model: &Model, pay: &Pay, equity: f64) -> f64 {
+pub(crate) fn total(p: &PathRecord, model: &Model, pay: &Pay, equity: f64) -> f64 {
     pay.sign_on
         + pay.base * pay_factor(p.employed_years, model.discount_rate, pay.bonus_rate)
         + equity
@@ -108,17 +108,17 @@ fn fill(buffer: &mut [f64], records: &[PathRecord], value: impl Fn(&PathRecord) 
     }
 }
 
-/// [`mean_sd`] of `n` values produced twice by `values`, without storing them.
-fn mean_sd_of<I: Iterator<Item = f64>>(n: usize, values: impl Fn() -> I) -> (f64, f64) {
-    if n == 0 {
-        return (f64::NAN, f64::NAN);
+/// The [`Moments`] of `value` over `records`, block by block.
+fn moments_of(records: &[PathRecord], value: impl Fn(&PathRecord) -> f64) -> Moments {
+    let mut block = [0.0; BLOCK];
+    let mut m = Moments::default();
+    for chunk in records.chunks(BLOCK) {
+        for (b, p) in block.iter_mut().zip(chunk) {
+            *b = value(p);
+        }
+        m.append(&Moments::of_block(&block[..chunk.len()]));
     }
-    let mean = neumaier_sum(values()) / n as f64;
-    if n < 2 {
-        return (mean, 0.0);
-    }
-    let ss = neumaier_sum(values().map(|x| (x - mean) * (x - mean)));
-    (mean, (ss / (n - 1) as f64).sqrt())
+    m
 }
 
 impl Outputs {
@@ -136,15 +136,13 @@ impl Outputs {
         let model = &sim.plan.model;
         let records = &sim.records;
         let n = records.len() as f64;
-        let mut warnings = Vec::new();
 
         // One value per path at a time: memory stays at the records plus one
         // buffer, however many paths there are.
         let offer_x = |p: &PathRecord| total(p, model, &model.offer.pay, p.offer_equity);
         let alt_x = |p: &PathRecord| total(p, model, &model.alternative.pay, p.alternative_equity);
-        let (mean_difference, sd_difference) = mean_sd_of(records.len(), || {
-            records.iter().map(|p| offer_x(p) - alt_x(p))
-        });
+        let difference = moments_of(records, |p| offer_x(p) - alt_x(p));
+        let (mean_difference, sd_difference) = (difference.mean(), difference.sd());
         let beats = records
             .iter()
             .filter(|p| offer_x(p) - alt_x(p) > 0.0)
@@ -162,26 +160,16 @@ impl Outputs {
         fill(&mut buffer, records, |p| p.alternative_equity);
         let alt_equity_summary = Summary::of(&mut buffer, w0, gamma);
         drop(buffer);
-        for (label, summary, worst) in [
-            (labels.0, &offer_total_summary, offer_worst),
-            (labels.1, &alt_total_summary, alt_worst),
-        ] {
-            if gamma > 0.0 && summary.certainty_equivalent.is_none() {
-                return Err(Error::Model(format!(
-                    "the certainty equivalent of {label} is undefined: on some paths outside wealth + value \
-                     is not positive (worst value {worst:.0}, employee.outside_wealth = {w0:.0}); raise \
-                     employee.outside_wealth above {:.0}, or set employee.risk_aversion = 0 to compare means",
-                    -worst
-                )));
-            }
-        }
-        if gamma > 0.0 && offer_equity_summary.certainty_equivalent.is_none() {
-            warnings.push(format!(
-                "the certainty equivalent of {}'s equity alone is not reported: exercise costs exceed \
-                 outside wealth on some paths",
-                labels.0
-            ));
-        }
+        let warnings = check_certainty_equivalents(
+            w0,
+            gamma,
+            labels,
+            [
+                (&offer_total_summary, offer_worst),
+                (&alt_total_summary, alt_worst),
+            ],
+            &offer_equity_summary,
+        )?;
 
         let zero = records.iter().filter(|p| p.equity_pays_zero).count() as f64 / n;
         let offer = OfferOutputs {
@@ -213,20 +201,23 @@ impl Outputs {
             person: PersonOutputs {
                 p_left_early: records.iter().filter(|p| p.employed_years < window).count() as f64
                     / n,
-                mean_employed_years: mean_sd(
-                    &records.iter().map(|p| p.employed_years).collect::<Vec<_>>(),
-                )
-                .0,
+                mean_employed_years: moments_of(records, |p| p.employed_years).mean(),
             },
             warnings,
         };
-        if let Some(field) = outputs.first_non_finite() {
-            return Err(Error::Model(format!(
+        outputs.check_finite()?;
+        Ok(outputs)
+    }
+
+    /// Fails naming the first reported number that is NaN or infinite.
+    pub fn check_finite(&self) -> Result<(), Error> {
+        match self.first_non_finite() {
+            Some(field) => Err(Error::Model(format!(
                 "{field} is not a finite number: the simulated values leave the range of floating-point \
                  numbers; make the scenario less extreme (lower volatilities, drifts, exit multiples or horizon)"
-            )));
+            ))),
+            None => Ok(()),
         }
-        Ok(outputs)
     }
 
     /// The dotted path of the first reported number that is NaN or
@@ -255,6 +246,37 @@ impl Outputs {
             Err(e) => Some(format!("the outputs ({e})")),
         }
     }
+}
+
+/// Fails when the certainty equivalent of an offer's total is undefined
+/// (`w0 + X ≤ 0` on some path; `worst` is the lowest total), naming the
+/// remedy; warns when only the private equity's is.
+pub(crate) fn check_certainty_equivalents(
+    w0: f64,
+    gamma: f64,
+    labels: (&str, &str),
+    totals: [(&Summary, f64); 2],
+    offer_equity: &Summary,
+) -> Result<Vec<String>, Error> {
+    for (label, (summary, worst)) in [labels.0, labels.1].into_iter().zip(totals) {
+        if gamma > 0.0 && summary.certainty_equivalent.is_none() {
+            return Err(Error::Model(format!(
+                "the certainty equivalent of {label} is undefined: on some paths outside wealth + value \
+                 is not positive (worst value {worst:.0}, employee.outside_wealth = {w0:.0}); raise \
+                 employee.outside_wealth above {:.0}, or set employee.risk_aversion = 0 to compare means",
+                -worst
+            )));
+        }
+    }
+    let mut warnings = Vec::new();
+    if gamma > 0.0 && offer_equity.certainty_equivalent.is_none() {
+        warnings.push(format!(
+            "the certainty equivalent of {}'s equity alone is not reported: exercise costs exceed \
+             outside wealth on some paths",
+            labels.0
+        ));
+    }
+    Ok(warnings)
 }
 
 fn company_outputs(records: &[PathRecord]) -> CompanyOutputs {

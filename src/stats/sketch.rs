@@ -153,6 +153,26 @@ impl QuantileSketch {
         }
     }
 
+    /// The non-empty bins in ascending order of value, as (the value that
+    /// stands for the bin, how many values it holds).
+    pub fn bins_ascending(&self) -> Vec<(f64, u64)> {
+        let mut out = Vec::new();
+        for b in (0..self.negative.len()).rev() {
+            if self.negative[b] > 0 {
+                out.push((-self.representative(b), self.negative[b]));
+            }
+        }
+        if self.zero > 0 {
+            out.push((0.0, self.zero));
+        }
+        for b in 0..self.positive.len() {
+            if self.positive[b] > 0 {
+                out.push((self.representative(b), self.positive[b]));
+            }
+        }
+        out
+    }
+
     /// Mean of the lowest `fraction` of values, from bin representatives.
     pub fn lower_tail_mean(&self, fraction: f64) -> f64 {
         if self.count == 0 {

@@ -1,0 +1,759 @@
+//! Runs too large to keep every path: the outputs and the floors from
+//! paths simulated, summarized and dropped chunk by chunk
+//! ([`crate::engine::stream`]), in memory that does not grow with the
+//! number of paths.
+//!
+//! The first pass gives every output ([`StreamedOutputs`]) and, from the
+//! block-by-block means of the per-path floor terms `a_i` and `s_i` (see
+//! [`crate::decisions::floor`]), the **mean floor exactly**, the same
+//! number an in-memory run finds.
+//!
+//! **Percentile floors** take a second pass over the same paths. The
+//! alternative's percentile `t` is known from the first pass within the
+//! sketch's relative error `α`. For a target `t`, a path whose total rises
+//! with the lever reaches `t` at `ℓ_i = (t - a_i) / s_i`; one that falls
+//! stays at or above it up to `(a_i - t) / -s_i`. Sketches of these two
+//! lever values count the paths at or above `t` at any lever value, and the
+//! floor is the first at which enough are. The pass does this for `t` and
+//! for `t (1 ± α)`, and the floor's bounds are the floors at the two ends,
+//! widened by `α`: the exact floor lies between them.
+//!
+//! **Certainty-equivalent floors** are solved on a grid of lever values:
+//! the expected utility at each is exact (summed block by block), so the
+//! floor is bracketed by two neighbouring grid points; a second pass on a
+//! fine grid inside the bracket narrows it, and the floor is interpolated
+//! linearly there. The bracket is the stated bound.
+
+use super::floor::{Floor, FloorBounds, Floors, Preferences, Solution, Unreachable, solve_mean_of};
+use crate::engine::stream::stream_chunks;
+use crate::engine::{PathRecord, Plan, RunOptions};
+use crate::error::Error;
+use crate::model::Model;
+use crate::model::cash::pay_factor;
+use crate::scenario::{Criterion, Scenario, SolveFor};
+use crate::stats::sketch::QuantileSketch;
+use crate::stats::streaming::{SketchSet, StreamedOutputs, StreamingNote};
+use crate::stats::{BLOCK, Moments, Outputs, UtilitySum};
+use std::sync::Arc;
+
+/// Called at the start of each pass over the paths with what it is for.
+pub type PassStarted = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// How a streamed run is made.
+#[derive(Clone)]
+pub struct StreamSettings {
+    /// The quantile sketches' relative error `α`.
+    pub relative_error: f64,
+    pub on_pass: Option<PassStarted>,
+}
+
+/// What a streamed run gives.
+#[derive(Debug, Clone)]
+pub struct StreamedRun {
+    pub outputs: Outputs,
+    pub note: StreamingNote,
+    pub floors: Option<Floors>,
+    /// Passes over the paths (1, or more for percentile and CE floors).
+    pub passes: u32,
+}
+
+/// Lever values on the coarse grid of a certainty-equivalent floor: 0 and
+/// `anchor · 2^(k/4)` for `k = -24..=24`.
+const COARSE_STEPS_PER_DOUBLING: i32 = 4;
+const COARSE_DOUBLINGS: i32 = 6;
+/// Points of the fine grid inside the coarse bracket.
+const FINE_POINTS: usize = 33;
+
+/// The per-path floor terms `X_i(ℓ) = a_i + ℓ s_i` of one lever, computed
+/// exactly as [`super::FloorProblem`] computes them.
+#[derive(Debug, Clone, Copy)]
+struct Lever {
+    solve_for: SolveFor,
+    sign_on: f64,
+    base: f64,
+    grant: f64,
+    rate: f64,
+    bonus_rate: f64,
+}
+
+impl Lever {
+    fn new(model: &Model, solve_for: SolveFor) -> Lever {
+        let offer = &model.offer;
+        Lever {
+            solve_for,
+            sign_on: offer.pay.sign_on,
+            base: offer.pay.base,
+            grant: offer.grant,
+            rate: model.discount_rate,
+            bonus_rate: offer.pay.bonus_rate,
+        }
+    }
+
+    #[inline]
+    fn terms(&self, p: &PathRecord) -> (f64, f64) {
+        let f = pay_factor(p.employed_years, self.rate, self.bonus_rate);
+        let a = p.offer_equity - self.grant * p.offer_equity_per_grant;
+        let u = p.offer_equity_per_grant;
+        match self.solve_for {
+            SolveFor::Grant => (self.sign_on + self.base * f + a, u),
+            SolveFor::Base => (self.sign_on + a + self.grant * u, f),
+        }
+    }
+
+    fn current(&self) -> f64 {
+        match self.solve_for {
+            SolveFor::Grant => self.grant,
+            SolveFor::Base => self.base,
+        }
+    }
+}
+
+/// A lever's terms over one chunk (or the run), in path order.
+#[derive(Debug, Clone, Copy, Default)]
+struct LeverMoments {
+    intercept: Moments,
+    slope: Moments,
+    falling: u64,
+    flat: u64,
+}
+
+impl LeverMoments {
+    fn of(lever: &Lever, records: &[PathRecord]) -> LeverMoments {
+        let mut a = [0.0; BLOCK];
+        let mut s = [0.0; BLOCK];
+        let mut m = LeverMoments::default();
+        for (i, p) in records.iter().enumerate() {
+            (a[i], s[i]) = lever.terms(p);
+            m.falling += u64::from(s[i] < 0.0);
+            m.flat += u64::from(s[i] == 0.0);
+        }
+        m.intercept = Moments::of_block(&a[..records.len()]);
+        m.slope = Moments::of_block(&s[..records.len()]);
+        m
+    }
+
+    fn append(&mut self, next: &LeverMoments) {
+        self.intercept.append(&next.intercept);
+        self.slope.append(&next.slope);
+        self.falling += next.falling;
+        self.flat += next.flat;
+    }
+}
+
+/// For one target `t` and lever: where each path is at or above `t`.
+#[derive(Debug, Clone)]
+struct ReachSketch {
+    target: f64,
+    /// Rising paths below `t` at lever 0: the lever value where they reach it.
+    ups: QuantileSketch,
+    /// Falling paths at or above `t` at lever 0: the value up to which they stay.
+    downs: QuantileSketch,
+    /// Paths at or above `t` at every lever value `≥ 0`.
+    always: u64,
+}
+
+impl ReachSketch {
+    fn new(target: f64, relative_error: f64) -> ReachSketch {
+        ReachSketch {
+            target,
+            ups: QuantileSketch::new(relative_error),
+            downs: QuantileSketch::new(relative_error),
+            always: 0,
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, a: f64, s: f64) {
+        let t = self.target;
+        if s > 0.0 {
+            let g = (t - a) / s;
+            if g <= 0.0 {
+                self.always += 1;
+            } else {
+                self.ups.add(g);
+            }
+        } else if s < 0.0 {
+            let h = (a - t) / -s;
+            if h >= 0.0 {
+                self.downs.add(h);
+            }
+        } else if a >= t {
+            self.always += 1;
+        }
+    }
+
+    fn merge(&mut self, other: &ReachSketch) {
+        self.ups.merge(&other.ups);
+        self.downs.merge(&other.downs);
+        self.always += other.always;
+    }
+
+    /// The first lever value `≥ 0` at which at least `need` paths are at or
+    /// above the target, where the count falls below `need` again after it,
+    /// and the most paths there at once with where.
+    fn solve(&self, need: u64) -> (Option<f64>, Option<f64>, (u64, f64)) {
+        let ups = self.ups.bins_ascending();
+        let downs = self.downs.bins_ascending();
+        let downs_total: u64 = downs.iter().map(|d| d.1).sum();
+        // Paths at or above t at x: always + ups ≤ x + downs ≥ x.
+        let count = |x: f64| {
+            let risen: u64 = ups.iter().take_while(|u| u.0 <= x).map(|u| u.1).sum();
+            let gone: u64 = downs.iter().take_while(|d| d.0 < x).map(|d| d.1).sum();
+            self.always + risen + downs_total - gone
+        };
+        let mut candidates: Vec<f64> = std::iter::once(0.0)
+            .chain(ups.iter().map(|u| u.0))
+            .chain(downs.iter().map(|d| d.0))
+            .filter(|x| *x >= 0.0)
+            .collect();
+        candidates.sort_by(f64::total_cmp);
+        candidates.dedup();
+        // Counts at every candidate in one sweep.
+        let (mut i_up, mut i_down, mut risen, mut gone) = (0, 0, 0u64, 0u64);
+        let mut counts = Vec::with_capacity(candidates.len());
+        for &x in &candidates {
+            while i_up < ups.len() && ups[i_up].0 <= x {
+                risen += ups[i_up].1;
+                i_up += 1;
+            }
+            while i_down < downs.len() && downs[i_down].0 < x {
+                gone += downs[i_down].1;
+                i_down += 1;
+            }
+            counts.push(self.always + risen + downs_total - gone);
+        }
+        debug_assert!(candidates.first().is_none_or(|x| counts[0] == count(*x)));
+        let best = candidates
+            .iter()
+            .zip(&counts)
+            .fold((0u64, 0.0), |b, (x, c)| if *c > b.0 { (*c, *x) } else { b });
+        let first = candidates.iter().zip(&counts).position(|(_, c)| *c >= need);
+        let floor = first.map(|i| candidates[i]);
+        // After the floor, the count only falls just past a down.
+        let falls = first.and_then(|i| {
+            downs
+                .iter()
+                .map(|d| d.0)
+                .filter(|d| *d >= candidates[i])
+                .find(|d| count(d + d.abs() * 1e-12 + 1e-12) < need)
+        });
+        (floor, falls, best)
+    }
+}
+
+/// One percentile floor's sketches: per lever, at `t` and `t (1 ∓ α)`.
+#[derive(Debug, Clone)]
+struct PercentileJob {
+    criterion: Criterion,
+    lever: usize,
+    reach: [ReachSketch; 3],
+}
+
+/// The expected utility at each point of a lever grid.
+#[derive(Debug, Clone)]
+struct UtilityGrid {
+    lever: usize,
+    points: Vec<f64>,
+    sums: Vec<UtilitySum>,
+}
+
+/// Runs `scenario` streaming: every output, and the floors of `criteria`
+/// on `solve_for` when asked.
+pub fn run_streaming(
+    scenario: &Scenario,
+    options: &RunOptions,
+    settings: &StreamSettings,
+    floor: Option<(SolveFor, &[Criterion])>,
+) -> Result<StreamedRun, Error> {
+    let paths = scenario.simulation.paths;
+    let plan = Plan::new(Model::new(scenario), scenario.simulation.seed);
+    let model = &plan.model;
+    let prefs = Preferences::of(scenario);
+    let alpha = settings.relative_error;
+    let labels = (
+        scenario.offer.label.as_str(),
+        scenario.alternative.label.as_str(),
+    );
+    let first: Vec<PathRecord> = (0..paths.min(BLOCK as u64))
+        .map(|i| plan.simulate(i))
+        .collect();
+    let pass = |what: &str| {
+        if let Some(f) = &settings.on_pass {
+            f(what)
+        }
+    };
+
+    // Pass 1: every output and the floor terms' means.
+    let levers: Vec<Lever> = match floor {
+        Some((SolveFor::Grant, _)) => vec![
+            Lever::new(model, SolveFor::Grant),
+            Lever::new(model, SolveFor::Base),
+        ],
+        Some((SolveFor::Base, _)) => vec![Lever::new(model, SolveFor::Base)],
+        None => Vec::new(),
+    };
+    pass("summary");
+    let mut outputs_acc = StreamedOutputs::new(
+        model,
+        prefs.outside_wealth,
+        prefs.risk_aversion,
+        alpha,
+        &first,
+    );
+    let summarizer = outputs_acc.clone();
+    let mut lever_moments = vec![LeverMoments::default(); levers.len()];
+    let workers = stream_chunks(
+        &plan,
+        paths,
+        options,
+        || summarizer.new_worker(),
+        |w: &mut SketchSet, _, records| {
+            let lm: Vec<LeverMoments> = levers
+                .iter()
+                .map(|l| LeverMoments::of(l, records))
+                .collect();
+            (summarizer.chunk(w, records), lm)
+        },
+        |(chunk, lm)| {
+            outputs_acc.append(chunk);
+            for (acc, m) in lever_moments.iter_mut().zip(&lm) {
+                acc.append(m);
+            }
+        },
+    )?;
+    let (outputs, note, sketches) = outputs_acc.finish(&workers, labels)?;
+    let Some((solve_for, criteria)) = floor else {
+        return Ok(StreamedRun {
+            outputs,
+            note,
+            floors: None,
+            passes: 1,
+        });
+    };
+
+    let n = paths as f64;
+    let gamma = prefs.risk_aversion;
+    let criterion_of =
+        |c: Criterion, total: &crate::stats::Summary, sketch: &QuantileSketch| match c {
+            Criterion::Mean => Some(total.mean),
+            Criterion::CertaintyEquivalent => total.certainty_equivalent,
+            Criterion::Median => Some(sketch.quantile(0.5)),
+            Criterion::Percentile(p) => Some(sketch.quantile(p as f64 / 100.0)),
+        };
+    let target = |c| criterion_of(c, &outputs.alternative.total, sketches.alternative_total());
+    let offer_value = |c| criterion_of(c, &outputs.offer.total, sketches.offer_total());
+    let is_percentile = |c: Criterion| matches!(c, Criterion::Median | Criterion::Percentile(_));
+    let uses_ce = |c: Criterion| c == Criterion::CertaintyEquivalent && gamma > 0.0;
+
+    // Pass 2: reach sketches for percentiles (every lever), a coarse
+    // utility grid for the certainty equivalent (the lever asked for).
+    let mut jobs: Vec<PercentileJob> = Vec::new();
+    for &c in criteria.iter().filter(|c| is_percentile(**c)) {
+        let Some(t) = target(c).filter(|t| t.is_finite()) else {
+            continue;
+        };
+        let spread = alpha * t.abs();
+        for lever in 0..levers.len() {
+            jobs.push(PercentileJob {
+                criterion: c,
+                lever,
+                reach: [t - spread, t, t + spread].map(|t| ReachSketch::new(t, alpha)),
+            });
+        }
+    }
+    let ce_target = target(Criterion::CertaintyEquivalent);
+    let want_ce = criteria.iter().any(|c| uses_ce(*c)) && ce_target.is_some();
+    let mean_floor_at = |li: usize| {
+        let m = &lever_moments[li];
+        solve_mean_of(
+            m.intercept.mean(),
+            m.slope.mean(),
+            outputs.alternative.total.mean,
+            0.0,
+        )
+        .floor
+    };
+    let mut passes = 1;
+    let mut ce_grids = Vec::new();
+    if !jobs.is_empty() || want_ce {
+        pass("floors");
+        let grids = if want_ce {
+            (0..levers.len())
+                .map(|li| {
+                    UtilityGrid::new(
+                        li,
+                        coarse_grid(&levers[li], mean_floor_at(li)),
+                        &levers[li],
+                        &first,
+                        prefs,
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let (done_jobs, grids) = floor_pass(&plan, paths, options, &levers, jobs, grids)?;
+        jobs = done_jobs;
+        ce_grids = grids;
+        passes += 1;
+    }
+    // Pass 3: a fine grid inside each certainty-equivalent bracket.
+    let mut ce_solutions: Vec<Option<GridSolution>> = vec![None; levers.len()];
+    if let Some(t) = ce_target.filter(|_| want_ce) {
+        let mut fine = Vec::new();
+        for g in &ce_grids {
+            ce_solutions[g.lever] = match g.bracket(t) {
+                Bracket::At(x) => Some((Solution::reached(x, true, 0.0), None)),
+                Bracket::Between(lo, hi) => {
+                    let points: Vec<f64> = (0..FINE_POINTS)
+                        .map(|i| lo + (hi - lo) * i as f64 / (FINE_POINTS - 1) as f64)
+                        .collect();
+                    fine.push(UtilityGrid::new(
+                        g.lever,
+                        points,
+                        &levers[g.lever],
+                        &first,
+                        prefs,
+                    ));
+                    Some((Solution::reached(hi, true, 0.0), Some((lo, hi))))
+                }
+                Bracket::None => Some((g.unreachable(), None)),
+            };
+        }
+        if !fine.is_empty() {
+            pass("certainty-equivalent floor");
+            let (_, fine) = floor_pass(&plan, paths, options, &levers, Vec::new(), fine)?;
+            passes += 1;
+            for g in &fine {
+                if let Bracket::Between(l, h) = g.bracket(t) {
+                    let x = match (g.ce_at(l), g.ce_at(h)) {
+                        (Some(a), Some(b)) if b > a => {
+                            l + (h - l) * ((t - a) / (b - a)).clamp(0.0, 1.0)
+                        }
+                        _ => h,
+                    };
+                    ce_solutions[g.lever] = Some((Solution::reached(x, true, 0.0), Some((l, h))));
+                } else if let Bracket::At(x) = g.bracket(t) {
+                    // The coarse point below did not reach; the fine grid's
+                    // first point is that same point.
+                    ce_solutions[g.lever] = Some((Solution::reached(x, true, 0.0), None));
+                }
+            }
+        }
+    }
+
+    let floors = criteria
+        .iter()
+        .map(|&c| {
+            let on_lever = |li: usize| -> Floor {
+                let lever = &levers[li];
+                let m = &lever_moments[li];
+                let decreasing_share = m.falling as f64 / n;
+                let t = target(c);
+                let (solution, bounds) = match c {
+                    _ if t.is_none_or(|t| !t.is_finite()) => (
+                        Solution::unreachable(
+                            Unreachable::TargetUndefined,
+                            m.falling == 0,
+                            decreasing_share,
+                        ),
+                        None,
+                    ),
+                    Criterion::Mean => (
+                        solve_mean_of(
+                            m.intercept.mean(),
+                            m.slope.mean(),
+                            t.unwrap_or(f64::NAN),
+                            decreasing_share,
+                        ),
+                        None,
+                    ),
+                    Criterion::CertaintyEquivalent if gamma == 0.0 => (
+                        solve_mean_of(
+                            m.intercept.mean(),
+                            m.slope.mean(),
+                            t.unwrap_or(f64::NAN),
+                            decreasing_share,
+                        ),
+                        None,
+                    ),
+                    Criterion::CertaintyEquivalent => match &ce_solutions[li] {
+                        Some((s, b)) => {
+                            let mut s = s.clone();
+                            s.decreasing_share = decreasing_share;
+                            s.monotone = m.falling == 0;
+                            (
+                                s,
+                                b.map(|(low, high)| FloorBounds {
+                                    low,
+                                    high,
+                                    from: "lever grid",
+                                }),
+                            )
+                        }
+                        _ => (
+                            Solution::unreachable(
+                                Unreachable::TargetUndefined,
+                                m.falling == 0,
+                                decreasing_share,
+                            ),
+                            None,
+                        ),
+                    },
+                    Criterion::Median | Criterion::Percentile(_) => {
+                        let p = match c {
+                            Criterion::Percentile(p) => p as f64 / 100.0,
+                            _ => 0.5,
+                        };
+                        let job = jobs.iter().find(|j| j.criterion == c && j.lever == li);
+                        percentile_floor(job, p, paths, m, alpha)
+                    }
+                };
+                let mut floor = Floor::new(
+                    c,
+                    lever.solve_for,
+                    lever.current(),
+                    t,
+                    offer_value(c),
+                    solution,
+                );
+                floor.bounds = bounds;
+                floor
+            };
+            let mut floor = on_lever(0);
+            if solve_for == SolveFor::Grant && !floor.reachable && levers.len() > 1 {
+                floor.base_floor = Some(Box::new(on_lever(1)));
+            }
+            floor
+        })
+        .collect();
+    Ok(StreamedRun {
+        outputs,
+        note,
+        floors: Some(Floors { solve_for, floors }),
+        passes,
+    })
+}
+
+/// The coarse grid of a certainty-equivalent floor: 0, then geometric
+/// around the larger of the lever as offered and its mean floor.
+fn coarse_grid(lever: &Lever, mean_floor: Option<f64>) -> Vec<f64> {
+    let anchor = lever.current().max(mean_floor.unwrap_or(0.0)).max(1.0);
+    let k = COARSE_STEPS_PER_DOUBLING * COARSE_DOUBLINGS;
+    std::iter::once(0.0)
+        .chain((-k..=k).map(|i| anchor * 2f64.powf(i as f64 / COARSE_STEPS_PER_DOUBLING as f64)))
+        .collect()
+}
+
+/// A percentile floor from its reach sketches.
+fn percentile_floor(
+    job: Option<&PercentileJob>,
+    p: f64,
+    paths: u64,
+    m: &LeverMoments,
+    alpha: f64,
+) -> (Solution, Option<FloorBounds>) {
+    let n = paths as f64;
+    let decreasing_share = m.falling as f64 / n;
+    let Some(job) = job else {
+        return (
+            Solution::unreachable(
+                Unreachable::TargetUndefined,
+                m.falling == 0,
+                decreasing_share,
+            ),
+            None,
+        );
+    };
+    // The order statistic the percentile rests on (type 7's lower one; the
+    // interpolation moves it by less than one rank).
+    let rank = ((paths - 1) as f64 * p).floor() as u64;
+    let need = paths - rank;
+    let [low, mid, high] = [0, 1, 2].map(|k| job.reach[k].solve(need));
+    let monotone = m.falling == 0;
+    let solution = match mid.0 {
+        Some(x) => {
+            let mut s = Solution::reached(x, monotone, decreasing_share);
+            s.falls_below_again = mid.1;
+            s
+        }
+        None => {
+            let (best, at) = mid.2;
+            Solution::unreachable(
+                Unreachable::PercentilePinned {
+                    needed_share: need as f64 / n,
+                    best_share: best as f64 / n,
+                    best_at: at,
+                    flat_share: m.flat as f64 / n,
+                    decreasing_share,
+                    // Not known from the sketches.
+                    limit: Some(f64::NAN),
+                },
+                monotone,
+                decreasing_share,
+            )
+        }
+    };
+    let bounds = solution.floor.map(|x| {
+        let lo = low.0.unwrap_or(x).min(x);
+        let hi = high.0.unwrap_or(f64::INFINITY).max(x);
+        FloorBounds {
+            low: lo * (1.0 - alpha),
+            high: hi * (1.0 + alpha),
+            from: "quantile sketch",
+        }
+    });
+    (solution, bounds)
+}
+
+/// A floor found on a grid, with the bracket it lies in.
+type GridSolution = (Solution, Option<(f64, f64)>);
+
+enum Bracket {
+    At(f64),
+    Between(f64, f64),
+    None,
+}
+
+impl UtilityGrid {
+    fn new(
+        lever: usize,
+        points: Vec<f64>,
+        terms: &Lever,
+        first: &[PathRecord],
+        prefs: Preferences,
+    ) -> UtilityGrid {
+        let sums = points
+            .iter()
+            .map(|&x| {
+                let values: Vec<f64> = first
+                    .iter()
+                    .map(|p| {
+                        let (a, s) = terms.terms(p);
+                        a + x * s
+                    })
+                    .collect();
+                let w0 = prefs.outside_wealth;
+                UtilitySum::new(w0, prefs.risk_aversion, UtilitySum::scale_for(w0, &values))
+            })
+            .collect();
+        UtilityGrid {
+            lever,
+            points,
+            sums,
+        }
+    }
+
+    fn ce_at(&self, x: f64) -> Option<f64> {
+        let i = self.points.iter().position(|p| *p == x)?;
+        self.sums[i].certainty_equivalent()
+    }
+
+    /// The first grid point whose CE reaches `t`, bracketed by the one before.
+    fn bracket(&self, t: f64) -> Bracket {
+        let first = self
+            .sums
+            .iter()
+            .position(|s| s.certainty_equivalent().is_some_and(|ce| ce >= t));
+        match first {
+            Some(0) => Bracket::At(self.points[0]),
+            Some(i) => Bracket::Between(self.points[i - 1], self.points[i]),
+            None => Bracket::None,
+        }
+    }
+
+    /// Why no grid point reaches the target.
+    fn unreachable(&self) -> Solution {
+        let ces: Vec<(f64, f64)> = self
+            .points
+            .iter()
+            .zip(&self.sums)
+            .filter_map(|(x, s)| Some((*x, s.certainty_equivalent()?)))
+            .collect();
+        let why = match ces
+            .iter()
+            .copied()
+            .fold(None, |b: Option<(f64, f64)>, (x, v)| match b {
+                Some((_, bv)) if bv >= v => b,
+                _ => Some((x, v)),
+            }) {
+            None => Unreachable::CertaintyEquivalentUndefined { share: 1.0 },
+            Some((at, peak)) if Some(at) != ces.last().map(|c| c.0) => {
+                Unreachable::CertaintyEquivalentPeaks {
+                    peak_value: peak,
+                    peak_at: at,
+                    ruin_at: None,
+                }
+            }
+            Some((_, last)) => Unreachable::CertaintyEquivalentBounded {
+                limit: last,
+                flat_share: f64::NAN,
+            },
+        };
+        Solution::unreachable(why, true, 0.0)
+    }
+}
+
+/// One pass for the floors: the reach sketches of `jobs` and the expected
+/// utilities on each of `grids`.
+fn floor_pass(
+    plan: &Plan,
+    paths: u64,
+    options: &RunOptions,
+    levers: &[Lever],
+    jobs: Vec<PercentileJob>,
+    mut grids: Vec<UtilityGrid>,
+) -> Result<(Vec<PercentileJob>, Vec<UtilityGrid>), Error> {
+    let empty_jobs = jobs.clone();
+    let templates = grids.clone();
+    let workers = stream_chunks(
+        plan,
+        paths,
+        options,
+        || empty_jobs.clone(),
+        |worker: &mut Vec<PercentileJob>, _, records| {
+            for p in records {
+                for job in worker.iter_mut() {
+                    let (a, s) = levers[job.lever].terms(p);
+                    for r in job.reach.iter_mut() {
+                        r.add(a, s);
+                    }
+                }
+            }
+            let mut values = vec![0.0; records.len()];
+            templates
+                .iter()
+                .map(|g| {
+                    let lever = &levers[g.lever];
+                    let terms: Vec<(f64, f64)> = records.iter().map(|p| lever.terms(p)).collect();
+                    g.points
+                        .iter()
+                        .zip(&g.sums)
+                        .map(|(x, sum)| {
+                            for (v, (a, s)) in values.iter_mut().zip(&terms) {
+                                *v = a + x * s;
+                            }
+                            sum.of_block(&values)
+                        })
+                        .collect::<Vec<UtilitySum>>()
+                })
+                .collect::<Vec<_>>()
+        },
+        |chunk| {
+            for (g, sums) in grids.iter_mut().zip(&chunk) {
+                for (total, block) in g.sums.iter_mut().zip(sums) {
+                    total.append(block);
+                }
+            }
+        },
+    )?;
+    let mut merged = jobs;
+    for w in &workers {
+        for (job, part) in merged.iter_mut().zip(w) {
+            for (r, q) in job.reach.iter_mut().zip(&part.reach) {
+                r.merge(q);
+            }
+        }
+    }
+    Ok((merged, grids))
+}

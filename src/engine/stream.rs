@@ -1,0 +1,82 @@
+//! Simulating without keeping the paths: each chunk of [`CHUNK_PATHS`] is
+//! simulated into a scratch buffer, summarized, and dropped.
+//!
+//! Two kinds of summary come out of a chunk. What must be combined in path
+//! order to stay bit-identical across thread counts (floating-point sums)
+//! is returned per chunk and handed to the caller in chunk order. What can
+//! be combined in any order (integer counts, such as a quantile sketch's
+//! bins) goes into a worker's accumulator: there are as many of those as
+//! chunks ever ran at once, and the caller merges them at the end.
+//!
+//! Chunks run in batches of [`BATCH_CHUNKS`], so at most one batch of
+//! per-chunk summaries is held at a time: memory is bounded whatever the
+//! number of paths.
+
+use super::{CHUNK_PATHS, PathRecord, Plan, RunOptions};
+use crate::error::Error;
+use rayon::prelude::*;
+use std::sync::Mutex;
+
+/// Chunks simulated between two hand-overs of per-chunk summaries.
+pub const BATCH_CHUNKS: u64 = 256;
+
+/// Simulates paths `0..paths` of `plan` chunk by chunk.
+///
+/// `summarize(worker, first_path, records)` is called once per chunk with a
+/// worker accumulator (made by `new_worker` when none is free) and returns
+/// the chunk's ordered summary; `ordered` receives those in chunk order.
+/// Returns the worker accumulators, to be merged in any order.
+pub fn stream_chunks<W, C>(
+    plan: &Plan,
+    paths: u64,
+    options: &RunOptions,
+    new_worker: impl Fn() -> W + Sync,
+    summarize: impl Fn(&mut W, u64, &[PathRecord]) -> C + Sync,
+    mut ordered: impl FnMut(C) + Send,
+) -> Result<Vec<W>, Error>
+where
+    W: Send,
+    C: Send,
+{
+    let chunks = paths.div_ceil(CHUNK_PATHS as u64);
+    let pool: Mutex<Vec<(W, Vec<PathRecord>)>> = Mutex::new(Vec::new());
+    let run_chunk = |chunk: u64| -> C {
+        let taken = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
+        let (mut worker, mut buffer) =
+            taken.unwrap_or_else(|| (new_worker(), vec![PathRecord::default(); CHUNK_PATHS]));
+        let first = chunk * CHUNK_PATHS as u64;
+        let n = (paths - first).min(CHUNK_PATHS as u64) as usize;
+        for (i, record) in buffer[..n].iter_mut().enumerate() {
+            *record = plan.simulate(first + i as u64);
+        }
+        let summary = summarize(&mut worker, first, &buffer[..n]);
+        if let Ok(mut p) = pool.lock() {
+            p.push((worker, buffer));
+        }
+        if let Some(progress) = &options.progress {
+            progress(n as u64);
+        }
+        summary
+    };
+    let mut work = || {
+        let mut start = 0;
+        while start < chunks {
+            let end = (start + BATCH_CHUNKS).min(chunks);
+            let batch: Vec<C> = (start..end).into_par_iter().map(run_chunk).collect();
+            batch.into_iter().for_each(&mut ordered);
+            start = end;
+        }
+    };
+    match options.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?
+            .install(work),
+        None => work(),
+    }
+    let workers = pool
+        .into_inner()
+        .map_err(|_| Error::Model("a simulation thread failed".into()))?;
+    Ok(workers.into_iter().map(|(w, _)| w).collect())
+}

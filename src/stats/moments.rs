@@ -1,0 +1,268 @@
+//! Mean, standard deviation and expected utility accumulated block by
+//! block, so that a run that keeps every path and a run that streams them
+//! give the same digits.
+//!
+//! Values are cut into blocks of [`BLOCK`] in path order (the engine's
+//! chunk, so a streamed chunk is exactly one block). Within a block the sum
+//! is compensated (Neumaier) and the squared deviations are taken from the
+//! block's own mean (two passes); blocks are then appended in path order:
+//! block sums with Neumaier compensation, squared deviations with Chan's
+//! update `M2 = M2_a + M2_b + δ² n_a n_b / n`. The result does not depend on
+//! how many threads produced the blocks, only on their order.
+
+use super::neumaier_sum;
+
+/// Values per block: the engine's chunk of paths.
+pub const BLOCK: usize = 4096;
+
+/// A running compensated sum.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Compensated {
+    sum: f64,
+    compensation: f64,
+}
+
+impl Compensated {
+    #[inline]
+    fn add(&mut self, x: f64) {
+        let t = self.sum + x;
+        if self.sum.abs() >= x.abs() {
+            self.compensation += (self.sum - t) + x;
+        } else {
+            self.compensation += (x - t) + self.sum;
+        }
+        self.sum = t;
+    }
+
+    fn value(&self) -> f64 {
+        self.sum + self.compensation
+    }
+}
+
+/// Count, mean, standard deviation and minimum of values seen block by
+/// block.
+///
+/// ```
+/// use equisim::stats::Moments;
+/// let m = Moments::of(&[1.0, 2.0, 3.0, 4.0]);
+/// assert_eq!(m.mean(), 2.5);
+/// assert!((m.sd() - 1.2909944487358056).abs() < 1e-15);
+/// assert_eq!(m.min(), 1.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Moments {
+    count: u64,
+    total: Compensated,
+    /// The running mean that Chan's update needs (the reported mean is the
+    /// compensated total over the count).
+    running_mean: f64,
+    m2: f64,
+    min: f64,
+}
+
+impl Default for Moments {
+    fn default() -> Self {
+        Moments {
+            count: 0,
+            total: Compensated::default(),
+            running_mean: 0.0,
+            m2: 0.0,
+            min: f64::INFINITY,
+        }
+    }
+}
+
+impl Moments {
+    /// The moments of one block of values (any length; [`BLOCK`] in a run).
+    pub fn of_block(values: &[f64]) -> Moments {
+        let n = values.len();
+        if n == 0 {
+            return Moments::default();
+        }
+        let sum = neumaier_sum(values.iter().copied());
+        let mean = sum / n as f64;
+        let m2 = neumaier_sum(values.iter().map(|x| (x - mean) * (x - mean)));
+        Moments {
+            count: n as u64,
+            total: Compensated {
+                sum,
+                compensation: 0.0,
+            },
+            running_mean: mean,
+            m2,
+            min: values.iter().copied().fold(f64::INFINITY, f64::min),
+        }
+    }
+
+    /// The moments of `values`, block by block in order.
+    pub fn of(values: &[f64]) -> Moments {
+        let mut m = Moments::default();
+        for block in values.chunks(BLOCK) {
+            m.append(&Moments::of_block(block));
+        }
+        m
+    }
+
+    /// Adds the block (or run of blocks) that follows these values.
+    pub fn append(&mut self, next: &Moments) {
+        if next.count == 0 {
+            return;
+        }
+        if self.count == 0 {
+            *self = *next;
+            return;
+        }
+        let (na, nb) = (self.count as f64, next.count as f64);
+        let n = na + nb;
+        let delta = next.running_mean - self.running_mean;
+        self.m2 += next.m2 + delta * delta * (na * nb / n);
+        self.running_mean += delta * (nb / n);
+        self.total.add(next.total.value());
+        self.count += next.count;
+        self.min = self.min.min(next.min);
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The mean (NaN for no values).
+    pub fn mean(&self) -> f64 {
+        if self.count == 0 {
+            return f64::NAN;
+        }
+        self.total.value() / self.count as f64
+    }
+
+    /// The sample standard deviation (0 for one value, NaN for none).
+    pub fn sd(&self) -> f64 {
+        match self.count {
+            0 => f64::NAN,
+            1 => 0.0,
+            n => (self.m2 / (n - 1) as f64).sqrt(),
+        }
+    }
+
+    /// The smallest value (`+∞` for none).
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+}
+
+/// The CRRA expected utility of `w0 + X` summed block by block, for the
+/// certainty equivalent (see [`super::certainty_equivalent`]).
+///
+/// Wealth is divided by a fixed `scale` before the power is taken, so that
+/// large risk aversion cannot overflow or underflow; the scale is set once,
+/// before any value is seen (from the first block, see
+/// [`UtilitySum::scale_for`]), so a streamed run can use the same one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct UtilitySum {
+    w0: f64,
+    gamma: f64,
+    scale: f64,
+    total: Compensated,
+    count: u64,
+    /// Whether `w0 + X > 0` on every value so far.
+    positive: bool,
+}
+
+impl UtilitySum {
+    /// The scale a run uses: outside wealth plus the mean of the first
+    /// block of values (the whole run's mean is not known in advance).
+    pub fn scale_for(w0: f64, first_block: &[f64]) -> f64 {
+        w0 + Moments::of_block(&first_block[..first_block.len().min(BLOCK)]).mean()
+    }
+
+    pub fn new(w0: f64, gamma: f64, scale: f64) -> UtilitySum {
+        UtilitySum {
+            w0,
+            gamma,
+            scale,
+            total: Compensated::default(),
+            count: 0,
+            positive: true,
+        }
+    }
+
+    /// The sum over one block of values.
+    pub fn of_block(&self, values: &[f64]) -> UtilitySum {
+        let mut block = UtilitySum::new(self.w0, self.gamma, self.scale);
+        block.count = values.len() as u64;
+        block.positive = values.iter().all(|v| self.w0 + v > 0.0);
+        let (w0, scale) = (self.w0, self.scale);
+        block.total.sum = if self.gamma == 1.0 {
+            neumaier_sum(values.iter().map(|v| ((w0 + v) / scale).ln()))
+        } else {
+            let e = 1.0 - self.gamma;
+            if e == -1.0 {
+                // γ = 2, the common case: a division instead of a power.
+                neumaier_sum(values.iter().map(|v| scale / (w0 + v)))
+            } else {
+                neumaier_sum(values.iter().map(|v| ((w0 + v) / scale).powf(e)))
+            }
+        };
+        block
+    }
+
+    /// Adds the block that follows.
+    pub fn append(&mut self, next: &UtilitySum) {
+        self.total.add(next.total.value());
+        self.count += next.count;
+        self.positive &= next.positive;
+    }
+
+    /// `u⁻¹(E[u(w0 + X)]) - w0`; `None` when `w0 + X ≤ 0` on some value or
+    /// the scale is not positive.
+    pub fn certainty_equivalent(&self) -> Option<f64> {
+        if !self.positive || self.count == 0 || self.scale.is_nan() || self.scale <= 0.0 {
+            return None;
+        }
+        let m = self.total.value() / self.count as f64;
+        let wealth = if self.gamma == 1.0 {
+            self.scale * m.exp()
+        } else {
+            self.scale * m.powf(1.0 / (1.0 - self.gamma))
+        };
+        Some(wealth - self.w0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_in_order_match_a_two_pass_computation() {
+        let values: Vec<f64> = (0..10_000u64)
+            .map(|i| ((i * 7919) % 10_007) as f64 / 3.0 - 700.0)
+            .collect();
+        let m = Moments::of(&values);
+        let mean = values.iter().sum::<f64>() / values.len() as f64;
+        let ss: f64 = values.iter().map(|x| (x - mean) * (x - mean)).sum();
+        let sd = (ss / (values.len() - 1) as f64).sqrt();
+        assert!((m.mean() - mean).abs() <= 1e-12 * mean.abs().max(1.0));
+        assert!((m.sd() - sd).abs() <= 1e-12 * sd);
+        assert_eq!(m.count(), 10_000);
+        // Appending the same blocks one at a time gives the same digits.
+        let mut streamed = Moments::default();
+        for block in values.chunks(BLOCK) {
+            streamed.append(&Moments::of_block(block));
+        }
+        assert_eq!(streamed, m);
+    }
+
+    #[test]
+    fn utility_sum_matches_the_closed_form() {
+        // Harmonic mean of wealth 50, 100, 200, 500 (γ = 2).
+        let x = [-50.0, 0.0, 100.0, 400.0];
+        let start = UtilitySum::new(100.0, 2.0, UtilitySum::scale_for(100.0, &x));
+        let mut u = start;
+        u.append(&start.of_block(&x));
+        let ce = u.certainty_equivalent().unwrap();
+        assert!((ce - (4.0 / 0.037 - 100.0)).abs() < 1e-9, "{ce}");
+        let mut ruined = UtilitySum::new(50.0, 2.0, 100.0);
+        ruined.append(&ruined.of_block(&x));
+        assert_eq!(ruined.certainty_equivalent(), None);
+    }
+}

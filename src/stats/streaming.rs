@@ -1,0 +1,309 @@
+//! The decision outputs of a run that does not keep its paths.
+//!
+//! Means, standard deviations, certainty equivalents, shares and the
+//! pathwise comparison are exact: they are accumulated block by block in
+//! path order ([`Moments`], [`UtilitySum`]), which is how the in-memory
+//! summaries compute them too, so both modes give the same digits.
+//! Percentiles, the expected shortfall and the company's percentiles come
+//! from quantile sketches ([`QuantileSketch`]) with relative error
+//! `relative_error`: each is within that fraction of an order statistic
+//! next to the exact answer.
+
+use super::outputs::total;
+use super::sketch::QuantileSketch;
+use super::{
+    CompanyOutputs, Comparison, Moments, MultiplePercentiles, OfferOutputs, OutcomeShares, Outputs,
+    Percentiles, PersonOutputs, Summary, UtilitySum,
+};
+use crate::engine::PathRecord;
+use crate::error::Error;
+use crate::model::Model;
+use crate::model::company::Outcome;
+
+/// The four per-path values every run summarizes, in this order.
+const VALUES: usize = 4;
+
+/// Each path's offer total, alternative total, offer equity and
+/// alternative equity, computed as [`super::totals`] computes them.
+#[inline]
+fn values(model: &Model, p: &PathRecord) -> [f64; VALUES] {
+    [
+        total(p, model, &model.offer.pay, p.offer_equity),
+        total(p, model, &model.alternative.pay, p.alternative_equity),
+        p.offer_equity,
+        p.alternative_equity,
+    ]
+}
+
+/// Sketches merged in any order (integer counts): one per worker.
+#[derive(Debug, Clone)]
+pub struct SketchSet {
+    values: [QuantileSketch; VALUES],
+    liquidity_time: QuantileSketch,
+    exit_multiple: QuantileSketch,
+}
+
+impl SketchSet {
+    fn new(relative_error: f64) -> SketchSet {
+        let s = || QuantileSketch::new(relative_error);
+        SketchSet {
+            values: [s(), s(), s(), s()],
+            liquidity_time: s(),
+            exit_multiple: s(),
+        }
+    }
+
+    /// The offer's totals.
+    pub fn offer_total(&self) -> &QuantileSketch {
+        &self.values[0]
+    }
+
+    /// The alternative's totals.
+    pub fn alternative_total(&self) -> &QuantileSketch {
+        &self.values[1]
+    }
+
+    fn merge(&mut self, other: &SketchSet) {
+        for (a, b) in self.values.iter_mut().zip(&other.values) {
+            a.merge(b);
+        }
+        self.liquidity_time.merge(&other.liquidity_time);
+        self.exit_multiple.merge(&other.exit_multiple);
+    }
+}
+
+/// What one chunk adds, combined in chunk order.
+#[derive(Debug, Clone)]
+pub struct ChunkOutputs {
+    values: [Moments; VALUES],
+    utility: [UtilitySum; VALUES],
+    difference: Moments,
+    employed: Moments,
+    beats: u64,
+    equity_zero: u64,
+    left_early: u64,
+    outcomes: [u64; 4],
+}
+
+/// Accumulates a streamed run's outputs chunk by chunk.
+#[derive(Debug, Clone)]
+pub struct StreamedOutputs {
+    model: Model,
+    w0: f64,
+    gamma: f64,
+    relative_error: f64,
+    totals: ChunkOutputs,
+}
+
+impl StreamedOutputs {
+    /// A run of `model` for a person with outside wealth `w0` and risk
+    /// aversion `gamma`. `first_block` holds the records of the run's first
+    /// chunk (paths `0..BLOCK`), from which the certainty equivalents take
+    /// their scale, as the in-memory summaries do.
+    pub fn new(
+        model: &Model,
+        w0: f64,
+        gamma: f64,
+        relative_error: f64,
+        first_block: &[PathRecord],
+    ) -> StreamedOutputs {
+        let utility = std::array::from_fn(|k| {
+            let first: Vec<f64> = first_block.iter().map(|p| values(model, p)[k]).collect();
+            UtilitySum::new(w0, gamma, UtilitySum::scale_for(w0, &first))
+        });
+        StreamedOutputs {
+            model: model.clone(),
+            w0,
+            gamma,
+            relative_error,
+            totals: ChunkOutputs {
+                values: [Moments::default(); VALUES],
+                utility,
+                difference: Moments::default(),
+                employed: Moments::default(),
+                beats: 0,
+                equity_zero: 0,
+                left_early: 0,
+                outcomes: [0; 4],
+            },
+        }
+    }
+
+    /// A worker's empty sketches.
+    pub fn new_worker(&self) -> SketchSet {
+        SketchSet::new(self.relative_error)
+    }
+
+    /// Summarizes one chunk: its sketches into `worker`, the rest returned
+    /// for [`StreamedOutputs::append`].
+    pub fn chunk(&self, worker: &mut SketchSet, records: &[PathRecord]) -> ChunkOutputs {
+        let n = records.len();
+        let mut columns = vec![[0.0; VALUES]; n];
+        let mut c = ChunkOutputs {
+            values: [Moments::default(); VALUES],
+            utility: self.totals.utility,
+            difference: Moments::default(),
+            employed: Moments::default(),
+            beats: 0,
+            equity_zero: 0,
+            left_early: 0,
+            outcomes: [0; 4],
+        };
+        let window = self.model.window_years;
+        for (p, v) in records.iter().zip(columns.iter_mut()) {
+            *v = values(&self.model, p);
+            for (s, x) in worker.values.iter_mut().zip(v.iter()) {
+                s.add(*x);
+            }
+            if p.outcome.is_liquidity_event() {
+                worker.liquidity_time.add(p.liquidity_time as f64);
+                worker.exit_multiple.add(p.exit_multiple);
+            }
+            c.beats += u64::from(v[0] - v[1] > 0.0);
+            c.equity_zero += u64::from(p.equity_pays_zero);
+            c.left_early += u64::from(p.employed_years < window);
+            c.outcomes[p.outcome as usize] += 1;
+        }
+        let mut block = vec![0.0; n];
+        for k in 0..VALUES {
+            for (b, v) in block.iter_mut().zip(&columns) {
+                *b = v[k];
+            }
+            c.values[k] = Moments::of_block(&block);
+            c.utility[k] = self.totals.utility[k].of_block(&block);
+        }
+        for (b, v) in block.iter_mut().zip(&columns) {
+            *b = v[0] - v[1];
+        }
+        c.difference = Moments::of_block(&block);
+        for (b, p) in block.iter_mut().zip(records) {
+            *b = p.employed_years;
+        }
+        c.employed = Moments::of_block(&block);
+        c
+    }
+
+    /// Adds the chunk that follows the ones added so far.
+    pub fn append(&mut self, c: ChunkOutputs) {
+        let t = &mut self.totals;
+        for k in 0..VALUES {
+            t.values[k].append(&c.values[k]);
+            t.utility[k].append(&c.utility[k]);
+        }
+        t.difference.append(&c.difference);
+        t.employed.append(&c.employed);
+        t.beats += c.beats;
+        t.equity_zero += c.equity_zero;
+        t.left_early += c.left_early;
+        for (a, b) in t.outcomes.iter_mut().zip(c.outcomes) {
+            *a += b;
+        }
+    }
+
+    /// The outputs, once every chunk is in, from the workers' sketches.
+    pub fn finish(
+        self,
+        workers: &[SketchSet],
+        labels: (&str, &str),
+    ) -> Result<(Outputs, StreamingNote, SketchSet), Error> {
+        let mut sketches = SketchSet::new(self.relative_error);
+        for w in workers {
+            sketches.merge(w);
+        }
+        let t = &self.totals;
+        let n = t.values[0].count() as f64;
+        let summary = |k: usize| {
+            let m = &t.values[k];
+            let s = &sketches.values[k];
+            let ce = if self.gamma == 0.0 {
+                Some(m.mean())
+            } else {
+                t.utility[k].certainty_equivalent()
+            };
+            Summary {
+                mean: m.mean(),
+                std_error: m.sd() / n.sqrt(),
+                sd: m.sd(),
+                percentiles: Percentiles::from_fn(|p| s.quantile(p as f64 / 100.0)),
+                expected_shortfall_10: s.lower_tail_mean(0.10),
+                certainty_equivalent: ce,
+            }
+        };
+        let summaries: [Summary; VALUES] = std::array::from_fn(summary);
+        let [offer_total, alt_total, offer_equity, alt_equity] = summaries;
+        let worst = [t.values[0].min(), t.values[1].min()];
+        let model = &self.model;
+        let window = model.window_years;
+        let warnings = super::outputs::check_certainty_equivalents(
+            self.w0,
+            self.gamma,
+            labels,
+            [(&offer_total, worst[0]), (&alt_total, worst[1])],
+            &offer_equity,
+        )?;
+        let count = |o: Outcome| t.outcomes[o as usize] as f64 / n;
+        let liquid = sketches.liquidity_time.count() > 0;
+        let m = &sketches.exit_multiple;
+        let outputs = Outputs {
+            offer: OfferOutputs {
+                label: labels.0.to_string(),
+                expected_value_per_year: offer_total.mean / window,
+                total: offer_total,
+                equity: offer_equity,
+                p_equity_zero: Some(t.equity_zero as f64 / n),
+                paper_value_per_year: model.offer.paper_value_per_year(),
+            },
+            alternative: OfferOutputs {
+                label: labels.1.to_string(),
+                expected_value_per_year: alt_total.mean / window,
+                total: alt_total,
+                equity: alt_equity,
+                p_equity_zero: None,
+                paper_value_per_year: model.alternative.paper_value_per_year(),
+            },
+            comparison: Comparison {
+                p_offer_beats_alternative: t.beats as f64 / n,
+                mean_difference: t.difference.mean(),
+                mean_difference_std_error: t.difference.sd() / n.sqrt(),
+            },
+            company: CompanyOutputs {
+                outcomes: OutcomeShares {
+                    ipo: count(Outcome::Ipo),
+                    acquisition: count(Outcome::Acquisition),
+                    failure: count(Outcome::Failure),
+                    private: count(Outcome::Private),
+                },
+                median_time_to_liquidity: liquid.then(|| sketches.liquidity_time.quantile(0.5)),
+                exit_multiple_percentiles: liquid.then(|| MultiplePercentiles {
+                    p5: m.quantile(0.05),
+                    p25: m.quantile(0.25),
+                    p50: m.quantile(0.50),
+                    p75: m.quantile(0.75),
+                    p95: m.quantile(0.95),
+                }),
+            },
+            person: PersonOutputs {
+                p_left_early: t.left_early as f64 / n,
+                mean_employed_years: t.employed.mean(),
+            },
+            warnings,
+        };
+        outputs.check_finite()?;
+        Ok((
+            outputs,
+            StreamingNote {
+                quantile_relative_error: self.relative_error,
+            },
+            sketches,
+        ))
+    }
+}
+
+/// How a streamed run's figures were obtained, for the report.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct StreamingNote {
+    /// Percentiles, expected shortfalls and the company's percentiles are
+    /// within this relative error of an order statistic next to the exact
+    /// value (quantile sketch); every other figure is exact.
+    pub quantile_relative_error: f64,
+}

@@ -28,7 +28,13 @@ fn no_charts() -> Vec<&'static str> {
 /// `equisim run SCENARIO --paths N --seed S --threads T --out DIR --json`:
 /// returns summary.json as written, after checking that stdout holds the
 /// same JSON.
-fn summary(scenario: &Path, paths: u64, seed: Option<u64>, threads: u16) -> Vec<u8> {
+fn summary(
+    scenario: &Path,
+    paths: u64,
+    seed: Option<u64>,
+    threads: u16,
+    extra: &[&str],
+) -> Vec<u8> {
     let dir = TempDir::new().unwrap();
     let out = dir.path().join("out");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_equisim"));
@@ -39,7 +45,8 @@ fn summary(scenario: &Path, paths: u64, seed: Option<u64>, threads: u16) -> Vec<
         .arg("--out")
         .arg(&out)
         .args(["--json", "--quiet"])
-        .args(no_charts());
+        .args(no_charts())
+        .args(extra);
     if let Some(seed) = seed {
         cmd.args(["--seed", &seed.to_string()]);
     }
@@ -53,15 +60,19 @@ fn summary(scenario: &Path, paths: u64, seed: Option<u64>, threads: u16) -> Vec<
 }
 
 fn assert_same_across_threads(name: &str, paths: u64) {
+    assert_same_across_threads_with(name, paths, &[]);
+}
+
+fn assert_same_across_threads_with(name: &str, paths: u64, extra: &[&str]) {
     let path = scenario(name);
-    let one = summary(&path, paths, None, 1);
+    let one = summary(&path, paths, None, 1, extra);
     let text = String::from_utf8(one.clone()).unwrap();
     assert!(
         text.contains(&format!("\"paths\": {paths}")),
         "{name}: summary.json does not record {paths} paths"
     );
     for threads in [2, 8] {
-        let other = summary(&path, paths, None, threads);
+        let other = summary(&path, paths, None, threads, extra);
         assert!(
             one == other,
             "{name}: summary.json with --threads {threads} differs from --threads 1"
@@ -86,12 +97,19 @@ fn a_partial_last_chunk_is_identical_too() {
 }
 
 #[test]
+fn a_streamed_run_is_identical_for_1_2_and_8_threads() {
+    // Every pass of a streamed run (summary, percentile and CE floors), with
+    // a partial last chunk.
+    assert_same_across_threads_with("hf-paris-ask.toml", 30_001, &["--stream-above", "0"]);
+}
+
+#[test]
 fn the_seed_matters() {
     // Guards the tests above against comparing outputs that ignore the
     // random streams altogether.
     let path = scenario("minimal.toml");
-    let a = summary(&path, 20_000, Some(1), 2);
-    let b = summary(&path, 20_000, Some(2), 2);
+    let a = summary(&path, 20_000, Some(1), 2, &[]);
+    let b = summary(&path, 20_000, Some(2), 2, &[]);
     assert!(a != b, "seeds 1 and 2 gave the same summary.json");
-    assert_eq!(a, summary(&path, 20_000, Some(1), 2));
+    assert_eq!(a, summary(&path, 20_000, Some(1), 2, &[]));
 }

@@ -150,6 +150,8 @@ struct ReachSketch {
     downs: QuantileSketch,
     /// Paths at or above `t` at every lever value `≥ 0`.
     always: u64,
+    /// The totals of the paths the lever does not move.
+    flat: QuantileSketch,
 }
 
 impl ReachSketch {
@@ -159,6 +161,7 @@ impl ReachSketch {
             ups: QuantileSketch::new(relative_error),
             downs: QuantileSketch::new(relative_error),
             always: 0,
+            flat: QuantileSketch::new(relative_error),
         }
     }
 
@@ -177,8 +180,11 @@ impl ReachSketch {
             if h >= 0.0 {
                 self.downs.add(h);
             }
-        } else if a >= t {
-            self.always += 1;
+        } else {
+            self.flat.add(a);
+            if a >= t {
+                self.always += 1;
+            }
         }
     }
 
@@ -186,6 +192,7 @@ impl ReachSketch {
         self.ups.merge(&other.ups);
         self.downs.merge(&other.downs);
         self.always += other.always;
+        self.flat.merge(&other.flat);
     }
 
     /// The first lever value `≥ 0` at which at least `need` paths are at or
@@ -417,7 +424,9 @@ pub fn run_streaming(
                     ));
                     Some((Solution::reached(hi, true, 0.0), Some((lo, hi))))
                 }
-                Bracket::None => Some((g.unreachable(), None)),
+                Bracket::None => {
+                    Some((g.unreachable(lever_moments[g.lever].flat as f64 / n), None))
+                }
             };
         }
         if !fine.is_empty() {
@@ -586,8 +595,7 @@ fn percentile_floor(
                     best_at: at,
                     flat_share: m.flat as f64 / n,
                     decreasing_share,
-                    // Not known from the sketches.
-                    limit: Some(f64::NAN),
+                    limit: percentile_limit(&job.reach[1], rank, m.falling),
                 },
                 monotone,
                 decreasing_share,
@@ -608,6 +616,21 @@ fn percentile_floor(
 
 /// A floor found on a grid, with the bracket it lies in.
 type GridSolution = (Solution, Option<(f64, f64)>);
+
+/// The percentile as the lever grows without bound: falling paths go to
+/// `-∞`, rising ones to `+∞`, and the order statistic of `rank` is among
+/// the flat paths' totals, or `None` when it falls without bound.
+fn percentile_limit(reach: &ReachSketch, rank: u64, falling: u64) -> Option<f64> {
+    if rank < falling {
+        return None;
+    }
+    let flat = reach.flat.count();
+    Some(if rank - falling < flat {
+        reach.flat.at_rank(rank - falling)
+    } else {
+        f64::INFINITY
+    })
+}
 
 enum Bracket {
     At(f64),
@@ -662,8 +685,9 @@ impl UtilityGrid {
         }
     }
 
-    /// Why no grid point reaches the target.
-    fn unreachable(&self) -> Solution {
+    /// Why no grid point reaches the target (`flat_share`: paths the lever
+    /// does not move).
+    fn unreachable(&self, flat_share: f64) -> Solution {
         let ces: Vec<(f64, f64)> = self
             .points
             .iter()
@@ -687,7 +711,7 @@ impl UtilityGrid {
             }
             Some((_, last)) => Unreachable::CertaintyEquivalentBounded {
                 limit: last,
-                flat_share: f64::NAN,
+                flat_share,
             },
         };
         Solution::unreachable(why, true, 0.0)

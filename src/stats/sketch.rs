@@ -105,8 +105,9 @@ impl QuantileSketch {
         self.count += other.count;
     }
 
-    /// The value of the order statistic of 0-based `rank` (ascending).
-    fn at_rank(&self, rank: u64) -> f64 {
+    /// The value of the order statistic of 0-based `rank` (ascending),
+    /// within the relative error.
+    pub fn at_rank(&self, rank: u64) -> f64 {
         let mut seen = 0u64;
         for b in (0..self.negative.len()).rev() {
             seen += self.negative[b];

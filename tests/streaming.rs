@@ -1,0 +1,217 @@
+//! A streamed run against one that keeps every path: the same paths give
+//! exactly the same means, standard deviations, certainty equivalents and
+//! shares, percentiles within the stated sketch error, the same mean floor,
+//! and percentile and CE floors inside the bounds the streamed run states.
+
+use equisim::decisions::streaming::{StreamSettings, StreamedRun, run_streaming};
+use equisim::decisions::{Floors, solve_floors};
+use equisim::engine::{self, RunOptions, Simulation};
+use equisim::scenario::{self, Criterion, Override, Scenario, SolveFor};
+use equisim::stats::sketch::{DEFAULT_RELATIVE_ERROR, MIN_MAGNITUDE};
+use equisim::stats::{Outputs, Summary, sort, totals};
+use std::path::Path;
+
+/// Paths of the comparison: several chunks and a partial last one.
+const PATHS: u64 = 60_007;
+
+fn shipped(name: &str, paths: u64) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    let paths = Override::with_value(
+        "simulation.paths",
+        toml::Value::Integer(paths as i64),
+        "test",
+    );
+    scenario::load_file(&path, &[paths]).unwrap().scenario
+}
+
+fn streamed(s: &Scenario, threads: usize, floor: Option<(SolveFor, &[Criterion])>) -> StreamedRun {
+    let options = RunOptions {
+        threads: Some(threads),
+        progress: None,
+    };
+    let settings = StreamSettings {
+        relative_error: DEFAULT_RELATIVE_ERROR,
+        on_pass: None,
+    };
+    run_streaming(s, &options, &settings, floor).unwrap()
+}
+
+fn in_memory(s: &Scenario) -> (Simulation, Outputs) {
+    let sim = engine::simulate(s, &RunOptions::default()).unwrap();
+    let outputs = Outputs::compute(
+        &sim,
+        s.employee.outside_wealth,
+        s.employee.risk_aversion,
+        (&s.offer.label, &s.alternative.label),
+    )
+    .unwrap();
+    (sim, outputs)
+}
+
+/// The exact moments and shares are equal to the last digit.
+fn assert_exact_parts_equal(a: &Outputs, b: &Outputs) {
+    for (what, x, y) in [
+        ("offer total", &a.offer.total, &b.offer.total),
+        (
+            "alternative total",
+            &a.alternative.total,
+            &b.alternative.total,
+        ),
+        ("offer equity", &a.offer.equity, &b.offer.equity),
+        (
+            "alternative equity",
+            &a.alternative.equity,
+            &b.alternative.equity,
+        ),
+    ] {
+        assert_eq!(x.mean, y.mean, "{what}: mean");
+        assert_eq!(x.sd, y.sd, "{what}: sd");
+        assert_eq!(x.std_error, y.std_error, "{what}: standard error");
+        assert_eq!(
+            x.certainty_equivalent, y.certainty_equivalent,
+            "{what}: certainty equivalent"
+        );
+    }
+    assert_eq!(a.comparison, b.comparison);
+    assert_eq!(a.company.outcomes, b.company.outcomes);
+    assert_eq!(a.person, b.person);
+    assert_eq!(a.offer.p_equity_zero, b.offer.p_equity_zero);
+    assert_eq!(
+        a.offer.expected_value_per_year,
+        b.offer.expected_value_per_year
+    );
+}
+
+/// Each streamed percentile is within the sketch's relative error of the
+/// two order statistics the exact (type 7) percentile interpolates.
+fn assert_percentiles_within_error(what: &str, streamed: &Summary, values: &mut [f64]) {
+    sort(values);
+    let n = values.len();
+    let alpha = DEFAULT_RELATIVE_ERROR;
+    let p = &streamed.percentiles;
+    for (q, got) in [
+        (1, p.p1),
+        (5, p.p5),
+        (10, p.p10),
+        (25, p.p25),
+        (50, p.p50),
+        (75, p.p75),
+        (90, p.p90),
+        (95, p.p95),
+        (99, p.p99),
+    ] {
+        let h = (n - 1) as f64 * q as f64 / 100.0;
+        let lo = values[h.floor() as usize];
+        let hi = values[(h.floor() as usize + 1).min(n - 1)];
+        let (low, high) = (lo.min(hi), lo.max(hi));
+        let slack = alpha * lo.abs().max(hi.abs()) + MIN_MAGNITUDE;
+        assert!(
+            got >= low - slack && got <= high + slack,
+            "{what} P{q}: streamed {got}, exact between {lo} and {hi} (allowed ± {slack})"
+        );
+    }
+}
+
+#[test]
+fn streamed_outputs_match_the_in_memory_run() {
+    for name in ["hf-paris-ask.toml", "hf-nyc-ask.toml", "minimal.toml"] {
+        let s = shipped(name, PATHS);
+        let (sim, exact) = in_memory(&s);
+        let run = streamed(&s, 2, None);
+        assert_eq!(run.passes, 1);
+        assert_eq!(run.note.quantile_relative_error, DEFAULT_RELATIVE_ERROR);
+        assert_exact_parts_equal(&run.outputs, &exact);
+        let model = &sim.plan.model;
+        let mut offer = totals(&sim.records, model, &model.offer.pay, |p| p.offer_equity);
+        let mut alt = totals(&sim.records, model, &model.alternative.pay, |p| {
+            p.alternative_equity
+        });
+        let mut equity: Vec<f64> = sim.records.iter().map(|p| p.offer_equity).collect();
+        assert_percentiles_within_error(name, &run.outputs.offer.total, &mut offer);
+        assert_percentiles_within_error(name, &run.outputs.alternative.total, &mut alt);
+        assert_percentiles_within_error(name, &run.outputs.offer.equity, &mut equity);
+    }
+}
+
+#[test]
+fn a_streamed_run_is_bit_identical_across_thread_counts() {
+    let s = shipped("hf-paris-ask.toml", 20_011);
+    let criteria = [
+        Criterion::Mean,
+        Criterion::Median,
+        Criterion::CertaintyEquivalent,
+    ];
+    let one = streamed(&s, 1, Some((SolveFor::Grant, &criteria)));
+    for threads in [2, 3] {
+        let other = streamed(&s, threads, Some((SolveFor::Grant, &criteria)));
+        assert_eq!(one.outputs, other.outputs, "{threads} threads");
+        assert_eq!(one.floors, other.floors, "{threads} threads");
+    }
+}
+
+fn floors_both_ways(s: &Scenario, solve_for: SolveFor, criteria: &[Criterion]) -> (Floors, Floors) {
+    let (sim, _) = in_memory(s);
+    let exact = solve_floors(&sim, s, solve_for, criteria);
+    let run = streamed(s, 2, Some((solve_for, criteria)));
+    (exact, run.floors.unwrap())
+}
+
+#[test]
+fn the_mean_floor_is_exact_and_the_others_lie_within_their_bounds() {
+    let criteria = [
+        Criterion::Mean,
+        Criterion::Median,
+        Criterion::Percentile(25),
+        Criterion::CertaintyEquivalent,
+    ];
+    for (name, solve_for) in [
+        ("hf-paris-ask.toml", SolveFor::Base),
+        ("hf-paris-ask.toml", SolveFor::Grant),
+        ("hf-nyc-floor.toml", SolveFor::Grant),
+    ] {
+        let s = shipped(name, PATHS);
+        let (exact, streamed) = floors_both_ways(&s, solve_for, &criteria);
+        for (e, st) in exact.floors.iter().zip(&streamed.floors) {
+            let what = format!("{name} {:?} {:?}", solve_for, e.criterion);
+            if e.criterion == Criterion::Mean {
+                assert_eq!(e.value, st.value, "{what}: the mean floor");
+                assert_eq!(st.bounds, None, "{what}: an exact floor states no bounds");
+            }
+            // Compare the floor that was found: on this lever, or the base
+            // floor an unreachable grant floor falls back on.
+            let pairs = [
+                (Some(e), Some(st)),
+                (e.base_floor.as_deref(), st.base_floor.as_deref()),
+            ];
+            let mut compared = 0;
+            for (e, st) in pairs.into_iter().filter_map(|(a, b)| Some((a?, b?))) {
+                assert_eq!(e.reachable, st.reachable, "{what}: reachable");
+                let (Some(x), Some(y)) = (e.value, st.value) else {
+                    continue;
+                };
+                compared += 1;
+                match st.bounds {
+                    None => assert!(
+                        (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+                        "{what}: exact {x}, streamed {y} with no bounds"
+                    ),
+                    Some(b) => {
+                        assert!(
+                            b.low <= x && x <= b.high,
+                            "{what}: exact floor {x} outside the stated bounds {b:?}"
+                        );
+                        assert!(b.low <= y && y <= b.high, "{what}: {y} outside {b:?}");
+                        // Bounds that say something: within a few percent.
+                        assert!(
+                            b.high - b.low <= 0.05 * x.abs().max(1.0),
+                            "{what}: bounds {b:?} too wide"
+                        );
+                    }
+                }
+            }
+            assert!(compared > 0, "{what}: no floor value to compare");
+        }
+    }
+}

@@ -216,7 +216,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
         .floor
         .as_ref()
         .map(|f| (f.solve_for, f.criteria.as_slice()));
-    let (outputs, floors, streamed, sim) = if paths > args.stream_above {
+    let (outputs, floors, streamed, charts, elapsed) = if paths > args.stream_above {
         let on_pass = bar.clone().map(|b| {
             Arc::new(move |what: &str| {
                 b.reset();
@@ -228,41 +228,50 @@ fn run(args: RunArgs) -> Result<(), Error> {
             on_pass,
         };
         let run = decisions::streaming::run_streaming(scenario, &options, &settings, floor_choice)?;
+        let elapsed = started.elapsed().as_secs_f64();
         // The charts' bars come from the run's first paths (the same paths:
         // each is seeded by its index), their lines from the whole run.
-        let sample = (!args.no_charts)
-            .then(|| {
-                let mut first = scenario.clone();
-                first.simulation.paths = paths.min(charts::CHART_SAMPLE_PATHS);
-                engine::simulate(
-                    &first,
-                    &RunOptions {
-                        progress: None,
-                        ..options.clone()
-                    },
-                )
-            })
-            .transpose()?;
+        let charts = if args.no_charts {
+            Vec::new()
+        } else {
+            let mut first = scenario.clone();
+            first.simulation.paths = paths.min(charts::CHART_SAMPLE_PATHS);
+            let sample = engine::simulate(
+                &first,
+                &RunOptions {
+                    progress: None,
+                    ..options.clone()
+                },
+            )?;
+            charts::render_run(&out_dir, scenario, &sample, &run.outputs, chart_size)?
+        };
         (
             run.outputs,
             run.floors,
             Some((run.note, run.passes)),
-            sample,
+            charts,
+            elapsed,
         )
     } else {
         let sim = engine::simulate(scenario, &options)?;
+        let elapsed = started.elapsed().as_secs_f64();
         let outputs = Outputs::compute(
             &sim,
             scenario.employee.outside_wealth,
             scenario.employee.risk_aversion,
             (&scenario.offer.label, &scenario.alternative.label),
         )?;
+        // Charts first, so that the floors can take the paths over.
+        let charts = if args.no_charts {
+            Vec::new()
+        } else {
+            charts::render_run(&out_dir, scenario, &sim, &outputs, chart_size)?
+        };
         let floors = floor_choice.map(|(solve_for, criteria)| {
-            decisions::solve_floors(&sim, scenario, solve_for, criteria)
+            decisions::solve_floors_consuming(sim, scenario, solve_for, criteria)
         });
-        (outputs, floors, None, Some(sim))
+        (outputs, floors, None, charts, elapsed)
     };
-    let elapsed = started.elapsed().as_secs_f64();
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -275,10 +284,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
     let json = report.to_json();
     report::write_atomic(&out_dir.join("summary.json"), json.as_bytes())?;
     report::write_atomic(&out_dir.join("summary.csv"), report.to_csv().as_bytes())?;
-    let charts = match (&sim, args.no_charts) {
-        (Some(sim), false) => charts::draw_run(&out_dir, scenario, sim, &outputs, chart_size)?,
-        _ => Vec::new(),
-    };
+    let charts = charts::write_rendered(charts)?;
     if args.json {
         print!("{json}");
     } else {

@@ -47,7 +47,7 @@ fn value_per_option(rho: f64) -> f64 {
         .collect();
     let cash = LinearPaths {
         intercept: prices.iter().map(|p| shares * p).collect(),
-        slope: vec![options * growth; NODES],
+        slope: vec![options * growth; NODES].into(),
     };
     let prefs = Preferences {
         outside_wealth: riskless,

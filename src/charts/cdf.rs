@@ -23,8 +23,8 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
     let grid = Grid::uniform(lo, hi, CURVE_BINS);
     let percent_of =
         |h: Histogram| -> Vec<f64> { h.cumulative().into_iter().map(|c| c * 100.0).collect() };
-    let fo = percent_of(Histogram::of(grid, data.offer_total.iter().copied()));
-    let fa = percent_of(Histogram::of(grid, data.alternative_total.iter().copied()));
+    let fo = percent_of(Histogram::of(grid, data.offer_total()));
+    let fa = percent_of(Histogram::of(grid, data.alternative_total()));
     let xs: Vec<f64> = (0..=grid.bins).map(|i| grid.edge(i)).collect();
 
     let frame = Frame {

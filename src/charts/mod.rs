@@ -42,10 +42,11 @@ mod value;
 use crate::decisions::{Frontier, SweepResult};
 use crate::engine::{PathRecord, Simulation};
 use crate::error::Error;
+use crate::model::Model;
 use crate::model::company::Outcome;
 use crate::report::write_atomic;
 use crate::scenario::Scenario;
-use crate::stats::{Outputs, totals};
+use crate::stats::{Outputs, total};
 use plotters::prelude::*;
 use rayon::prelude::*;
 use std::fmt;
@@ -164,17 +165,15 @@ impl FromStr for ChartSize {
     }
 }
 
-/// What the run's charts are drawn from: the scenario, the summaries, each
-/// path's totals and the few percentiles the views need, computed once for
-/// all three charts (by selection, not by sorting).
+/// What the run's charts are drawn from: the scenario, the summaries, the
+/// paths, and the few percentiles the views need, computed once for all
+/// three charts (by selection, not by sorting, one buffer at a time: the
+/// charts add one value per path to the memory a run needs, not three).
 pub struct RunData<'a> {
     pub scenario: &'a Scenario,
     pub outputs: &'a Outputs,
     pub records: &'a [PathRecord],
-    /// The private offer's total PV on each path (in no particular order).
-    pub offer_total: Vec<f64>,
-    /// The alternative's total PV on each path (in no particular order).
-    pub alternative_total: Vec<f64>,
+    model: &'a Model,
     /// The view of the totals: [`bins::TOTAL_VIEW`] of both offers.
     pub total_view: (f64, f64),
     /// On the paths where the private equity is worth more than it cost:
@@ -194,29 +193,23 @@ impl<'a> RunData<'a> {
     pub fn new(scenario: &'a Scenario, sim: &'a Simulation, outputs: &'a Outputs) -> RunData<'a> {
         let model = &sim.plan.model;
         let records = &sim.records[..];
-        // Each offer's totals and view range, the two side by side.
-        let total_and_range = |pay, equity: fn(&PathRecord) -> f64| {
-            let mut values: Vec<f64> = records
-                .par_chunks(1 << 16)
-                .map(|chunk| totals(chunk, model, pay, equity))
-                .collect::<Vec<_>>()
-                .concat();
-            let range = bins::range_of(&mut values, bins::TOTAL_VIEW);
-            (values, range)
-        };
-        let ((offer_total, offer_range), (alternative_total, alternative_range)) = rayon::join(
-            || total_and_range(&model.offer.pay, |p| p.offer_equity),
-            || total_and_range(&model.alternative.pay, |p| p.alternative_equity),
-        );
+        let mut buffer: Vec<f64> = Vec::with_capacity(records.len());
+        buffer.extend(offer_totals(model, records));
+        let offer_range = bins::range_of(&mut buffer, bins::TOTAL_VIEW);
+        buffer.clear();
+        buffer.extend(alternative_totals(model, records));
+        let alternative_range = bins::range_of(&mut buffer, bins::TOTAL_VIEW);
         let total_view = bins::view(&[offer_range, alternative_range]);
-        let mut gains: Vec<f64> = records
-            .iter()
-            .filter(|p| !p.equity_pays_zero && p.offer_equity > 0.0)
-            .map(|p| p.offer_equity)
-            .collect();
-        let gains = (!gains.is_empty()).then(|| {
+        buffer.clear();
+        buffer.extend(
+            records
+                .iter()
+                .filter(|p| !p.equity_pays_zero && p.offer_equity > 0.0)
+                .map(|p| p.offer_equity),
+        );
+        let gains = (!buffer.is_empty()).then(|| {
             let (lo, hi) = bins::LOG_VIEW;
-            let q = bins::quantiles(&mut gains, &[lo, 0.5, hi]);
+            let q = bins::quantiles(&mut buffer, &[lo, 0.5, hi]);
             Gains {
                 view: (q[0], q[2]),
                 median: q[1],
@@ -226,11 +219,20 @@ impl<'a> RunData<'a> {
             scenario,
             outputs,
             records,
-            offer_total,
-            alternative_total,
+            model,
             total_view,
             gains,
         }
+    }
+
+    /// The private offer's total PV on each path, in path order.
+    pub fn offer_total(&self) -> impl Iterator<Item = f64> + '_ {
+        offer_totals(self.model, self.records)
+    }
+
+    /// The alternative's total PV on each path, in path order.
+    pub fn alternative_total(&self) -> impl Iterator<Item = f64> + '_ {
+        alternative_totals(self.model, self.records)
     }
 
     pub fn paths(&self) -> u64 {
@@ -290,6 +292,21 @@ impl<'a> RunData<'a> {
     }
 }
 
+fn offer_totals<'a>(model: &'a Model, records: &'a [PathRecord]) -> impl Iterator<Item = f64> + 'a {
+    records
+        .iter()
+        .map(move |p| total(p, model, &model.offer.pay, p.offer_equity))
+}
+
+fn alternative_totals<'a>(
+    model: &'a Model,
+    records: &'a [PathRecord],
+) -> impl Iterator<Item = f64> + 'a {
+    records
+        .iter()
+        .map(move |p| total(p, model, &model.alternative.pay, p.alternative_equity))
+}
+
 /// `"4 years"`, `"1 year"`, `"2.5 years"`.
 pub fn years(y: f64) -> String {
     if y == 1.0 {
@@ -310,6 +327,21 @@ pub fn draw_run(
     outputs: &Outputs,
     size: ChartSize,
 ) -> Result<Vec<PathBuf>, Error> {
+    write_rendered(render_run(dir, scenario, sim, outputs, size)?)
+}
+
+/// Charts rendered to PNG bytes, each with the path it is to be written to.
+pub type Rendered = Vec<(PathBuf, Vec<u8>)>;
+
+/// Renders the charts [`draw_run`] draws, without writing them (so that
+/// the paths can be dropped before the files are written).
+pub fn render_run(
+    dir: &Path,
+    scenario: &Scenario,
+    sim: &Simulation,
+    outputs: &Outputs,
+    size: ChartSize,
+) -> Result<Rendered, Error> {
     let size = ChartSize::new(size.width, size.height).map_err(Error::Usage)?;
     let data = RunData::new(scenario, sim, outputs);
     type Draw = fn(&Area, &Theme, &RunData) -> DrawResult;
@@ -318,7 +350,7 @@ pub fn draw_run(
         (RUN_CHARTS[1], cdf::draw),
         (RUN_CHARTS[2], equity::draw),
     ];
-    let rendered = charts
+    charts
         .par_iter()
         .map(|(name, draw)| {
             let path = dir.join(name);
@@ -326,7 +358,11 @@ pub fn draw_run(
                 .map(|png| (path.clone(), png))
                 .map_err(|e| draw_error(&path, e))
         })
-        .collect::<Result<Vec<_>, Error>>()?;
+        .collect()
+}
+
+/// Writes rendered charts, each whole or not at all; returns their paths.
+pub fn write_rendered(rendered: Rendered) -> Result<Vec<PathBuf>, Error> {
     let mut written = Vec::with_capacity(rendered.len());
     for (path, png) in rendered {
         write_atomic(&path, &png)?;

@@ -27,8 +27,8 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
     let cur = data.currency();
     let (lo, hi) = data.total_view;
     let grid = Grid::nice(lo, hi, TARGET_BINS);
-    let offer = Histogram::of(grid, data.offer_total.iter().copied());
-    let alt = Histogram::of(grid, data.alternative_total.iter().copied());
+    let offer = Histogram::of(grid, data.offer_total());
+    let alt = Histogram::of(grid, data.alternative_total());
     let n = data.paths().max(1) as f64;
     let series = [
         (

@@ -36,12 +36,15 @@
 //! first crossing, and [`Solution::falls_below_again`] says where the
 //! criterion drops below the alternative's again, if it does.
 
-use crate::engine::Simulation;
+use crate::engine::{PathRecord, Simulation};
+use crate::model::Model;
 use crate::model::cash::pay_factor;
+use crate::model::offers::Pay;
 use crate::scenario::{Criterion, Scenario, SolveFor};
 use crate::stats::{Moments, neumaier_sum, quantile_select};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Relative tolerance to which a floor found by search is located.
 pub const TOLERANCE: f64 = 1e-7;
@@ -55,13 +58,16 @@ const CHUNK: usize = 4096;
 
 /// Per-path totals as a linear function of one lever `ℓ` (a grant or a
 /// base, in the scenario's currency): `X_i(ℓ) = intercept_i + ℓ · slope_i`.
+///
+/// Either part may be borrowed from the stored floor terms (a slope always
+/// is), so a lever costs one vector, not two.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct LinearPaths {
-    pub intercept: Vec<f64>,
-    pub slope: Vec<f64>,
+pub struct LinearPaths<'a> {
+    pub intercept: Cow<'a, [f64]>,
+    pub slope: Cow<'a, [f64]>,
 }
 
-impl LinearPaths {
+impl LinearPaths<'_> {
     /// Number of paths.
     pub fn len(&self) -> usize {
         self.intercept.len()
@@ -75,7 +81,7 @@ impl LinearPaths {
     pub fn at(&self, lever: f64) -> Vec<f64> {
         self.intercept
             .par_iter()
-            .zip(&self.slope)
+            .zip(&self.slope[..])
             .map(|(a, s)| a + lever * s)
             .collect()
     }
@@ -109,11 +115,26 @@ impl Preferences {
 pub fn criterion_value(criterion: Criterion, values: &[f64], prefs: Preferences) -> Option<f64> {
     match criterion {
         Criterion::Mean => Some(mean(values)),
-        Criterion::Median => Some(quantile_select(&mut values.to_vec(), 0.5)),
-        Criterion::Percentile(p) => Some(quantile_select(&mut values.to_vec(), p as f64 / 100.0)),
+        Criterion::Median | Criterion::Percentile(_) => {
+            criterion_value_of(criterion, values.to_vec(), prefs)
+        }
         Criterion::CertaintyEquivalent => {
             certainty_equivalent(values, prefs.outside_wealth, prefs.risk_aversion)
         }
+    }
+}
+
+/// [`criterion_value`] of values the caller no longer needs (a percentile
+/// reorders them instead of copying them).
+fn criterion_value_of(
+    criterion: Criterion,
+    mut values: Vec<f64>,
+    prefs: Preferences,
+) -> Option<f64> {
+    match criterion {
+        Criterion::Median => Some(quantile_select(&mut values, 0.5)),
+        Criterion::Percentile(p) => Some(quantile_select(&mut values, p as f64 / 100.0)),
+        _ => criterion_value(criterion, &values, prefs),
     }
 }
 
@@ -240,7 +261,7 @@ impl Solution {
 /// use equisim::decisions::{solve, LinearPaths, Preferences};
 /// use equisim::scenario::Criterion;
 /// // Two paths: totals 10 + 2ℓ and 30 + 0ℓ; the mean reaches 40 at ℓ = 20.
-/// let paths = LinearPaths { intercept: vec![10.0, 30.0], slope: vec![2.0, 0.0] };
+/// let paths = LinearPaths { intercept: vec![10.0, 30.0].into(), slope: vec![2.0, 0.0].into() };
 /// let prefs = Preferences { outside_wealth: 100.0, risk_aversion: 2.0 };
 /// let s = solve(Criterion::Mean, &paths, Some(40.0), prefs);
 /// assert_eq!(s.floor, Some(20.0));
@@ -336,7 +357,7 @@ impl Reach {
             flat: 0,
             falling: 0,
         };
-        for (&a, &s) in paths.intercept.iter().zip(&paths.slope) {
+        for (&a, &s) in paths.intercept.iter().zip(&paths.slope[..]) {
             if s > 0.0 {
                 let g = (t - a) / s;
                 if g <= 0.0 {
@@ -609,7 +630,7 @@ impl Band {
         self.scratch.extend(
             self.intercept
                 .iter()
-                .zip(&self.slope)
+                .zip(&self.slope[..])
                 .map(|(a, s)| a + x * s),
         );
         let k = self.lo - self.below;
@@ -657,7 +678,7 @@ fn solve_percentile(paths: &LinearPaths, p: f64, t: f64, decreasing_share: f64) 
         let top = paths
             .intercept
             .iter()
-            .zip(&paths.slope)
+            .zip(&paths.slope[..])
             .filter(|(_, s)| **s < 0.0)
             .map(|(a, _)| *a)
             .fold(f64::NEG_INFINITY, f64::max);
@@ -714,7 +735,7 @@ fn solve_percentile(paths: &LinearPaths, p: f64, t: f64, decreasing_share: f64) 
             let mut flat: Vec<f64> = paths
                 .intercept
                 .iter()
-                .zip(&paths.slope)
+                .zip(&paths.slope[..])
                 .filter(|(_, s)| **s == 0.0)
                 .map(|(a, _)| *a)
                 .collect();
@@ -842,12 +863,35 @@ fn crra_inverse(u: f64, gamma: f64) -> f64 {
 
 /// Expected utility and its first two derivatives in the lever, for the
 /// scaled wealth `c_i + ℓ d_i` of every path.
+///
+/// `c_i = (w0 + a_i) / scale` and `d_i = s_i / scale` are computed where
+/// they are used rather than stored: the same digits, and no copy of the
+/// paths.
 struct Utility<'a> {
-    c: &'a [f64],
-    d: &'a [f64],
+    scaled: Scaled<'a>,
     curvature: Curvature,
     /// `u(1)`: the target, the alternative's CE wealth, is 1 after scaling.
     target: f64,
+}
+
+/// The paths' wealth `w0 + a_i + ℓ s_i` in units of `scale`.
+#[derive(Debug, Clone, Copy)]
+struct Scaled<'a> {
+    a: &'a [f64],
+    s: &'a [f64],
+    w0: f64,
+    scale: f64,
+}
+
+impl Scaled<'_> {
+    /// `(c_i, d_i)` for every path.
+    fn iter(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let (w0, scale) = (self.w0, self.scale);
+        self.a
+            .iter()
+            .zip(self.s)
+            .map(move |(a, s)| ((w0 + a) / scale, s / scale))
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -872,13 +916,14 @@ impl Utility<'_> {
 
     #[inline(always)]
     fn sum(&self, x: f64, curvature: Curvature) -> Eval {
-        let parts: Vec<[f64; 3]> = self
-            .c
+        let Scaled { a, s, w0, scale } = self.scaled;
+        let parts: Vec<[f64; 3]> = a
             .par_chunks(CHUNK)
-            .zip(self.d.par_chunks(CHUNK))
-            .map(|(cc, dd)| {
+            .zip(s.par_chunks(CHUNK))
+            .map(|(aa, ss)| {
                 let mut sum = [0.0f64; 3];
-                for (c, d) in cc.iter().zip(dd) {
+                for (a, s) in aa.iter().zip(ss) {
+                    let (c, d) = ((w0 + a) / scale, s / scale);
                     let (u, du, d2u) = curvature.at(c + x * d);
                     sum[0] += u;
                     sum[1] += d * du;
@@ -887,7 +932,7 @@ impl Utility<'_> {
                 sum
             })
             .collect();
-        let n = self.c.len() as f64;
+        let n = a.len() as f64;
         let total = |k: usize| neumaier_sum(parts.iter().map(|p| p[k])) / n;
         Eval {
             f: total(0) - self.target,
@@ -943,8 +988,12 @@ fn solve_ce(paths: &LinearPaths, t: f64, prefs: Preferences, decreasing_share: f
     if scale.is_nan() || scale <= 0.0 {
         return Solution::unreachable(Unreachable::TargetUndefined, true, decreasing_share);
     }
-    let c: Vec<f64> = paths.intercept.iter().map(|a| (w0 + a) / scale).collect();
-    let d: Vec<f64> = paths.slope.iter().map(|s| s / scale).collect();
+    let scaled = Scaled {
+        a: &paths.intercept,
+        s: &paths.slope,
+        w0,
+        scale,
+    };
 
     // The lever values at which every path's wealth is positive: an open
     // or half-open interval (lower, upper).
@@ -953,7 +1002,7 @@ fn solve_ce(paths: &LinearPaths, t: f64, prefs: Preferences, decreasing_share: f
     let mut upper = f64::INFINITY;
     let mut never = 0usize;
     let mut flat = 0usize;
-    for (&ci, &di) in c.iter().zip(&d) {
+    for (ci, di) in scaled.iter() {
         if di > 0.0 {
             if ci <= 0.0 {
                 lower = lower.max(-ci / di);
@@ -984,8 +1033,7 @@ fn solve_ce(paths: &LinearPaths, t: f64, prefs: Preferences, decreasing_share: f
         );
     }
     let utility = Utility {
-        c: &c,
-        d: &d,
+        scaled,
         curvature: Curvature::new(gamma),
         target: crra(1.0, gamma).0,
     };
@@ -996,10 +1044,10 @@ fn solve_ce(paths: &LinearPaths, t: f64, prefs: Preferences, decreasing_share: f
     // utility only approaches its limit: paths that rise tend to u(∞) = 0.
     if upper.is_infinite() && gamma > 1.0 {
         let sup = neumaier_sum(
-            c.iter()
-                .zip(&d)
-                .filter(|(_, d)| **d == 0.0)
-                .map(|(c, _)| crra(*c, gamma).0),
+            scaled
+                .iter()
+                .filter(|(_, d)| *d == 0.0)
+                .map(|(c, _)| crra(c, gamma).0),
         ) / n as f64;
         if sup.is_nan() || sup <= utility.target {
             return Solution::unreachable(
@@ -1157,82 +1205,135 @@ pub struct FloorProblem {
     pub prefs: Preferences,
 }
 
-impl FloorProblem {
-    pub fn new(sim: &Simulation, prefs: Preferences) -> FloorProblem {
-        let model = &sim.plan.model;
-        let offer = &model.offer;
-        let g0 = offer.grant;
-        let r = model.discount_rate;
-        let records = &sim.records;
-        let alt = &model.alternative.pay;
-        let pay_factor_of = |bonus_rate: f64| -> Vec<f64> {
-            records
-                .par_iter()
-                .map(|p| pay_factor(p.employed_years, r, bonus_rate))
-                .collect()
-        };
-        let offer_factor = pay_factor_of(offer.pay.bonus_rate);
-        let same_bonus = alt.bonus_rate == offer.pay.bonus_rate;
-        let alt_factor_owned;
-        let alt_factor = if same_bonus {
-            &offer_factor
+/// One path's floor terms `(f_i, A_i, U_i, Y_i)`.
+#[derive(Debug, Clone, Copy)]
+struct Terms {
+    rate: f64,
+    grant: f64,
+    offer_bonus: f64,
+    alternative: Pay,
+}
+
+impl Terms {
+    fn new(model: &Model) -> Terms {
+        Terms {
+            rate: model.discount_rate,
+            grant: model.offer.grant,
+            offer_bonus: model.offer.pay.bonus_rate,
+            alternative: model.alternative.pay,
+        }
+    }
+
+    #[inline]
+    fn of(&self, p: &PathRecord) -> [f64; 4] {
+        let f = pay_factor(p.employed_years, self.rate, self.offer_bonus);
+        let alt = &self.alternative;
+        let f_alt = if alt.bonus_rate == self.offer_bonus {
+            f
         } else {
-            alt_factor_owned = pay_factor_of(alt.bonus_rate);
-            &alt_factor_owned
+            pay_factor(p.employed_years, self.rate, alt.bonus_rate)
         };
-        FloorProblem {
+        [
+            f,
+            p.offer_equity - self.grant * p.offer_equity_per_grant,
+            p.offer_equity_per_grant,
             // As stats::totals computes it.
-            alternative: records
-                .par_iter()
-                .zip(alt_factor)
-                .map(|(p, f)| alt.sign_on + alt.base * f + p.alternative_equity)
-                .collect(),
-            pay_factor: offer_factor,
-            equity_fixed: records
-                .par_iter()
-                .map(|p| p.offer_equity - g0 * p.offer_equity_per_grant)
-                .collect(),
-            equity_per_grant: records
-                .par_iter()
-                .map(|p| p.offer_equity_per_grant)
-                .collect(),
-            sign_on: offer.pay.sign_on,
-            base: offer.pay.base,
-            grant: g0,
+            alt.sign_on + alt.base * f_alt + p.alternative_equity,
+        ]
+    }
+}
+
+impl FloorProblem {
+    /// The floor terms of `sim`'s paths.
+    pub fn new(sim: &Simulation, prefs: Preferences) -> FloorProblem {
+        let terms = Terms::new(&sim.plan.model);
+        let n = sim.records.len();
+        let mut problem = FloorProblem::empty(&sim.plan.model, n, prefs);
+        problem.fill(0, &sim.records, &terms);
+        problem
+    }
+
+    /// The floor terms of `sim`'s paths, consuming it: the paths are
+    /// converted from the last one back, a block at a time, and each
+    /// block's storage is released once converted, so that the paths and
+    /// their terms (32 bytes a path against 48) are never held in full at
+    /// once. (Releasing relies on the allocator shrinking a large block in
+    /// place, as glibc does; elsewhere the peak is that of [`Self::new`].)
+    pub fn from_simulation(sim: Simulation, prefs: Preferences) -> FloorProblem {
+        const BLOCK: usize = 1 << 20;
+        let Simulation { plan, mut records } = sim;
+        let terms = Terms::new(&plan.model);
+        let mut problem = FloorProblem::empty(&plan.model, records.len(), prefs);
+        while !records.is_empty() {
+            let start = records.len().saturating_sub(BLOCK);
+            problem.fill(start, &records[start..], &terms);
+            records.truncate(start);
+            records.shrink_to_fit();
+        }
+        problem
+    }
+
+    /// Zeroed terms for `n` paths (zeroed memory is only committed when
+    /// written).
+    fn empty(model: &Model, n: usize, prefs: Preferences) -> FloorProblem {
+        FloorProblem {
+            pay_factor: vec![0.0; n],
+            equity_fixed: vec![0.0; n],
+            equity_per_grant: vec![0.0; n],
+            alternative: vec![0.0; n],
+            sign_on: model.offer.pay.sign_on,
+            base: model.offer.pay.base,
+            grant: model.offer.grant,
             prefs,
         }
     }
 
+    /// Writes the terms of `records`, paths `start..`.
+    fn fill(&mut self, start: usize, records: &[PathRecord], terms: &Terms) {
+        let end = start + records.len();
+        self.pay_factor[start..end]
+            .par_iter_mut()
+            .zip(&mut self.equity_fixed[start..end])
+            .zip(&mut self.equity_per_grant[start..end])
+            .zip(&mut self.alternative[start..end])
+            .zip(records)
+            .for_each(|((((f, a), u), y), p)| {
+                [*f, *a, *u, *y] = terms.of(p);
+            });
+    }
+
     /// The offer's totals as a function of the initial grant, holding the
     /// base at `base`.
-    pub fn grant_lever(&self, base: f64) -> LinearPaths {
+    pub fn grant_lever(&self, base: f64) -> LinearPaths<'_> {
         LinearPaths {
             intercept: self
                 .pay_factor
                 .par_iter()
                 .zip(&self.equity_fixed)
                 .map(|(f, a)| self.sign_on + base * f + a)
-                .collect(),
-            slope: self.equity_per_grant.clone(),
+                .collect::<Vec<f64>>()
+                .into(),
+            slope: Cow::Borrowed(&self.equity_per_grant),
         }
     }
 
     /// The offer's totals as a function of the base, holding the initial
     /// grant at `grant`.
-    pub fn base_lever(&self, grant: f64) -> LinearPaths {
+    pub fn base_lever(&self, grant: f64) -> LinearPaths<'_> {
         LinearPaths {
             intercept: self
                 .equity_fixed
                 .par_iter()
                 .zip(&self.equity_per_grant)
                 .map(|(a, u)| self.sign_on + a + grant * u)
-                .collect(),
-            slope: self.pay_factor.clone(),
+                .collect::<Vec<f64>>()
+                .into(),
+            slope: Cow::Borrowed(&self.pay_factor),
         }
     }
 
     /// The lever `solve_for` with the other held as offered.
-    pub fn lever(&self, solve_for: SolveFor) -> LinearPaths {
+    pub fn lever(&self, solve_for: SolveFor) -> LinearPaths<'_> {
         match solve_for {
             SolveFor::Grant => self.grant_lever(self.base),
             SolveFor::Base => self.base_lever(self.grant),
@@ -1259,34 +1360,45 @@ impl FloorProblem {
     }
 
     /// [`FloorProblem::floor`] for several criteria, sharing the work.
+    ///
+    /// One lever's per-path totals are held at a time: every floor on
+    /// `solve_for` first, then the base floors of the grant floors no grant
+    /// reaches.
     pub fn floors(&self, criteria: &[Criterion], solve_for: SolveFor) -> Vec<Floor> {
-        let lever = self.lever(solve_for);
-        let offered = lever.at(self.current(solve_for));
-        let mut base_lever: Option<LinearPaths> = None;
-        criteria
-            .iter()
-            .map(|&criterion| {
-                let target = self.target(criterion);
-                // The offer as given: the same totals whichever the lever.
-                let offer_value = criterion_value(criterion, &offered, self.prefs);
-                let floor_on = |paths: &LinearPaths, solve_for: SolveFor| {
+        let mut floors: Vec<Floor> = {
+            let lever = self.lever(solve_for);
+            let current = self.current(solve_for);
+            criteria
+                .iter()
+                .map(|&criterion| {
+                    let target = self.target(criterion);
+                    let offer_value = criterion_value_of(criterion, lever.at(current), self.prefs);
                     Floor::new(
                         criterion,
                         solve_for,
-                        self.current(solve_for),
+                        current,
                         target,
                         offer_value,
-                        solve(criterion, paths, target, self.prefs),
+                        solve(criterion, &lever, target, self.prefs),
                     )
-                };
-                let mut floor = floor_on(&lever, solve_for);
-                if solve_for == SolveFor::Grant && !floor.reachable {
-                    let base = base_lever.get_or_insert_with(|| self.lever(SolveFor::Base));
-                    floor.base_floor = Some(Box::new(floor_on(base, SolveFor::Base)));
-                }
-                floor
-            })
-            .collect()
+                })
+                .collect()
+        };
+        if solve_for == SolveFor::Grant && floors.iter().any(|f| !f.reachable) {
+            let base = self.lever(SolveFor::Base);
+            for floor in floors.iter_mut().filter(|f| !f.reachable) {
+                // The offer as given: the same totals whichever the lever.
+                floor.base_floor = Some(Box::new(Floor::new(
+                    floor.criterion,
+                    SolveFor::Base,
+                    self.base,
+                    floor.target,
+                    floor.offer_value,
+                    solve(floor.criterion, &base, floor.target, self.prefs),
+                )));
+            }
+        }
+        floors
     }
 }
 
@@ -1394,6 +1506,23 @@ pub fn solve_floors(
     }
 }
 
+/// [`solve_floors`] for a simulation that is no longer needed: its paths
+/// are released as their floor terms are built
+/// ([`FloorProblem::from_simulation`]), which keeps the peak memory of a
+/// run near that of its paths alone.
+pub fn solve_floors_consuming(
+    sim: Simulation,
+    scenario: &Scenario,
+    solve_for: SolveFor,
+    criteria: &[Criterion],
+) -> Floors {
+    let problem = FloorProblem::from_simulation(sim, Preferences::of(scenario));
+    Floors {
+        solve_for,
+        floors: problem.floors(criteria, solve_for),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1414,7 +1543,7 @@ mod tests {
             .find(|x| criterion_value(c, &paths.at(*x), prefs(gamma)).is_some_and(|v| v >= t))
     }
 
-    fn lcg_paths(n: usize, seed: u64, negative: bool) -> LinearPaths {
+    fn lcg_paths(n: usize, seed: u64, negative: bool) -> LinearPaths<'static> {
         let mut s = seed;
         let mut next = || {
             s = s
@@ -1433,8 +1562,8 @@ mod tests {
             } else {
                 2.0 * next()
             };
-            p.intercept.push(a);
-            p.slope.push(s);
+            p.intercept.to_mut().push(a);
+            p.slope.to_mut().push(s);
         }
         p
     }
@@ -1512,8 +1641,8 @@ mod tests {
                 8..=14 => (120.0 + 30.0 * u, -(1.0 + u)),
                 _ => (60.0 + 10.0 * u, 0.0),
             };
-            paths.intercept.push(a);
-            paths.slope.push(s);
+            paths.intercept.to_mut().push(a);
+            paths.slope.to_mut().push(s);
         }
         let c = Criterion::Median;
         let t = criterion_value(c, &paths.at(0.0), prefs(0.0)).unwrap() + 8.0;

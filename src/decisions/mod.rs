@@ -13,7 +13,7 @@ pub mod sweep;
 
 pub use floor::{
     Floor, FloorBounds, FloorProblem, Floors, LinearPaths, Preferences, Solution, Unreachable,
-    criterion_value, solve, solve_floors,
+    criterion_value, solve, solve_floors, solve_floors_consuming,
 };
 pub use sweep::{
     Frontier, PathReuse, SweepPoint, SweepRequest, SweepResult, frontier, frontier_bases,

@@ -1,7 +1,7 @@
 //! The decision outputs of one run: both offers' value distributions, the
 //! pathwise comparison and the company's outcomes.
 
-use super::{BLOCK, Moments, Summary, quantile_sorted, sort};
+use super::{BLOCK, Moments, Summary, quantile_select, quantile_sorted, sort};
 use crate::engine::{PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::Model;
@@ -96,7 +96,7 @@ pub fn totals(
 
 /// One path's total for an offer with `pay`, given its equity PV.
 #[inline]
-pub(crate) fn total(p: &PathRecord, model: &Model, pay: &Pay, equity: f64) -> f64 {
+pub fn total(p: &PathRecord, model: &Model, pay: &Pay, equity: f64) -> f64 {
     pay.sign_on
         + pay.base * pay_factor(p.employed_years, model.discount_rate, pay.bonus_rate)
         + equity
@@ -286,16 +286,23 @@ fn company_outputs(records: &[PathRecord]) -> CompanyOutputs {
         counts[p.outcome as usize] += 1;
     }
     let share = |o: Outcome| counts[o as usize] as f64 / n;
-    let liquid = records.iter().filter(|p| p.outcome.is_liquidity_event());
-    let mut times: Vec<f64> = liquid.clone().map(|p| p.liquidity_time as f64).collect();
-    let mut multiples: Vec<f64> = liquid.map(|p| p.exit_multiple).collect();
-    let median_time_to_liquidity = (!times.is_empty()).then(|| {
-        sort(&mut times);
-        quantile_sorted(&times, 0.5)
-    });
-    let exit_multiple_percentiles = (!multiples.is_empty()).then(|| {
-        sort(&mut multiples);
-        let q = |p: f64| quantile_sorted(&multiples, p);
+    // One buffer for both, one after the other.
+    let mut buffer: Vec<f64> = records
+        .iter()
+        .filter(|p| p.outcome.is_liquidity_event())
+        .map(|p| p.liquidity_time as f64)
+        .collect();
+    let median_time_to_liquidity = (!buffer.is_empty()).then(|| quantile_select(&mut buffer, 0.5));
+    buffer.clear();
+    buffer.extend(
+        records
+            .iter()
+            .filter(|p| p.outcome.is_liquidity_event())
+            .map(|p| p.exit_multiple),
+    );
+    let exit_multiple_percentiles = (!buffer.is_empty()).then(|| {
+        sort(&mut buffer);
+        let q = |p: f64| quantile_sorted(&buffer, p);
         MultiplePercentiles {
             p5: q(0.05),
             p25: q(0.25),

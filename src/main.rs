@@ -44,7 +44,8 @@ Examples:
   equisim run scenarios/hf-paris-ask.toml
   equisim run scenarios/hf-paris-ask.toml --paths 100000 --threads 1 --out runs/paris
   equisim run scenarios/hf-paris-ask.toml --set company.volatility=0.8 --set offer.equity.grant=120000
-  equisim run scenarios/minimal.toml --json > summary.json")]
+  equisim run scenarios/minimal.toml --json > summary.json
+  equisim run scenarios/hf-paris-ask.toml --paths 1000000000   # streamed, bounded memory")]
     Run(RunArgs),
     /// Validate a scenario and print it with every default filled in.
     #[command(after_help = "\
@@ -344,7 +345,7 @@ fn progress_bar(paths: u64, quiet: bool) -> Option<ProgressBar> {
     }
     let bar = ProgressBar::new(paths);
     let style = ProgressStyle::with_template(
-        "{bar:40} {human_pos}/{human_len} paths  {per_sec}  eta {eta}",
+        "{bar:40} {human_pos}/{human_len} paths  {per_sec}  eta {eta}  {msg}",
     )
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);

@@ -569,3 +569,25 @@ fn run_reports_file_errors_like_check() {
     // Nothing is written for a scenario that does not validate.
     assert!(!Path::new(&dir.path().join("out").join("summary.json")).exists());
 }
+
+#[test]
+fn more_paths_than_memory_holds_need_streaming() {
+    let stderr = bad_input(
+        Some(BASE.as_bytes()),
+        &[
+            "run",
+            "bad.toml",
+            "--paths",
+            "200000000",
+            "--stream-above",
+            "300000000",
+            "--quiet",
+        ],
+    );
+    assert_eq!(
+        stderr,
+        "error: simulation.paths = 200000000 is more than can be kept in memory (100000000): \
+         `equisim run` streams such runs (--stream-above 100000000 or less); `floor` and `sweep` \
+         keep their paths, use at most 100000000 paths there\n"
+    );
+}

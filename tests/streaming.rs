@@ -215,3 +215,50 @@ fn the_mean_floor_is_exact_and_the_others_lie_within_their_bounds() {
         }
     }
 }
+
+/// `equisim run` with `--stream-above`: a streamed run says so in the table
+/// and in summary.json, and still draws its charts; a run at or below the
+/// threshold keeps its paths.
+#[test]
+fn the_cli_streams_above_the_threshold_and_says_so() {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.toml");
+    let dir = tempfile::TempDir::new().unwrap();
+    let run = |threshold: &str, out: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_equisim"))
+            .arg("run")
+            .arg(&scenario)
+            .args(["--paths", "9000", "--stream-above", threshold, "--quiet"])
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json = std::fs::read_to_string(dir.path().join(out).join("summary.json")).unwrap();
+        (String::from_utf8(output.stdout).unwrap(), json)
+    };
+    let (table, json) = run("8999", "streamed");
+    assert!(table.contains("Streamed 9000 paths"), "{table}");
+    assert!(table.contains("within 0.25% (relative)"), "{table}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["streaming"]["quantile_relative_error"],
+        DEFAULT_RELATIVE_ERROR
+    );
+    for chart in ["value.png", "cdf.png", "equity.png"] {
+        assert!(dir.path().join("streamed").join(chart).is_file(), "{chart}");
+    }
+    let (table, json) = run("9000", "kept");
+    assert!(table.contains("Simulated 9000 paths"), "{table}");
+    let kept: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(kept.get("streaming").is_none());
+    // The same paths: the means agree to the last digit.
+    assert_eq!(v["offer"]["total"]["mean"], kept["offer"]["total"]["mean"]);
+    assert_eq!(
+        v["alternative"]["total"]["sd"],
+        kept["alternative"]["total"]["sd"]
+    );
+}

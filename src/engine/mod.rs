@@ -52,8 +52,9 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
     let paths = scenario.simulation.paths;
     if paths > MAX_IN_MEMORY_PATHS {
         return Err(Error::Usage(format!(
-            "simulation.paths = {paths} is more than can be kept in memory ({MAX_IN_MEMORY_PATHS}); \
-             stream the run instead (--stream-above {MAX_IN_MEMORY_PATHS} or less)"
+            "simulation.paths = {paths} is more than can be kept in memory ({MAX_IN_MEMORY_PATHS}): \
+             `equisim run` streams such runs (--stream-above {MAX_IN_MEMORY_PATHS} or less); \
+             `floor` and `sweep` keep their paths, use at most {MAX_IN_MEMORY_PATHS} paths there"
         )));
     }
     let plan = Plan::new(Model::new(scenario), scenario.simulation.seed);

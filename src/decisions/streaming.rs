@@ -459,6 +459,15 @@ pub fn run_streaming(
                 let m = &lever_moments[li];
                 let decreasing_share = m.falling as f64 / n;
                 let t = target(c);
+                let mean_floor = || {
+                    let mean = solve_mean_of(
+                        m.intercept.mean(),
+                        m.slope.mean(),
+                        t.unwrap_or(f64::NAN),
+                        decreasing_share,
+                    );
+                    (mean, None)
+                };
                 let (solution, bounds) = match c {
                     _ if t.is_none_or(|t| !t.is_finite()) => (
                         Solution::unreachable(
@@ -468,24 +477,9 @@ pub fn run_streaming(
                         ),
                         None,
                     ),
-                    Criterion::Mean => (
-                        solve_mean_of(
-                            m.intercept.mean(),
-                            m.slope.mean(),
-                            t.unwrap_or(f64::NAN),
-                            decreasing_share,
-                        ),
-                        None,
-                    ),
-                    Criterion::CertaintyEquivalent if gamma == 0.0 => (
-                        solve_mean_of(
-                            m.intercept.mean(),
-                            m.slope.mean(),
-                            t.unwrap_or(f64::NAN),
-                            decreasing_share,
-                        ),
-                        None,
-                    ),
+                    Criterion::Mean => mean_floor(),
+                    // With no risk aversion the CE is the mean.
+                    Criterion::CertaintyEquivalent if gamma == 0.0 => mean_floor(),
                     Criterion::CertaintyEquivalent => match &ce_solutions[li] {
                         Some((s, b)) => {
                             let mut s = s.clone();

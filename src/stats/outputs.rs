@@ -27,6 +27,27 @@ pub struct OfferOutputs {
     pub expected_value_per_year: f64,
 }
 
+impl OfferOutputs {
+    /// One offer's outputs over a window of `window` years.
+    pub fn new(
+        label: &str,
+        total: Summary,
+        equity: Summary,
+        p_equity_zero: Option<f64>,
+        paper_value_per_year: f64,
+        window: f64,
+    ) -> OfferOutputs {
+        OfferOutputs {
+            label: label.to_string(),
+            expected_value_per_year: total.mean / window,
+            total,
+            equity,
+            p_equity_zero,
+            paper_value_per_year,
+        }
+    }
+}
+
 /// The offers compared path by path, on common random numbers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
@@ -172,22 +193,22 @@ impl Outputs {
         )?;
 
         let zero = records.iter().filter(|p| p.equity_pays_zero).count() as f64 / n;
-        let offer = OfferOutputs {
-            label: labels.0.to_string(),
-            expected_value_per_year: offer_total_summary.mean / window,
-            total: offer_total_summary,
-            equity: offer_equity_summary,
-            p_equity_zero: Some(zero),
-            paper_value_per_year: model.offer.paper_value_per_year(),
-        };
-        let alternative = OfferOutputs {
-            label: labels.1.to_string(),
-            expected_value_per_year: alt_total_summary.mean / window,
-            total: alt_total_summary,
-            equity: alt_equity_summary,
-            p_equity_zero: None,
-            paper_value_per_year: model.alternative.paper_value_per_year(),
-        };
+        let offer = OfferOutputs::new(
+            labels.0,
+            offer_total_summary,
+            offer_equity_summary,
+            Some(zero),
+            model.offer.paper_value_per_year(),
+            window,
+        );
+        let alternative = OfferOutputs::new(
+            labels.1,
+            alt_total_summary,
+            alt_equity_summary,
+            None,
+            model.alternative.paper_value_per_year(),
+            window,
+        );
 
         let outputs = Outputs {
             offer,

@@ -85,6 +85,22 @@ pub struct ChunkOutputs {
     outcomes: [u64; 4],
 }
 
+impl ChunkOutputs {
+    /// Nothing seen yet; utilities summed at the scales of `utility`.
+    fn empty(utility: [UtilitySum; VALUES]) -> ChunkOutputs {
+        ChunkOutputs {
+            values: [Moments::default(); VALUES],
+            utility,
+            difference: Moments::default(),
+            employed: Moments::default(),
+            beats: 0,
+            equity_zero: 0,
+            left_early: 0,
+            outcomes: [0; 4],
+        }
+    }
+}
+
 /// Accumulates a streamed run's outputs chunk by chunk.
 #[derive(Debug, Clone)]
 pub struct StreamedOutputs {
@@ -116,16 +132,7 @@ impl StreamedOutputs {
             w0,
             gamma,
             relative_error,
-            totals: ChunkOutputs {
-                values: [Moments::default(); VALUES],
-                utility,
-                difference: Moments::default(),
-                employed: Moments::default(),
-                beats: 0,
-                equity_zero: 0,
-                left_early: 0,
-                outcomes: [0; 4],
-            },
+            totals: ChunkOutputs::empty(utility),
         }
     }
 
@@ -139,16 +146,7 @@ impl StreamedOutputs {
     pub fn chunk(&self, worker: &mut SketchSet, records: &[PathRecord]) -> ChunkOutputs {
         let n = records.len();
         let mut columns = vec![[0.0; VALUES]; n];
-        let mut c = ChunkOutputs {
-            values: [Moments::default(); VALUES],
-            utility: self.totals.utility,
-            difference: Moments::default(),
-            employed: Moments::default(),
-            beats: 0,
-            equity_zero: 0,
-            left_early: 0,
-            outcomes: [0; 4],
-        };
+        let mut c = ChunkOutputs::empty(self.totals.utility);
         let window = self.model.window_years;
         for (p, v) in records.iter().zip(columns.iter_mut()) {
             *v = values(&self.model, p);
@@ -245,22 +243,22 @@ impl StreamedOutputs {
         let liquid = sketches.liquidity_time.count() > 0;
         let m = &sketches.exit_multiple;
         let outputs = Outputs {
-            offer: OfferOutputs {
-                label: labels.0.to_string(),
-                expected_value_per_year: offer_total.mean / window,
-                total: offer_total,
-                equity: offer_equity,
-                p_equity_zero: Some(t.equity_zero as f64 / n),
-                paper_value_per_year: model.offer.paper_value_per_year(),
-            },
-            alternative: OfferOutputs {
-                label: labels.1.to_string(),
-                expected_value_per_year: alt_total.mean / window,
-                total: alt_total,
-                equity: alt_equity,
-                p_equity_zero: None,
-                paper_value_per_year: model.alternative.paper_value_per_year(),
-            },
+            offer: OfferOutputs::new(
+                labels.0,
+                offer_total,
+                offer_equity,
+                Some(t.equity_zero as f64 / n),
+                model.offer.paper_value_per_year(),
+                window,
+            ),
+            alternative: OfferOutputs::new(
+                labels.1,
+                alt_total,
+                alt_equity,
+                None,
+                model.alternative.paper_value_per_year(),
+                window,
+            ),
             comparison: Comparison {
                 p_offer_beats_alternative: t.beats as f64 / n,
                 mean_difference: t.difference.mean(),

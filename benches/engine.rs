@@ -3,12 +3,15 @@
 //! `cargo bench --bench engine`. Each group reports paths per second
 //! (criterion's "elements"); compare `simulate/hf-paris-ask/1-thread` with
 //! `rng_bound/hf-paris-ask` (single-threaded too) for how close the engine
-//! runs to the cost of its random numbers alone.
+//! runs to the cost of its random numbers alone; `stream/…` compares a
+//! streamed run's single pass with keeping and summarizing every path.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use equisim::decisions::streaming::{StreamSettings, run_streaming};
 use equisim::engine::{self, RunOptions};
 use equisim::scenario::{self, Override, Scenario};
 use equisim::stats::Outputs;
+use equisim::stats::sketch::DEFAULT_RELATIVE_ERROR;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::Duration;
@@ -48,6 +51,45 @@ fn simulate(c: &mut Criterion) {
             });
         }
     }
+    group.finish();
+}
+
+/// A streamed run (one pass: every output, no floors) against a kept one
+/// (simulation and summaries), both with 2 threads.
+fn stream(c: &mut Criterion) {
+    let mut group = c.benchmark_group("stream");
+    group.throughput(Throughput::Elements(PATHS));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
+    let s = load("hf-paris-ask.toml");
+    let options = RunOptions {
+        threads: Some(2),
+        progress: None,
+    };
+    let settings = StreamSettings {
+        relative_error: DEFAULT_RELATIVE_ERROR,
+        on_pass: None,
+    };
+    group.bench_function("hf-paris-ask/streamed", |b| {
+        b.iter(|| {
+            let run = run_streaming(&s, &options, &settings, None).unwrap();
+            black_box(run.outputs.offer.total.mean)
+        })
+    });
+    group.bench_function("hf-paris-ask/kept", |b| {
+        b.iter(|| {
+            let sim = engine::simulate(&s, &options).unwrap();
+            let outputs = Outputs::compute(
+                &sim,
+                s.employee.outside_wealth,
+                s.employee.risk_aversion,
+                ("o", "a"),
+            )
+            .unwrap();
+            black_box(outputs.offer.total.mean)
+        })
+    });
     group.finish();
 }
 
@@ -96,5 +138,5 @@ fn rng_bound(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, simulate, rng_bound, summarize);
+criterion_group!(benches, simulate, rng_bound, summarize, stream);
 criterion_main!(benches);

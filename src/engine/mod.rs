@@ -7,6 +7,8 @@
 //! in path order, so every statistic computed from them is bit-identical
 //! whatever the number of threads.
 
+mod beta;
+pub(crate) mod exp;
 pub mod path;
 pub mod stream;
 pub mod streams;

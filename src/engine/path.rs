@@ -2,13 +2,15 @@
 //! offers' payoffs. The hot loop: no allocation, every constant hoisted
 //! into [`Plan`].
 
+use super::beta::GammaRatioBeta;
+use super::exp;
 use super::streams::{self, PathRng};
 use crate::model::Model;
 use crate::model::company::{Outcome, RoundDilution, common_proceeds};
 use crate::model::offers::{Grant, GrantSize};
 use crate::scenario::MAX_REFRESHES;
 use rand::RngExt;
-use rand_distr::{Beta, Distribution, Exp1, StandardNormal};
+use rand_distr::{Distribution, Exp1, StandardNormal};
 
 /// Most grants an offer can hold: the initial grant and its refreshes.
 pub const MAX_GRANTS: usize = MAX_REFRESHES + 1;
@@ -59,7 +61,7 @@ pub struct ExerciseCost {
 /// `strike · e^{-r D}`.
 #[inline]
 fn exercise_cost(strike: f64, rate: f64, departure: f64) -> f64 {
-    strike * (-rate * departure).exp()
+    strike * exp::exp(-rate * departure)
 }
 
 /// The core stream's first draws for one path.
@@ -85,7 +87,9 @@ pub struct Plan {
     value_steps: Vec<(f64, f64)>,
     /// The public stock's simulation grid up to the window.
     stock: StockGrid,
-    beta: Option<Beta<f64>>,
+    /// The rounds' dilution distribution, `None` when it is fixed (or its
+    /// parameters are degenerate).
+    beta: Option<GammaRatioBeta>,
     /// The preference stack in units of the valuation, `P / V0`.
     preference_ratio: f64,
 }
@@ -108,6 +112,10 @@ struct StockGrid {
 }
 
 const TIME_TOLERANCE: f64 = 1e-9;
+
+/// Stock grid points whose prices are exponentiated together: a fixed
+/// buffer on the stack, however long the grid.
+const STOCK_BLOCK: usize = 32;
 
 type GridEvent = (f64, Option<u8>, Option<(u8, f64)>);
 
@@ -192,7 +200,7 @@ impl Plan {
             })
             .collect();
         let beta = match model.round_dilution {
-            RoundDilution::Beta { alpha, beta } => Beta::new(alpha, beta).ok(),
+            RoundDilution::Beta { alpha, beta } => GammaRatioBeta::new(alpha, beta),
             RoundDilution::Fixed(_) => None,
         };
         let preference_ratio = if model.preference_stack > 0.0 {
@@ -241,12 +249,17 @@ impl Plan {
         let rate = self.model.rounds_per_year;
         let mut rng = (rate > 0.0).then(|| streams::stream(self.seed, index, streams::ROUNDS));
         let mut t = 0.0;
-        std::iter::from_fn(move || {
-            let rng = rng.as_mut()?;
-            let gap: f64 = Exp1.sample(rng);
-            t += gap / rate;
-            (t <= event_time).then(|| (t, self.round_dilution(rng)))
-        })
+        std::iter::from_fn(
+            // Inlined into its loop: called once per round, it otherwise
+            // stays a call that keeps the generator's state in memory.
+            #[inline(always)]
+            move || {
+                let rng = rng.as_mut()?;
+                let gap: f64 = Exp1.sample(rng);
+                t += gap / rate;
+                (t <= event_time).then(|| (t, self.round_dilution(rng)))
+            },
+        )
     }
 
     /// Draws a funding round's dilution.
@@ -317,30 +330,31 @@ impl Plan {
             // and the step from the previous date is the precomputed one.
             if s < event_time {
                 log_value += drift_step + vol_step * z;
-                value_at[g] = log_value.exp();
+                value_at[g] = exp::exp(log_value);
                 t_prev = s;
             }
         }
         let z_event: f64 = StandardNormal.sample(&mut core);
         let dt = event_time - t_prev;
-        let event_value = (log_value + m.value_log_drift * dt + sigma * dt.sqrt() * z_event).exp();
+        let log_event_value = log_value + m.value_log_drift * dt + sigma * dt.sqrt() * z_event;
 
-        // What one unit of fully diluted equity pays, and when.
+        // What one unit of fully diluted equity pays, and when. The exit
+        // value `V_T · M` is taken as one exponential, `e^{ln V_T + ln M}`.
         let (per_fraction, liquidity_time, exit_value) = match outcome {
             Outcome::Ipo => {
-                let v = event_value * ex.ipo_multiple.at(multiple_z);
-                let lockup = (ex.lockup_drift + ex.lockup_scale * lockup_z).exp();
+                let v = exp::exp(log_event_value + ex.ipo_multiple.log_at(multiple_z));
+                let lockup = exp::exp(ex.lockup_drift + ex.lockup_scale * lockup_z);
                 (v * lockup, exit_time + ex.lockup_years, v)
             }
             Outcome::Acquisition => {
-                let v = event_value * ex.acquisition_multiple.at(multiple_z);
+                let v = exp::exp(log_event_value + ex.acquisition_multiple.log_at(multiple_z));
                 let c = common_proceeds(v, self.preference_ratio, m.preferred_fraction);
                 (c / (1.0 - m.preferred_fraction), exit_time, v)
             }
             Outcome::Failure => (0.0, exit_time, f64::NAN),
-            Outcome::Private => (event_value * ex.secondary_keep, h, f64::NAN),
+            Outcome::Private => (exp::exp(log_event_value) * ex.secondary_keep, h, f64::NAN),
         };
-        let realized = (-r * liquidity_time).exp() * m.liquidity_factor(liquidity_time);
+        let realized = exp::exp(-r * liquidity_time) * m.liquidity_factor(liquidity_time);
 
         // Which grants are made: the initial one always; a refresh only while
         // employed, within the window, if its draw says so, and for the
@@ -362,7 +376,7 @@ impl Plan {
         // Dilution of each grant from its date to the event.
         let mut survives = [0.0f64; MAX_GRANTS];
         for (g, grant) in offer_grants.iter().enumerate() {
-            survives[g] = (-m.pool_per_year * (event_time - grant.date()).max(0.0)).exp();
+            survives[g] = exp::exp(-m.pool_per_year * (event_time - grant.date()).max(0.0));
         }
         for (t, dilution) in self.rounds(index, event_time) {
             let keep = 1.0 - dilution;
@@ -483,7 +497,10 @@ impl Plan {
     /// The core stream's first draws. They come in a fixed order and
     /// number, so that parameters that change one draw's use leave the
     /// others in place.
-    #[inline]
+    ///
+    /// Always inlined: LLVM otherwise keeps it out of line in `simulate`
+    /// and `draw_only`, and the draws go through memory.
+    #[inline(always)]
     fn core_draws(&self, core: &mut PathRng) -> CoreDraws {
         let departure_draw: f64 = Exp1.sample(core);
         let exit_draw: f64 = Exp1.sample(core);
@@ -563,35 +580,58 @@ impl Plan {
     }
 
     /// PV of the public RSUs: shares of each grant sold at every vest date
-    /// up to `E` at the simulated stock price.
+    /// up to `E` at the simulated stock price,
+    /// `Σ_i e^{-r t_i} S_i Σ_{g vesting at t_i} amount_g / S_{s_g}` with
+    /// `S_{s_g}` the price when grant `g` was made (1 for the initial one).
+    ///
+    /// The grid is walked in blocks: first the block's normals and log
+    /// prices (a serial sum), then all its exponentials in one vectorized
+    /// loop, then the payoffs. The draws are the same, one normal per grid
+    /// point up to `E`, in grid order.
     #[inline]
     fn public_equity(&self, employed: f64, active: &[bool; MAX_GRANTS], index: u64) -> f64 {
         let grid = &self.stock;
-        if grid.times.is_empty() {
+        let until = employed + TIME_TOLERANCE;
+        // Times increase: the points up to `E` are a prefix of the grid.
+        let points = grid.times.partition_point(|&t| t <= until);
+        if points == 0 {
             return 0.0;
         }
-        let mut price_at_grant = [1.0f64; MAX_GRANTS];
+        // `1 / S_{s_g}`: one division per grant made instead of one per vest.
+        let mut inverse_price_at_grant = [1.0f64; MAX_GRANTS];
         let mut rng = streams::stream(self.seed, index, streams::STOCK);
         let mut log_price = 0.0;
         let mut pv = 0.0;
-        for i in 0..grid.times.len() {
-            if grid.times[i] > employed + TIME_TOLERANCE {
-                break;
+        let mut prices = [0.0f64; STOCK_BLOCK];
+        for start in (0..points).step_by(STOCK_BLOCK) {
+            let end = (start + STOCK_BLOCK).min(points);
+            let block = &mut prices[..end - start];
+            let steps = grid.log_drift_step[start..end]
+                .iter()
+                .zip(&grid.vol_step[start..end]);
+            for (price, (&drift, &vol)) in block.iter_mut().zip(steps) {
+                let z: f64 = StandardNormal.sample(&mut rng);
+                log_price += drift + vol * z;
+                *price = log_price;
             }
-            let z: f64 = StandardNormal.sample(&mut rng);
-            log_price += grid.log_drift_step[i] + grid.vol_step[i] * z;
-            let price = log_price.exp();
-            if let Some(g) = grid.grant_made[i] {
-                price_at_grant[g as usize] = price;
-            }
-            let (lo, hi) = grid.vest_range[i];
-            let mut here = 0.0;
-            for &(g, amount) in &grid.vests[lo as usize..hi as usize] {
-                if active[g as usize] {
-                    here += amount / price_at_grant[g as usize];
+            exp::exp_in_place(block);
+            let points = block
+                .iter()
+                .zip(&grid.grant_made[start..end])
+                .zip(&grid.vest_range[start..end])
+                .zip(&grid.discount[start..end]);
+            for (((&price, &made), &(lo, hi)), &discount) in points {
+                if let Some(g) = made {
+                    inverse_price_at_grant[g as usize] = 1.0 / price;
                 }
+                let mut here = 0.0;
+                for &(g, amount) in &grid.vests[lo as usize..hi as usize] {
+                    if active[g as usize] {
+                        here += amount * inverse_price_at_grant[g as usize];
+                    }
+                }
+                pv += here * price * discount;
             }
-            pv += here * price * grid.discount[i];
         }
         pv
     }

@@ -78,7 +78,7 @@ pub struct ExitProcess {
     pub secondary_keep: f64,
 }
 
-/// `exp(ln median + sigma Z)`.
+/// A lognormal multiple `M = exp(ln median + sigma Z)`.
 #[derive(Debug, Clone, Copy)]
 pub struct LogNormal {
     pub log_median: f64,
@@ -93,9 +93,11 @@ impl LogNormal {
         }
     }
 
+    /// `ln M = ln median + sigma z` at the standard normal draw `z` (the
+    /// engine adds it to the log value before one exponential).
     #[inline]
-    pub fn at(&self, z: f64) -> f64 {
-        (self.log_median + self.sigma * z).exp()
+    pub fn log_at(&self, z: f64) -> f64 {
+        self.log_median + self.sigma * z
     }
 }
 
@@ -147,11 +149,13 @@ pub enum RoundDilution {
 
 impl RoundDilution {
     /// Method of moments: `ν = m (1 - m) / s² - 1`, `α = m ν`, `β = (1 - m) ν`.
+    /// An sd so small that `ν` overflows is the Beta's limit, the point
+    /// mass at `m`.
     pub fn new(mean: f64, sd: f64) -> RoundDilution {
-        if sd == 0.0 {
+        let nu = mean * (1.0 - mean) / (sd * sd) - 1.0;
+        if sd == 0.0 || nu.is_infinite() {
             return RoundDilution::Fixed(mean);
         }
-        let nu = mean * (1.0 - mean) / (sd * sd) - 1.0;
         RoundDilution::Beta {
             alpha: mean * nu,
             beta: (1.0 - mean) * nu,

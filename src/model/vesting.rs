@@ -6,6 +6,20 @@ use crate::scenario::Vesting;
 /// whole months despite rounding in `t` and `s`.
 const MONTH_TOLERANCE: f64 = 1e-9;
 
+/// `⌊x⌋`, inline: without SSE4.1 (a generic x86-64 build) `f64::floor` is
+/// a call into libm, and this is on the engine's hot path. Doubles of
+/// magnitude `2^52` and more (and NaN, infinities) are already integers.
+#[inline]
+fn floor(x: f64) -> f64 {
+    if x.abs() < 4_503_599_627_370_496.0 {
+        // Truncation toward zero, one less for negative non-integers.
+        let t = x as i64 as f64;
+        if t > x { t - 1.0 } else { t }
+    } else {
+        x
+    }
+}
+
 /// A grant's vesting schedule, anchored at its grant date.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Schedule {
@@ -51,7 +65,7 @@ impl Schedule {
         if elapsed + MONTH_TOLERANCE < self.cliff_years || elapsed < 0.0 {
             return 0.0;
         }
-        let periods = (12.0 * elapsed / self.every_months + MONTH_TOLERANCE).floor();
+        let periods = floor(12.0 * elapsed / self.every_months + MONTH_TOLERANCE);
         (periods * self.every_months / (12.0 * self.years)).min(1.0)
     }
 
@@ -82,6 +96,37 @@ mod tests {
             years: 4.0,
             cliff_years: 1.0,
             every_months: 1.0,
+        }
+    }
+
+    #[test]
+    fn inline_floor_is_floor() {
+        let big = 4_503_599_627_370_496.0;
+        let xs = [
+            0.0,
+            0.5,
+            1.0,
+            1.0 - 1e-16,
+            47.999999999,
+            48.0,
+            -0.5,
+            -1.0,
+            -2.5,
+            1e300,
+            -1e300,
+            big,
+            big - 0.5,
+            -big + 0.5,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for x in xs {
+            assert_eq!(floor(x), x.floor(), "floor({x:e})");
+        }
+        assert!(floor(f64::NAN).is_nan());
+        for i in -10_000..10_000 {
+            let x = f64::from(i) * 0.013_7;
+            assert_eq!(floor(x), x.floor(), "floor({x:e})");
         }
     }
 

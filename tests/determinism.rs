@@ -1,6 +1,6 @@
 //! The same scenario, seed and path count give byte-identical results
-//! whatever the number of worker threads: each chunk of paths draws from a
-//! stream derived from (seed, chunk index), never from the thread.
+//! whatever the number of worker threads: each path draws from streams
+//! derived from (seed, path index), never from the thread.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -262,3 +262,48 @@ fn the_cli_streams_above_the_threshold_and_says_so() {
         kept["alternative"]["total"]["sd"]
     );
 }
+
+/// The progress callback hears of every path exactly once, in both modes
+/// and whatever the thread count, including a partial last chunk.
+#[test]
+fn progress_counts_every_path_once() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let paths = 3 * engine::CHUNK_PATHS as u64 + 17;
+    let s = shipped("minimal.toml", paths);
+    for threads in [1, 2, 3] {
+        let kept = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&kept);
+        let options = RunOptions {
+            threads: Some(threads),
+            progress: Some(Arc::new(move |n| {
+                counter.fetch_add(n, Ordering::Relaxed);
+            })),
+        };
+        engine::simulate(&s, &options).unwrap();
+        assert_eq!(
+            kept.load(Ordering::Relaxed),
+            paths,
+            "kept, {threads} threads"
+        );
+
+        let streamed = Arc::new(AtomicU64::new(0));
+        let counter = Arc::clone(&streamed);
+        let options = RunOptions {
+            threads: Some(threads),
+            progress: Some(Arc::new(move |n| {
+                counter.fetch_add(n, Ordering::Relaxed);
+            })),
+        };
+        let settings = StreamSettings {
+            relative_error: DEFAULT_RELATIVE_ERROR,
+            on_pass: None,
+        };
+        run_streaming(&s, &options, &settings, None).unwrap();
+        assert_eq!(
+            streamed.load(Ordering::Relaxed),
+            paths,
+            "streamed, {threads} threads"
+        );
+    }
+}

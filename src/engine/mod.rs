@@ -1,11 +1,11 @@
 //! The Monte Carlo engine: simulates every path of a scenario in parallel,
 //! reproducibly.
 //!
-//! Paths are cut into chunks of [`CHUNK_PATHS`], independent of the thread
-//! count; rayon hands chunks to threads, and each path draws from streams
-//! seeded by (seed, path index) alone (see [`streams`]). The records land
-//! in path order, so every statistic computed from them is bit-identical
-//! whatever the number of threads.
+//! Rayon hands runs of at least [`CHUNK_PATHS`] paths to threads, and each
+//! path draws from streams seeded by (seed, path index) alone (see
+//! [`streams`]), so how the paths are split never changes a draw. The
+//! records land in path order, so every statistic computed from them is
+//! bit-identical whatever the number of threads.
 
 mod beta;
 pub(crate) mod exp;
@@ -60,20 +60,27 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
         )));
     }
     let plan = Plan::new(Model::new(scenario), scenario.simulation.seed);
-    let mut records = vec![PathRecord::default(); paths as usize];
+    let paths = paths as usize;
+    // Collected in parallel straight into the vector: filling it first
+    // would write (and fault in) every page on one thread.
+    let mut records = Vec::with_capacity(paths);
     let work = |records: &mut Vec<PathRecord>| {
-        records
-            .par_chunks_mut(CHUNK_PATHS)
-            .enumerate()
-            .for_each(|(chunk, out)| {
-                let first = (chunk * CHUNK_PATHS) as u64;
-                for (i, record) in out.iter_mut().enumerate() {
-                    *record = plan.simulate(first + i as u64);
-                }
+        (0..paths)
+            .into_par_iter()
+            .with_min_len(CHUNK_PATHS)
+            .map(|i| {
+                let record = plan.simulate(i as u64);
                 if let Some(progress) = &options.progress {
-                    progress(out.len() as u64);
+                    let done = i + 1;
+                    if done % CHUNK_PATHS == 0 {
+                        progress(CHUNK_PATHS as u64);
+                    } else if done == paths {
+                        progress((paths % CHUNK_PATHS) as u64);
+                    }
                 }
-            });
+                record
+            })
+            .collect_into_vec(records);
     };
     match options.threads {
         Some(n) => {

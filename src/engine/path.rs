@@ -95,20 +95,29 @@ pub struct Plan {
 }
 
 /// Times at which the public stock price is needed (vest events and
-/// refresh dates within the window), with the GBM step to each and what
-/// vests there.
+/// refresh dates within the window), with the GBM step to each, and what
+/// each grant pays there.
 #[derive(Debug, Clone, Default)]
 struct StockGrid {
     times: Vec<f64>,
     log_drift_step: Vec<f64>,
     vol_step: Vec<f64>,
-    discount: Vec<f64>,
-    /// For each grid point, the range into `vests`.
-    vest_range: Vec<(u32, u32)>,
-    /// (grant index, grant amount × tranche).
-    vests: Vec<(u8, f64)>,
-    /// For each grid point, the grant (index) made there, if any.
-    grant_made: Vec<Option<u8>>,
+    /// One row per grant made within the window, in grant order.
+    rows: Vec<StockRow>,
+}
+
+/// One public grant on the stock grid.
+#[derive(Debug, Clone)]
+struct StockRow {
+    /// Index into `model.alternative.grants`.
+    grant: usize,
+    /// The grid point of the grant's date, whose price turns its amount
+    /// into shares; `None` for the initial grant (price 1).
+    granted_at: Option<usize>,
+    /// For each grid point, `e^{-r t_i} · amount · tranche` of this grant
+    /// vesting there (0 where it does not vest): the PV of what vests at
+    /// `t_i`, per unit of `S_i / S_{s_g}`.
+    weights: Vec<f64>,
 }
 
 const TIME_TOLERANCE: f64 = 1e-9;
@@ -117,22 +126,46 @@ const TIME_TOLERANCE: f64 = 1e-9;
 /// buffer on the stack, however long the grid.
 const STOCK_BLOCK: usize = 32;
 
-type GridEvent = (f64, Option<u8>, Option<(u8, f64)>);
-
 impl StockGrid {
     fn new(m: &Model) -> StockGrid {
         let alt = &m.alternative;
         let w = m.window_years;
-        // (time, grant made here, (grant, amount × tranche) vesting here)
-        let mut events: Vec<GridEvent> = Vec::new();
+        // Every time the price is needed: each grant's date (refreshes) and
+        // its vest events within the window, merged when they coincide.
+        let mut times: Vec<f64> = Vec::new();
         for (g, grant) in alt.grants.iter().enumerate() {
-            if g > 0 && grant.date() < w {
-                events.push((grant.date(), Some(g as u8), None));
+            if g > 0 {
+                if grant.date() >= w {
+                    continue; // never granted
+                }
+                times.push(grant.date());
             }
+            for j in 1..=grant.schedule.events() {
+                let t = grant.schedule.event_time(j);
+                if t > w + TIME_TOLERANCE {
+                    break;
+                }
+                if grant.schedule.tranche(j) > 0.0 && grant.amount(alt.grant) > 0.0 {
+                    times.push(t);
+                }
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        times.dedup_by(|later, kept| (*later - *kept).abs() < TIME_TOLERANCE);
+        let point = |t: f64| {
+            times
+                .iter()
+                .position(|&u| (t - u).abs() < TIME_TOLERANCE)
+                .expect("every event time is on the grid")
+        };
+
+        let mut rows = Vec::new();
+        for (g, grant) in alt.grants.iter().enumerate() {
             if g > 0 && grant.date() >= w {
-                continue; // never granted
+                continue;
             }
             let amount = grant.amount(alt.grant);
+            let mut weights = vec![0.0; times.len()];
             for j in 1..=grant.schedule.events() {
                 let t = grant.schedule.event_time(j);
                 if t > w + TIME_TOLERANCE {
@@ -140,42 +173,53 @@ impl StockGrid {
                 }
                 let tranche = grant.schedule.tranche(j);
                 if tranche > 0.0 && amount > 0.0 {
-                    events.push((t, None, Some((g as u8, amount * tranche))));
+                    let i = point(t);
+                    weights[i] += (-m.discount_rate * times[i]).exp() * (amount * tranche);
                 }
             }
+            rows.push(StockRow {
+                grant: g,
+                granted_at: (g > 0).then(|| point(grant.date())),
+                weights,
+            });
         }
-        events.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut grid = StockGrid::default();
+
         let mu = alt.drift - 0.5 * alt.volatility * alt.volatility;
-        let mut prev = 0.0;
-        for (t, made, vest) in events {
-            let same = grid
-                .times
-                .last()
-                .is_some_and(|&last| (t - last).abs() < TIME_TOLERANCE);
-            if !same {
-                let dt = t - prev;
-                grid.times.push(t);
-                grid.log_drift_step.push(mu * dt);
-                grid.vol_step.push(alt.volatility * dt.sqrt());
-                grid.discount.push((-m.discount_rate * t).exp());
-                grid.vest_range
-                    .push((grid.vests.len() as u32, grid.vests.len() as u32));
-                grid.grant_made.push(None);
-                prev = t;
-            }
-            let i = grid.times.len() - 1;
-            if let Some(g) = made {
-                grid.grant_made[i] = Some(g);
-            }
-            if let Some(v) = vest {
-                // Events at one time are contiguous after the sort.
-                grid.vests.push(v);
-                grid.vest_range[i].1 = grid.vests.len() as u32;
-            }
+        let mut previous = 0.0;
+        let (mut log_drift_step, mut vol_step) = (Vec::new(), Vec::new());
+        for &t in &times {
+            let dt = t - previous;
+            log_drift_step.push(mu * dt);
+            vol_step.push(alt.volatility * dt.sqrt());
+            previous = t;
         }
-        grid
+        StockGrid {
+            times,
+            log_drift_step,
+            vol_step,
+            rows,
+        }
     }
+}
+
+/// `Σ a_i b_i` in four interleaved partial sums (a fixed order, so the
+/// result is the same on every run), which keeps the additions from waiting
+/// on each other.
+#[inline]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let mut lanes = [0.0f64; 4];
+    let (a4, a_rest) = a.split_at(a.len() / 4 * 4);
+    let (b4, b_rest) = b.split_at(a4.len());
+    for (x, y) in a4.chunks_exact(4).zip(b4.chunks_exact(4)) {
+        for k in 0..4 {
+            lanes[k] += x[k] * y[k];
+        }
+    }
+    let mut sum = (lanes[0] + lanes[2]) + (lanes[1] + lanes[3]);
+    for (x, y) in a_rest.iter().zip(b_rest) {
+        sum += x * y;
+    }
+    sum
 }
 
 impl Plan {
@@ -581,13 +625,13 @@ impl Plan {
 
     /// PV of the public RSUs: shares of each grant sold at every vest date
     /// up to `E` at the simulated stock price,
-    /// `Σ_i e^{-r t_i} S_i Σ_{g vesting at t_i} amount_g / S_{s_g}` with
+    /// `Σ_g (1 / S_{s_g}) Σ_i e^{-r t_i} S_i amount_g tranche_{g,i}` with
     /// `S_{s_g}` the price when grant `g` was made (1 for the initial one).
     ///
     /// The grid is walked in blocks: first the block's normals and log
     /// prices (a serial sum), then all its exponentials in one vectorized
-    /// loop, then the payoffs. The draws are the same, one normal per grid
-    /// point up to `E`, in grid order.
+    /// loop, then each grant's PV weights against the prices. The draws are
+    /// one normal per grid point up to `E`, in grid order.
     #[inline]
     fn public_equity(&self, employed: f64, active: &[bool; MAX_GRANTS], index: u64) -> f64 {
         let grid = &self.stock;
@@ -597,11 +641,11 @@ impl Plan {
         if points == 0 {
             return 0.0;
         }
-        // `1 / S_{s_g}`: one division per grant made instead of one per vest.
-        let mut inverse_price_at_grant = [1.0f64; MAX_GRANTS];
+        // Per row: `S_{s_g}` and `Σ_i w_{g,i} S_i` so far.
+        let mut price_at_grant = [1.0f64; MAX_GRANTS];
+        let mut weighted = [0.0f64; MAX_GRANTS];
         let mut rng = streams::stream(self.seed, index, streams::STOCK);
         let mut log_price = 0.0;
-        let mut pv = 0.0;
         let mut prices = [0.0f64; STOCK_BLOCK];
         for start in (0..points).step_by(STOCK_BLOCK) {
             let end = (start + STOCK_BLOCK).min(points);
@@ -615,25 +659,22 @@ impl Plan {
                 *price = log_price;
             }
             exp::exp_in_place(block);
-            let points = block
-                .iter()
-                .zip(&grid.grant_made[start..end])
-                .zip(&grid.vest_range[start..end])
-                .zip(&grid.discount[start..end]);
-            for (((&price, &made), &(lo, hi)), &discount) in points {
-                if let Some(g) = made {
-                    inverse_price_at_grant[g as usize] = 1.0 / price;
+            for (r, row) in grid.rows.iter().enumerate() {
+                if !active[row.grant] {
+                    continue;
                 }
-                let mut here = 0.0;
-                for &(g, amount) in &grid.vests[lo as usize..hi as usize] {
-                    if active[g as usize] {
-                        here += amount * inverse_price_at_grant[g as usize];
-                    }
+                if let Some(i) = row.granted_at.filter(|i| (start..end).contains(i)) {
+                    price_at_grant[r] = block[i - start];
                 }
-                pv += here * price * discount;
+                weighted[r] += dot(&row.weights[start..end], block);
             }
         }
-        pv
+        let rows = grid.rows.len();
+        weighted[..rows]
+            .iter()
+            .zip(&price_at_grant[..rows])
+            .map(|(&w, &p)| w / p)
+            .sum()
     }
 }
 

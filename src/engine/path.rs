@@ -71,8 +71,36 @@ struct CoreDraws {
     type_draw: f64,
     multiple_z: f64,
     lockup_z: f64,
-    offer_refresh_draw: [f64; MAX_GRANTS],
-    alt_refresh_draw: [f64; MAX_GRANTS],
+    /// Bit `g` set when refresh `g`'s uniform draw fell below its
+    /// probability (the refresh is made if the person and, for the private
+    /// company, the company are still there).
+    offer_refresh_won: RefreshDraws,
+    alt_refresh_won: RefreshDraws,
+}
+
+const _: () = assert!(MAX_GRANTS <= u32::BITS as usize);
+
+/// One bit per grant: whether its refresh draw succeeded.
+#[derive(Debug, Clone, Copy, Default)]
+struct RefreshDraws(u32);
+
+impl RefreshDraws {
+    /// Draws one uniform per refresh of `grants` (not the initial grant),
+    /// in order.
+    #[inline(always)]
+    fn draw(grants: &[Grant], rng: &mut PathRng) -> RefreshDraws {
+        let mut won = 0u32;
+        for (g, grant) in grants.iter().enumerate().skip(1) {
+            let u: f64 = rng.random();
+            won |= u32::from(u < grant.probability) << g;
+        }
+        RefreshDraws(won)
+    }
+
+    #[inline(always)]
+    fn won(self, g: usize) -> bool {
+        self.0 >> g & 1 == 1
+    }
 }
 
 /// Per-scenario constants for the hot loop.
@@ -329,8 +357,8 @@ impl Plan {
             type_draw,
             multiple_z,
             lockup_z,
-            offer_refresh_draw,
-            alt_refresh_draw,
+            offer_refresh_won,
+            alt_refresh_won,
         } = self.core_draws(&mut core);
         let offer_grants = &m.offer.grants;
         let alt_grants = &m.alternative.grants;
@@ -403,18 +431,15 @@ impl Plan {
         // Which grants are made: the initial one always; a refresh only while
         // employed, within the window, if its draw says so, and for the
         // private company only while it is still private.
-        let made = |grants: &[Grant], draws: &[f64; MAX_GRANTS], g: usize, while_private: bool| {
+        let made = |grants: &[Grant], draws: RefreshDraws, g: usize, while_private: bool| {
             g == 0 || {
                 let s = grants[g].date();
-                departure > s
-                    && s < w
-                    && (!while_private || exit_time > s)
-                    && draws[g] < grants[g].probability
+                departure > s && s < w && (!while_private || exit_time > s) && draws.won(g)
             }
         };
         let mut alt_made = [false; MAX_GRANTS];
         for (g, a) in alt_made.iter_mut().enumerate().take(alt_grants.len()) {
-            *a = made(alt_grants, &alt_refresh_draw, g, false);
+            *a = made(alt_grants, alt_refresh_won, g, false);
         }
 
         // Dilution of each grant from its date to the event.
@@ -445,7 +470,7 @@ impl Plan {
                 && o.exercise_on_departure
         });
         for (g, grant) in offer_grants.iter().enumerate() {
-            if !made(offer_grants, &offer_refresh_draw, g, true) {
+            if !made(offer_grants, offer_refresh_won, g, true) {
                 continue;
             }
             let mut vested = grant.schedule.vested_fraction(employed);
@@ -511,7 +536,7 @@ impl Plan {
         let mut core = streams::stream(self.seed, index, streams::CORE);
         let d = self.core_draws(&mut core);
         let mut sum = d.departure_draw + d.exit_draw + d.type_draw + d.multiple_z + d.lockup_z;
-        sum += d.offer_refresh_draw.iter().sum::<f64>() + d.alt_refresh_draw.iter().sum::<f64>();
+        sum += f64::from(d.offer_refresh_won.0) + f64::from(d.alt_refresh_won.0);
         for _ in 0..=self.value_dates.len() {
             let z: f64 = StandardNormal.sample(&mut core);
             sum += z;
@@ -551,30 +576,16 @@ impl Plan {
         let type_draw: f64 = core.random();
         let multiple_z: f64 = StandardNormal.sample(core);
         let lockup_z: f64 = StandardNormal.sample(core);
-        let mut offer_refresh_draw = [0.0f64; MAX_GRANTS];
-        for u in offer_refresh_draw
-            .iter_mut()
-            .take(self.model.offer.grants.len())
-            .skip(1)
-        {
-            *u = core.random();
-        }
-        let mut alt_refresh_draw = [0.0f64; MAX_GRANTS];
-        for u in alt_refresh_draw
-            .iter_mut()
-            .take(self.model.alternative.grants.len())
-            .skip(1)
-        {
-            *u = core.random();
-        }
+        let offer_refresh_won = RefreshDraws::draw(&self.model.offer.grants, core);
+        let alt_refresh_won = RefreshDraws::draw(&self.model.alternative.grants, core);
         CoreDraws {
             departure_draw,
             exit_draw,
             type_draw,
             multiple_z,
             lockup_z,
-            offer_refresh_draw,
-            alt_refresh_draw,
+            offer_refresh_won,
+            alt_refresh_won,
         }
     }
 
@@ -595,14 +606,14 @@ impl Plan {
         let grants = &m.offer.grants;
         let draws = if grants.len() > 1 {
             let mut core = streams::stream(self.seed, index, streams::CORE);
-            self.core_draws(&mut core).offer_refresh_draw
+            self.core_draws(&mut core).offer_refresh_won
         } else {
-            [0.0; MAX_GRANTS]
+            RefreshDraws::default()
         };
         let departure = record.employed_years;
         let mut cost = ExerciseCost::default();
         for (g, grant) in grants.iter().enumerate() {
-            if g > 0 && !(grant.date() < departure && draws[g] < grant.probability) {
+            if g > 0 && !(grant.date() < departure && draws.won(g)) {
                 continue;
             }
             let vested = grant.schedule.vested_fraction(departure);

@@ -107,8 +107,17 @@ pub fn exp(x: f64) -> f64 {
     if x.abs() <= FAST_LIMIT {
         exp_in_range(x)
     } else {
-        x.exp()
+        exp_out_of_range(x)
     }
+}
+
+/// The standard library's `e^x`, kept out of line: `f64::exp` is a pure
+/// intrinsic, and LLVM would otherwise call it on every path and select
+/// between the two results instead of branching.
+#[cold]
+#[inline(never)]
+fn exp_out_of_range(x: f64) -> f64 {
+    x.exp()
 }
 
 /// `xs[i] ← e^{xs[i]}` for every `i`, exactly as [`exp`] would. When every

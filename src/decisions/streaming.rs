@@ -201,13 +201,6 @@ impl ReachSketch {
     fn solve(&self, need: u64) -> (Option<f64>, Option<f64>, (u64, f64)) {
         let ups = self.ups.bins_ascending();
         let downs = self.downs.bins_ascending();
-        let downs_total: u64 = downs.iter().map(|d| d.1).sum();
-        // Paths at or above t at x: always + ups ≤ x + downs ≥ x.
-        let count = |x: f64| {
-            let risen: u64 = ups.iter().take_while(|u| u.0 <= x).map(|u| u.1).sum();
-            let gone: u64 = downs.iter().take_while(|d| d.0 < x).map(|d| d.1).sum();
-            self.always + risen + downs_total - gone
-        };
         let mut candidates: Vec<f64> = std::iter::once(0.0)
             .chain(ups.iter().map(|u| u.0))
             .chain(downs.iter().map(|d| d.0))
@@ -215,21 +208,8 @@ impl ReachSketch {
             .collect();
         candidates.sort_by(f64::total_cmp);
         candidates.dedup();
-        // Counts at every candidate in one sweep.
-        let (mut i_up, mut i_down, mut risen, mut gone) = (0, 0, 0u64, 0u64);
-        let mut counts = Vec::with_capacity(candidates.len());
-        for &x in &candidates {
-            while i_up < ups.len() && ups[i_up].0 <= x {
-                risen += ups[i_up].1;
-                i_up += 1;
-            }
-            while i_down < downs.len() && downs[i_down].0 < x {
-                gone += downs[i_down].1;
-                i_down += 1;
-            }
-            counts.push(self.always + risen + downs_total - gone);
-        }
-        debug_assert!(candidates.first().is_none_or(|x| counts[0] == count(*x)));
+        let mut reach = ReachCount::new(self.always, &ups, &downs);
+        let counts: Vec<u64> = candidates.iter().map(|&x| reach.at(x)).collect();
         let best = candidates
             .iter()
             .zip(&counts)
@@ -237,14 +217,56 @@ impl ReachSketch {
         let first = candidates.iter().zip(&counts).position(|(_, c)| *c >= need);
         let floor = first.map(|i| candidates[i]);
         // After the floor, the count only falls just past a down.
-        let falls = first.and_then(|i| {
+        let falls = floor.and_then(|floor| {
+            let mut reach = ReachCount::new(self.always, &ups, &downs);
             downs
                 .iter()
                 .map(|d| d.0)
-                .filter(|d| *d >= candidates[i])
-                .find(|d| count(d + d.abs() * 1e-12 + 1e-12) < need)
+                .filter(|d| *d >= floor)
+                .find(|d| reach.at(d + d.abs() * 1e-12 + 1e-12) < need)
         });
         (floor, falls, best)
+    }
+}
+
+/// The number of paths at or above the target as the lever rises, from
+/// the sketches' bins in ascending order: at lever `x`, the paths always
+/// there, the ups at or below `x` and the downs at or above it. One sweep:
+/// [`ReachCount::at`] takes non-decreasing `x`.
+struct ReachCount<'a> {
+    ups: &'a [(f64, u64)],
+    downs: &'a [(f64, u64)],
+    /// The paths always there and every down (none has gone at lever 0).
+    base: u64,
+    next_up: usize,
+    next_down: usize,
+    risen: u64,
+    gone: u64,
+}
+
+impl<'a> ReachCount<'a> {
+    fn new(always: u64, ups: &'a [(f64, u64)], downs: &'a [(f64, u64)]) -> ReachCount<'a> {
+        ReachCount {
+            ups,
+            downs,
+            base: always + downs.iter().map(|d| d.1).sum::<u64>(),
+            next_up: 0,
+            next_down: 0,
+            risen: 0,
+            gone: 0,
+        }
+    }
+
+    fn at(&mut self, x: f64) -> u64 {
+        while let Some(&(_, n)) = self.ups.get(self.next_up).filter(|u| u.0 <= x) {
+            self.risen += n;
+            self.next_up += 1;
+        }
+        while let Some(&(_, n)) = self.downs.get(self.next_down).filter(|d| d.0 < x) {
+            self.gone += n;
+            self.next_down += 1;
+        }
+        self.base + self.risen - self.gone
     }
 }
 
@@ -774,4 +796,54 @@ fn floor_pass(
         }
     }
     Ok((merged, grids))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+
+    /// `solve` against a recount of the bins at every lever value it could
+    /// answer with.
+    #[test]
+    fn reach_solve_matches_a_full_recount() {
+        let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(3);
+        for case in 0..40 {
+            let mut reach = ReachSketch::new(1.0, 0.01);
+            let n = 50 + case * 20;
+            for _ in 0..n {
+                let a: f64 = rng.random_range(-2.0..3.0);
+                let s: f64 = rng.random_range(-1.0..1.0);
+                reach.add(a, s);
+            }
+            let ups = reach.ups.bins_ascending();
+            let downs = reach.downs.bins_ascending();
+            let count = |x: f64| {
+                let risen: u64 = ups.iter().filter(|u| u.0 <= x).map(|u| u.1).sum();
+                let stayed: u64 = downs.iter().filter(|d| d.0 >= x).map(|d| d.1).sum();
+                reach.always + risen + stayed
+            };
+            let mut levers: Vec<f64> = std::iter::once(0.0)
+                .chain(ups.iter().chain(&downs).map(|b| b.0))
+                .filter(|x| *x >= 0.0)
+                .collect();
+            levers.sort_by(f64::total_cmp);
+            let most = levers.iter().map(|&x| count(x)).max().unwrap();
+            for need in [1, n as u64 / 10, n as u64 / 2, most, most + 1] {
+                let (floor, falls, best) = reach.solve(need);
+                assert_eq!(best.0, most, "case {case}");
+                assert_eq!(count(best.1), most, "case {case}");
+                let expected_floor = levers.iter().copied().find(|&x| count(x) >= need);
+                assert_eq!(floor, expected_floor, "case {case}, need {need}");
+                let expected_falls = floor.and_then(|f| {
+                    downs
+                        .iter()
+                        .map(|d| d.0)
+                        .filter(|d| *d >= f)
+                        .find(|d| count(d + d.abs() * 1e-12 + 1e-12) < need)
+                });
+                assert_eq!(falls, expected_falls, "case {case}, need {need}");
+            }
+        }
+    }
 }

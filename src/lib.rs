@@ -12,7 +12,8 @@
 //! person) → [`engine`] (paths, parallel runner, random streams) →
 //! [`stats`] (summaries, quantiles, certainty equivalent) → [`decisions`]
 //! (accept-at floor, sweeps, frontier) → [`report`]
-//! (table, JSON, CSV) and [`charts`] (PNG).
+//! (table, JSON, CSV) and [`charts`] (PNG). [`run`] puts them together
+//! for one whole run of a scenario.
 
 pub mod charts;
 pub mod decisions;
@@ -20,6 +21,7 @@ pub mod engine;
 pub mod error;
 pub mod model;
 pub mod report;
+pub mod run;
 pub mod scenario;
 pub mod stats;
 

@@ -5,8 +5,8 @@ use equisim::charts::{self, ChartSize};
 use equisim::engine::{self, RunOptions};
 use equisim::error::Error;
 use equisim::report::{self, RunReport};
+use equisim::run::{RunResult, RunSettings, Streamed};
 use equisim::scenario::{self, Loaded, Override};
-use equisim::stats::{self, Outputs};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -211,68 +211,25 @@ fn run(args: RunArgs) -> Result<(), Error> {
 
     let paths = scenario.simulation.paths;
     let bar = progress_bar(paths, args.sim.quiet);
-    let options = run_options(&args.sim, &bar);
-    let started = std::time::Instant::now();
-    let floor_choice = scenario
-        .floor
-        .as_ref()
-        .map(|f| (f.solve_for, f.criteria.as_slice()));
-    let (outputs, floors, streamed, charts, elapsed) = if paths > args.stream_above {
-        let on_pass = bar.clone().map(|b| {
-            Arc::new(move |what: &str| {
-                b.reset();
-                b.set_message(what.to_string());
-            }) as decisions::streaming::PassStarted
-        });
-        let settings = decisions::streaming::StreamSettings {
-            relative_error: stats::sketch::DEFAULT_RELATIVE_ERROR,
-            on_pass,
-        };
-        let run = decisions::streaming::run_streaming(scenario, &options, &settings, floor_choice)?;
-        let elapsed = started.elapsed().as_secs_f64();
-        // The charts' bars come from the run's first paths (the same paths:
-        // each is seeded by its index), their lines from the whole run.
-        let charts = if args.no_charts {
-            Vec::new()
-        } else {
-            let mut first = scenario.clone();
-            first.simulation.paths = paths.min(charts::CHART_SAMPLE_PATHS);
-            let sample = engine::simulate(
-                &first,
-                &RunOptions {
-                    progress: None,
-                    ..options.clone()
-                },
-            )?;
-            charts::render_run(&out_dir, scenario, &sample, &run.outputs, chart_size)?
-        };
-        (
-            run.outputs,
-            run.floors,
-            Some((run.note, run.passes)),
-            charts,
-            elapsed,
-        )
-    } else {
-        let sim = engine::simulate(scenario, &options)?;
-        let elapsed = started.elapsed().as_secs_f64();
-        let outputs = Outputs::compute(
-            &sim,
-            scenario.employee.outside_wealth,
-            scenario.employee.risk_aversion,
-            (&scenario.offer.label, &scenario.alternative.label),
-        )?;
-        // Charts first, so that the floors can take the paths over.
-        let charts = if args.no_charts {
-            Vec::new()
-        } else {
-            charts::render_run(&out_dir, scenario, &sim, &outputs, chart_size)?
-        };
-        let floors = floor_choice.map(|(solve_for, criteria)| {
-            decisions::solve_floors_consuming(sim, scenario, solve_for, criteria)
-        });
-        (outputs, floors, None, charts, elapsed)
+    let on_pass = bar.clone().map(|b| {
+        Arc::new(move |what: &str| {
+            b.reset();
+            b.set_message(what.to_string());
+        }) as decisions::streaming::PassStarted
+    });
+    let settings = RunSettings {
+        options: run_options(&args.sim, &bar),
+        stream_above: args.stream_above,
+        on_pass,
+        charts: (!args.no_charts).then_some((out_dir.as_path(), chart_size)),
     };
+    let RunResult {
+        outputs,
+        floors,
+        streamed,
+        charts,
+        simulation_seconds: elapsed,
+    } = equisim::run::run(scenario, &settings)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
@@ -281,7 +238,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
     }
     let report = RunReport::new(scenario, &outputs)
         .with_floors(floors.as_ref())
-        .with_streaming(streamed.map(|s| s.0));
+        .with_streaming(streamed.map(|s| s.note));
     let json = report.to_json();
     report::write_atomic(&out_dir.join("summary.json"), json.as_bytes())?;
     report::write_atomic(&out_dir.join("summary.csv"), report.to_csv().as_bytes())?;
@@ -298,7 +255,7 @@ fn run(args: RunArgs) -> Result<(), Error> {
                 "\nSimulated {paths} paths in {elapsed:.2} s ({:.2}M paths/s)",
                 paths as f64 / elapsed / 1e6
             ),
-            Some((note, passes)) => println!(
+            Some(Streamed { note, passes }) => println!(
                 "\nStreamed {paths} paths in {elapsed:.2} s ({passes} pass{}, {:.2}M paths/s); percentiles and \
                  expected shortfalls are within {}% (relative) of the exact values, every mean is exact",
                 if passes == 1 { "" } else { "es" },

@@ -82,13 +82,7 @@ fn draw(c: &mut Bench) {
     let (loaded, _) = load();
     let s = &loaded.scenario;
     let sim = engine::simulate(s, &RunOptions::default()).unwrap();
-    let outputs = Outputs::compute(
-        &sim,
-        s.employee.outside_wealth,
-        s.employee.risk_aversion,
-        (&s.offer.label, &s.alternative.label),
-    )
-    .unwrap();
+    let outputs = Outputs::of_scenario(&sim, s).unwrap();
     let dir = std::env::temp_dir().join(format!("equisim-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut group = c.benchmark_group("charts");

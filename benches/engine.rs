@@ -80,13 +80,7 @@ fn stream(c: &mut Criterion) {
     group.bench_function("hf-paris-ask/kept", |b| {
         b.iter(|| {
             let sim = engine::simulate(&s, &options).unwrap();
-            let outputs = Outputs::compute(
-                &sim,
-                s.employee.outside_wealth,
-                s.employee.risk_aversion,
-                ("o", "a"),
-            )
-            .unwrap();
+            let outputs = Outputs::of_scenario(&sim, &s).unwrap();
             black_box(outputs.offer.total.mean)
         })
     });
@@ -102,20 +96,7 @@ fn summarize(c: &mut Criterion) {
     let s = load("hf-paris-ask.toml");
     let sim = engine::simulate(&s, &RunOptions::default()).unwrap();
     group.bench_function("hf-paris-ask", |b| {
-        b.iter(|| {
-            black_box(
-                Outputs::compute(
-                    &sim,
-                    s.employee.outside_wealth,
-                    s.employee.risk_aversion,
-                    ("o", "a"),
-                )
-                .unwrap()
-                .offer
-                .total
-                .mean,
-            )
-        })
+        b.iter(|| black_box(Outputs::of_scenario(&sim, &s).unwrap().offer.total.mean))
     });
     group.finish();
 }

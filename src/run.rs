@@ -113,12 +113,7 @@ pub fn run(scenario: &Scenario, settings: &RunSettings) -> Result<RunResult, Err
     } else {
         let sim = engine::simulate(scenario, &settings.options)?;
         let simulation_seconds = started.elapsed().as_secs_f64();
-        let outputs = Outputs::compute(
-            &sim,
-            scenario.employee.outside_wealth,
-            scenario.employee.risk_aversion,
-            (&scenario.offer.label, &scenario.alternative.label),
-        )?;
+        let outputs = Outputs::of_scenario(&sim, scenario)?;
         // Charts first, so that the floors can take the paths over.
         let charts = match settings.charts {
             None => Vec::new(),

@@ -2,14 +2,15 @@
 //! blank and shows both offers; the same seed draws the same bytes; the
 //! command line skips them on request and rejects a bad size clearly.
 
+mod common;
+
+use common::image::Image;
 use equisim::charts::theme::{colors, outcome_color};
 use equisim::charts::{self, ChartSize, RUN_CHARTS};
 use equisim::engine::{self, RunOptions};
 use equisim::model::company::Outcome;
 use equisim::scenario::{self, Override};
 use equisim::stats::Outputs;
-use plotters::style::RGBColor;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
@@ -32,66 +33,12 @@ fn draw(name: &str, dir: &Path, size: ChartSize, threads: Option<usize>) -> Vec<
         ..RunOptions::default()
     };
     let sim = engine::simulate(s, &options).unwrap();
-    let outputs = Outputs::compute(
-        &sim,
-        s.employee.outside_wealth,
-        s.employee.risk_aversion,
-        (&s.offer.label, &s.alternative.label),
-    )
-    .unwrap();
+    let outputs = Outputs::of_scenario(&sim, s).unwrap();
     charts::draw_run(dir, s, &sim, &outputs, size).unwrap()
 }
 
-struct Image {
-    width: u32,
-    height: u32,
-    rgb: Vec<u8>,
-}
-
-impl Image {
-    fn read(path: &Path) -> Image {
-        let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
-        let mut reader = decoder.read_info().unwrap();
-        let mut buf = vec![0; reader.output_buffer_size()];
-        let info = reader.next_frame(&mut buf).unwrap();
-        assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
-        assert_eq!(info.bit_depth, png::BitDepth::Eight);
-        buf.truncate(info.buffer_size());
-        Image {
-            width: info.width,
-            height: info.height,
-            rgb: buf,
-        }
-    }
-
-    /// The pixels in the middle of the canvas, where the plot is: from 12%
-    /// to 88% across and from 15% to 80% down.
-    fn plot_pixels(&self) -> impl Iterator<Item = [u8; 3]> + '_ {
-        let (w, h) = (self.width as usize, self.height as usize);
-        (h * 15 / 100..h * 80 / 100).flat_map(move |y| {
-            (w * 12 / 100..w * 88 / 100).map(move |x| {
-                let i = (y * w + x) * 3;
-                [self.rgb[i], self.rgb[i + 1], self.rgb[i + 2]]
-            })
-        })
-    }
-
-    fn distinct_colors(&self) -> usize {
-        self.rgb
-            .chunks_exact(3)
-            .map(|p| [p[0], p[1], p[2]])
-            .collect::<HashSet<_>>()
-            .len()
-    }
-
-    /// Plot-area pixels within a few levels of `color`.
-    fn count_near(&self, color: RGBColor) -> usize {
-        let RGBColor(r, g, b) = color;
-        self.plot_pixels()
-            .filter(|p| p[0].abs_diff(r) <= 6 && p[1].abs_diff(g) <= 6 && p[2].abs_diff(b) <= 6)
-            .count()
-    }
-}
+/// The plot area of a run chart spans 12% to 88% of the width.
+const PLOT_ACROSS: (usize, usize) = (12, 88);
 
 #[test]
 fn charts_decode_at_the_requested_size_and_show_both_offers() {
@@ -124,7 +71,7 @@ fn charts_decode_at_the_requested_size_and_show_both_offers() {
             ("offer", colors::OFFER),
             ("alternative", colors::ALTERNATIVE),
         ] {
-            let n = image.count_near(color);
+            let n = image.count_near(color, PLOT_ACROSS);
             assert!(
                 n > 200,
                 "{name}: the {series}'s colour is on only {n} pixels"
@@ -133,7 +80,7 @@ fn charts_decode_at_the_requested_size_and_show_both_offers() {
     }
     let equity = Image::read(&dir.path().join("equity.png"));
     for outcome in Outcome::ALL {
-        let n = equity.count_near(outcome_color(outcome));
+        let n = equity.count_near(outcome_color(outcome), PLOT_ACROSS);
         assert!(n > 200, "equity.png: {outcome:?} is on only {n} pixels");
     }
 }

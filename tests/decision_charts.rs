@@ -3,6 +3,9 @@
 //! size, is not blank and shows every criterion's line in its colour; the
 //! same seed draws the same bytes; `--no-charts` writes none.
 
+mod common;
+
+use common::image::Image;
 use equisim::charts::{self, ChartSize, FLOOR_SWEEP_CHART, FRONTIER_CHART, criterion_color};
 use equisim::decisions::{
     SweepRequest, SweepResult, frontier, frontier_bases, frontier_bases_covering, run_sweep,
@@ -10,8 +13,6 @@ use equisim::decisions::{
 };
 use equisim::engine::{self, RunOptions};
 use equisim::scenario::{self, Criterion, Loaded, Override, SolveFor};
-use plotters::style::RGBColor;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
@@ -100,67 +101,25 @@ fn draw_frontier(name: &str, dir: &Path, size: ChartSize, threads: Option<usize>
     charts::draw_frontier(dir, s, &f, size).unwrap()
 }
 
-struct Image {
-    width: u32,
-    height: u32,
-    rgb: Vec<u8>,
-}
-
-impl Image {
-    fn read(path: &Path) -> Image {
-        let decoder = png::Decoder::new(std::fs::File::open(path).unwrap());
-        let mut reader = decoder.read_info().unwrap();
-        let mut buf = vec![0; reader.output_buffer_size()];
-        let info = reader.next_frame(&mut buf).unwrap();
-        assert_eq!(info.color_type, png::ColorType::Rgb, "{}", path.display());
-        assert_eq!(info.bit_depth, png::BitDepth::Eight);
-        buf.truncate(info.buffer_size());
-        Image {
-            width: info.width,
-            height: info.height,
-            rgb: buf,
-        }
-    }
-
-    fn distinct_colors(&self) -> usize {
-        self.rgb
-            .chunks_exact(3)
-            .map(|p| [p[0], p[1], p[2]])
-            .collect::<HashSet<_>>()
-            .len()
-    }
-
-    /// Pixels within a few levels of `color`, in the middle of the canvas
-    /// where the plots are (from 8% to 92% across, 15% to 80% down).
-    fn count_near(&self, color: RGBColor) -> usize {
-        let RGBColor(r, g, b) = color;
-        let (w, h) = (self.width as usize, self.height as usize);
-        (h * 15 / 100..h * 80 / 100)
-            .flat_map(|y| (w * 8 / 100..w * 92 / 100).map(move |x| (y * w + x) * 3))
-            .filter(|&i| {
-                self.rgb[i].abs_diff(r) <= 6
-                    && self.rgb[i + 1].abs_diff(g) <= 6
-                    && self.rgb[i + 2].abs_diff(b) <= 6
-            })
-            .count()
-    }
-
-    fn assert_drawn(&self, path: &Path, size: (u32, u32), criteria: usize) {
-        assert_eq!((self.width, self.height), size, "{}", path.display());
-        let distinct = self.distinct_colors();
+/// The decision chart at `path` has the size `size`, is not blank, and
+/// shows the first `criteria` criteria's lines in their colours (the plots
+/// span 8% to 92% of the width).
+fn assert_drawn(path: &Path, size: (u32, u32), criteria: usize) {
+    let image = Image::read(path);
+    assert_eq!((image.width, image.height), size, "{}", path.display());
+    let distinct = image.distinct_colors();
+    assert!(
+        distinct > 100,
+        "{} has only {distinct} colours",
+        path.display()
+    );
+    for (i, c) in CRITERIA.iter().take(criteria).enumerate() {
+        let n = image.count_near(criterion_color(i), (8, 92));
         assert!(
-            distinct > 100,
-            "{} has only {distinct} colours",
+            n > 60,
+            "{}: the {c} line's colour is on only {n} pixels",
             path.display()
         );
-        for (i, c) in CRITERIA.iter().take(criteria).enumerate() {
-            let n = self.count_near(criterion_color(i));
-            assert!(
-                n > 60,
-                "{}: the {c} line's colour is on only {n} pixels",
-                path.display()
-            );
-        }
     }
 }
 
@@ -171,7 +130,7 @@ fn floor_sweep_decodes_at_the_requested_size_and_shows_every_criterion() {
         let size = ChartSize::new(1200, 800).unwrap();
         let path = draw_sweep(name, dir.path(), size, None);
         assert_eq!(path, dir.path().join(FLOOR_SWEEP_CHART));
-        Image::read(&path).assert_drawn(&path, (1200, 800), CRITERIA.len());
+        assert_drawn(&path, (1200, 800), CRITERIA.len());
     }
 }
 
@@ -181,7 +140,7 @@ fn frontier_decodes_at_the_requested_size_and_shows_every_criterion() {
     for name in ["hf-paris-ask.toml", "hf-nyc-ask.toml"] {
         let path = draw_frontier(name, dir.path(), ChartSize::default(), None);
         assert_eq!(path, dir.path().join(FRONTIER_CHART));
-        Image::read(&path).assert_drawn(&path, (1600, 1000), CRITERIA.len());
+        assert_drawn(&path, (1600, 1000), CRITERIA.len());
     }
 }
 

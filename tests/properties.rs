@@ -213,13 +213,7 @@ fn simulate(s: &Scenario) -> Simulation {
 }
 
 fn outputs(s: &Scenario, sim: &Simulation) -> Outputs {
-    Outputs::compute(
-        sim,
-        s.employee.outside_wealth,
-        s.employee.risk_aversion,
-        (&s.offer.label, &s.alternative.label),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+    Outputs::of_scenario(sim, s).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The private offer's total on every path.

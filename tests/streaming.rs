@@ -40,13 +40,7 @@ fn streamed(s: &Scenario, threads: usize, floor: Option<(SolveFor, &[Criterion])
 
 fn in_memory(s: &Scenario) -> (Simulation, Outputs) {
     let sim = engine::simulate(s, &RunOptions::default()).unwrap();
-    let outputs = Outputs::compute(
-        &sim,
-        s.employee.outside_wealth,
-        s.employee.risk_aversion,
-        (&s.offer.label, &s.alternative.label),
-    )
-    .unwrap();
+    let outputs = Outputs::of_scenario(&sim, s).unwrap();
     (sim, outputs)
 }
 

@@ -100,13 +100,7 @@ fn each_value_matches_a_run_of_its_own() {
                 assert!(close(base(a), base(b)), "{parameter}: base floors");
             }
             let mean = |o: &equisim::stats::Outputs| o.offer.total.mean;
-            let own_outputs = equisim::stats::Outputs::compute(
-                &sim,
-                s.employee.outside_wealth,
-                s.employee.risk_aversion,
-                ("a", "b"),
-            )
-            .unwrap();
+            let own_outputs = equisim::stats::Outputs::of_scenario(&sim, &s).unwrap();
             assert!((mean(&point.outputs) - mean(&own_outputs)).abs() <= 1e-9 * mean(&own_outputs));
         }
     }

@@ -8,6 +8,7 @@ use crate::model::Model;
 use crate::model::cash::pay_factor;
 use crate::model::company::Outcome;
 use crate::model::offers::Pay;
+use crate::scenario::Scenario;
 use serde::Serialize;
 
 /// One offer's value, in total and its equity part.
@@ -143,6 +144,17 @@ fn moments_of(records: &[PathRecord], value: impl Fn(&PathRecord) -> f64) -> Mom
 }
 
 impl Outputs {
+    /// [`Outputs::compute`] with the outside wealth, risk aversion and
+    /// labels of `scenario`, the scenario `sim` was simulated from.
+    pub fn of_scenario(sim: &Simulation, scenario: &Scenario) -> Result<Outputs, Error> {
+        Outputs::compute(
+            sim,
+            scenario.employee.outside_wealth,
+            scenario.employee.risk_aversion,
+            (&scenario.offer.label, &scenario.alternative.label),
+        )
+    }
+
     /// Computes every decision output of a simulation.
     ///
     /// `w0` and `gamma` are the person's outside wealth and risk aversion.

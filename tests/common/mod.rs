@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod closed_form;
+pub mod image;
 
 use equisim::engine::{self, PathRecord, RunOptions};
 use equisim::scenario::{self, Scenario};

@@ -146,6 +146,10 @@ struct StockRow {
     /// vesting there (0 where it does not vest): the PV of what vests at
     /// `t_i`, per unit of `S_i / S_{s_g}`.
     weights: Vec<f64>,
+    /// The grid points from the grant's first vest to its last: outside
+    /// them every weight is 0, so a path's work stays proportional to the
+    /// vest events however many grants share a long grid.
+    vesting: std::ops::Range<usize>,
 }
 
 const TIME_TOLERANCE: f64 = 1e-9;
@@ -180,12 +184,10 @@ impl StockGrid {
         }
         times.sort_by(f64::total_cmp);
         times.dedup_by(|later, kept| (*later - *kept).abs() < TIME_TOLERANCE);
-        let point = |t: f64| {
-            times
-                .iter()
-                .position(|&u| (t - u).abs() < TIME_TOLERANCE)
-                .expect("every event time is on the grid")
-        };
+        // The grid point of a time pushed above: the first within the
+        // tolerance of it (there is one, the time itself or the one it
+        // was merged into).
+        let point = |t: f64| times.partition_point(|&u| u < t - TIME_TOLERANCE);
 
         let mut rows = Vec::new();
         for (g, grant) in alt.grants.iter().enumerate() {
@@ -205,10 +207,13 @@ impl StockGrid {
                     weights[i] += (-m.discount_rate * times[i]).exp() * (amount * tranche);
                 }
             }
+            let first = weights.iter().position(|&x| x != 0.0).unwrap_or(0);
+            let end = weights.iter().rposition(|&x| x != 0.0).map_or(0, |i| i + 1);
             rows.push(StockRow {
                 grant: g,
                 granted_at: (g > 0).then(|| point(grant.date())),
                 weights,
+                vesting: first..end.max(first),
             });
         }
 
@@ -677,7 +682,11 @@ impl Plan {
                 if let Some(i) = row.granted_at.filter(|i| (start..end).contains(i)) {
                     price_at_grant[r] = block[i - start];
                 }
-                weighted[r] += dot(&row.weights[start..end], block);
+                let from = row.vesting.start.max(start);
+                let to = row.vesting.end.min(end);
+                if from < to {
+                    weighted[r] += dot(&row.weights[from..to], &block[from - start..to - start]);
+                }
             }
         }
         let rows = grid.rows.len();

@@ -364,16 +364,7 @@ pub(super) fn draw(
         for p in &mut panels {
             p.gutter = false;
         }
-        let mut legend = Legend::default();
-        for (color, text) in legend_rows {
-            legend = legend.row(
-                Swatch::Line {
-                    color,
-                    dash: Dash::Solid,
-                },
-                text,
-            );
-        }
+        let mut legend = Legend::solid_lines(legend_rows);
         legend = legend.row(
             Swatch::Line {
                 color: colors::INK,

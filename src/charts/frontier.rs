@@ -7,7 +7,7 @@ use super::lines::{
     Guide, Panel, ParamKind, Reference, Series, XAxis, criterion_color, draw_panel, legend_band,
     list, name,
 };
-use super::theme::{Dash, Frame, Legend, Swatch, thousands};
+use super::theme::{Frame, Legend, thousands};
 use super::{Area, DrawResult, Theme};
 use crate::decisions::Frontier;
 use crate::report::money::format_money;
@@ -160,16 +160,7 @@ pub(super) fn draw(
         body
     } else {
         panel.gutter = false;
-        let mut legend = Legend::default();
-        for (color, text) in legend_rows {
-            legend = legend.row(
-                Swatch::Line {
-                    color,
-                    dash: Dash::Solid,
-                },
-                text,
-            );
-        }
+        let legend = Legend::solid_lines(legend_rows);
         let (legend, body, at) = legend_band(theme, root, &body, &legend)?;
         legend.draw(theme, root, at)?;
         body

@@ -573,6 +573,21 @@ pub struct Legend {
 }
 
 impl Legend {
+    /// One row per series, each drawn as a solid line of its colour.
+    pub fn solid_lines(series: impl IntoIterator<Item = (RGBColor, String)>) -> Legend {
+        series
+            .into_iter()
+            .fold(Legend::default(), |legend, (color, text)| {
+                legend.row(
+                    Swatch::Line {
+                        color,
+                        dash: Dash::Solid,
+                    },
+                    text,
+                )
+            })
+    }
+
     pub fn row(mut self, swatch: Swatch, text: impl Into<String>) -> Legend {
         self.rows.push(vec![(swatch, text.into())]);
         self

@@ -121,21 +121,24 @@ impl Simulation {
         let ratio = (1.0 - discount) / (1.0 - d0);
         let grant = self.plan.model.offer.grant;
         let plan = &self.plan;
-        let mut records = self.records.clone();
-        records
-            .par_chunks_mut(CHUNK_PATHS)
+        // Rescaled in parallel straight into the new vector, as in
+        // `simulate`: no serial copy first.
+        let mut records = Vec::with_capacity(self.records.len());
+        self.records
+            .par_iter()
             .enumerate()
-            .for_each(|(chunk, out)| {
-                let first = (chunk * CHUNK_PATHS) as u64;
-                for (i, p) in out.iter_mut().enumerate() {
-                    let cost = plan.exercise_cost(first + i as u64, p);
-                    let total_cost = grant * cost.per_grant + cost.fixed;
-                    p.offer_equity = ratio * (p.offer_equity + total_cost) - total_cost;
-                    p.offer_equity_per_grant =
-                        ratio * (p.offer_equity_per_grant + cost.per_grant) - cost.per_grant;
-                    p.equity_pays_zero |= ratio == 0.0;
-                }
-            });
+            .with_min_len(CHUNK_PATHS)
+            .map(|(i, p)| {
+                let mut p = *p;
+                let cost = plan.exercise_cost(i as u64, &p);
+                let total_cost = grant * cost.per_grant + cost.fixed;
+                p.offer_equity = ratio * (p.offer_equity + total_cost) - total_cost;
+                p.offer_equity_per_grant =
+                    ratio * (p.offer_equity_per_grant + cost.per_grant) - cost.per_grant;
+                p.equity_pays_zero |= ratio == 0.0;
+                p
+            })
+            .collect_into_vec(&mut records);
         let mut model = self.plan.model.clone();
         model.illiquidity = Illiquidity::Flat { discount };
         Some(Simulation {

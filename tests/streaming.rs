@@ -10,6 +10,8 @@ use equisim::scenario::{self, Criterion, Override, Scenario, SolveFor};
 use equisim::stats::sketch::{DEFAULT_RELATIVE_ERROR, MIN_MAGNITUDE};
 use equisim::stats::{Outputs, Summary, sort, totals};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Paths of the comparison: several chunks and a partial last one.
 const PATHS: u64 = 60_007;
@@ -257,23 +259,32 @@ fn the_cli_streams_above_the_threshold_and_says_so() {
     );
 }
 
+/// Run options for `threads` whose progress callback adds up the paths it
+/// is told of, and that sum.
+fn counting_progress(threads: usize) -> (RunOptions, Arc<AtomicU64>) {
+    let heard = Arc::new(AtomicU64::new(0));
+    let counter = Arc::clone(&heard);
+    let options = RunOptions {
+        threads: Some(threads),
+        progress: Some(Arc::new(move |n| {
+            counter.fetch_add(n, Ordering::Relaxed);
+        })),
+    };
+    (options, heard)
+}
+
 /// The progress callback hears of every path exactly once, in both modes
 /// and whatever the thread count, including a partial last chunk.
 #[test]
 fn progress_counts_every_path_once() {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicU64, Ordering};
     let paths = 3 * engine::CHUNK_PATHS as u64 + 17;
     let s = shipped("minimal.toml", paths);
+    let settings = StreamSettings {
+        relative_error: DEFAULT_RELATIVE_ERROR,
+        on_pass: None,
+    };
     for threads in [1, 2, 3] {
-        let kept = Arc::new(AtomicU64::new(0));
-        let counter = Arc::clone(&kept);
-        let options = RunOptions {
-            threads: Some(threads),
-            progress: Some(Arc::new(move |n| {
-                counter.fetch_add(n, Ordering::Relaxed);
-            })),
-        };
+        let (options, kept) = counting_progress(threads);
         engine::simulate(&s, &options).unwrap();
         assert_eq!(
             kept.load(Ordering::Relaxed),
@@ -281,18 +292,7 @@ fn progress_counts_every_path_once() {
             "kept, {threads} threads"
         );
 
-        let streamed = Arc::new(AtomicU64::new(0));
-        let counter = Arc::clone(&streamed);
-        let options = RunOptions {
-            threads: Some(threads),
-            progress: Some(Arc::new(move |n| {
-                counter.fetch_add(n, Ordering::Relaxed);
-            })),
-        };
-        let settings = StreamSettings {
-            relative_error: DEFAULT_RELATIVE_ERROR,
-            on_pass: None,
-        };
+        let (options, streamed) = counting_progress(threads);
         run_streaming(&s, &options, &settings, None).unwrap();
         assert_eq!(
             streamed.load(Ordering::Relaxed),

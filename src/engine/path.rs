@@ -162,40 +162,15 @@ impl StockGrid {
     fn new(m: &Model) -> StockGrid {
         let alt = &m.alternative;
         let w = m.window_years;
-        // Every time the price is needed: each grant's date (refreshes) and
-        // its vest events within the window, merged when they coincide.
-        let mut times: Vec<f64> = Vec::new();
-        for (g, grant) in alt.grants.iter().enumerate() {
-            if g > 0 {
-                if grant.date() >= w {
-                    continue; // never granted
-                }
-                times.push(grant.date());
-            }
-            for j in 1..=grant.schedule.events() {
-                let t = grant.schedule.event_time(j);
-                if t > w + TIME_TOLERANCE {
-                    break;
-                }
-                if grant.schedule.tranche(j) > 0.0 && grant.amount(alt.grant) > 0.0 {
-                    times.push(t);
-                }
-            }
-        }
-        times.sort_by(f64::total_cmp);
-        times.dedup_by(|later, kept| (*later - *kept).abs() < TIME_TOLERANCE);
-        // The grid point of a time pushed above: the first within the
-        // tolerance of it (there is one, the time itself or the one it
-        // was merged into).
-        let point = |t: f64| times.partition_point(|&u| u < t - TIME_TOLERANCE);
-
-        let mut rows = Vec::new();
+        // The grants made within the window, each with its vests there as
+        // (time, amount × tranche).
+        let mut grants: Vec<(usize, Vec<(f64, f64)>)> = Vec::new();
         for (g, grant) in alt.grants.iter().enumerate() {
             if g > 0 && grant.date() >= w {
-                continue;
+                continue; // never granted
             }
             let amount = grant.amount(alt.grant);
-            let mut weights = vec![0.0; times.len()];
+            let mut vests = Vec::new();
             for j in 1..=grant.schedule.events() {
                 let t = grant.schedule.event_time(j);
                 if t > w + TIME_TOLERANCE {
@@ -203,19 +178,45 @@ impl StockGrid {
                 }
                 let tranche = grant.schedule.tranche(j);
                 if tranche > 0.0 && amount > 0.0 {
-                    let i = point(t);
-                    weights[i] += (-m.discount_rate * times[i]).exp() * (amount * tranche);
+                    vests.push((t, amount * tranche));
                 }
             }
-            let first = weights.iter().position(|&x| x != 0.0).unwrap_or(0);
-            let end = weights.iter().rposition(|&x| x != 0.0).map_or(0, |i| i + 1);
-            rows.push(StockRow {
-                grant: g,
-                granted_at: (g > 0).then(|| point(grant.date())),
-                weights,
-                vesting: first..end.max(first),
-            });
+            grants.push((g, vests));
         }
+
+        // Every time the price is needed: each refresh's date and every
+        // vest, merged when they coincide.
+        let mut times: Vec<f64> = grants
+            .iter()
+            .flat_map(|(g, vests)| {
+                let date = (*g > 0).then(|| alt.grants[*g].date());
+                date.into_iter().chain(vests.iter().map(|v| v.0))
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        times.dedup_by(|later, kept| (*later - *kept).abs() < TIME_TOLERANCE);
+        // The grid point of a time above: the first within the tolerance of
+        // it (there is one, the time itself or the one it was merged into).
+        let point = |t: f64| times.partition_point(|&u| u < t - TIME_TOLERANCE);
+
+        let rows = grants
+            .into_iter()
+            .map(|(g, vests)| {
+                let mut weights = vec![0.0; times.len()];
+                for (t, amount) in vests {
+                    let i = point(t);
+                    weights[i] += (-m.discount_rate * times[i]).exp() * amount;
+                }
+                let first = weights.iter().position(|&x| x != 0.0).unwrap_or(0);
+                let end = weights.iter().rposition(|&x| x != 0.0).map_or(0, |i| i + 1);
+                StockRow {
+                    grant: g,
+                    granted_at: (g > 0).then(|| point(alt.grants[g].date())),
+                    weights,
+                    vesting: first..end.max(first),
+                }
+            })
+            .collect();
 
         let mu = alt.drift - 0.5 * alt.volatility * alt.volatility;
         let mut previous = 0.0;

@@ -9,6 +9,7 @@
 
 mod beta;
 pub(crate) mod exp;
+mod memory;
 pub mod path;
 pub mod stream;
 pub mod streams;
@@ -63,7 +64,7 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
     let paths = paths as usize;
     // Collected in parallel straight into the vector: filling it first
     // would write (and fault in) every page on one thread.
-    let mut records = Vec::with_capacity(paths);
+    let mut records = memory::with_huge_pages(paths);
     let work = |records: &mut Vec<PathRecord>| {
         (0..paths)
             .into_par_iter()
@@ -123,7 +124,7 @@ impl Simulation {
         let plan = &self.plan;
         // Rescaled in parallel straight into the new vector, as in
         // `simulate`: no serial copy first.
-        let mut records = Vec::with_capacity(self.records.len());
+        let mut records = memory::with_huge_pages(self.records.len());
         self.records
             .par_iter()
             .enumerate()

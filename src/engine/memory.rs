@@ -13,7 +13,10 @@
 pub fn with_huge_pages<T>(n: usize) -> Vec<T> {
     let values: Vec<T> = Vec::with_capacity(n);
     #[cfg(target_os = "linux")]
-    advise_huge_pages(values.as_ptr() as usize, n.saturating_mul(std::mem::size_of::<T>()));
+    advise_huge_pages(
+        values.as_ptr() as usize,
+        n.saturating_mul(std::mem::size_of::<T>()),
+    );
     values
 }
 

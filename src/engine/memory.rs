@@ -20,20 +20,66 @@ pub fn with_huge_pages<T>(n: usize) -> Vec<T> {
     values
 }
 
+/// Transparent huge pages are 2 MiB on x86-64 and on arm64 with 4 KiB
+/// base pages; elsewhere the advice covers fewer, or no, whole pages.
+#[cfg(any(target_os = "linux", test))]
+const HUGE_PAGE: usize = 2 << 20;
+
+/// The whole huge pages inside `start..start + bytes`: only those can be
+/// backed by one, and advice must stay inside the allocation.
+#[cfg(any(target_os = "linux", test))]
+fn whole_huge_pages(start: usize, bytes: usize) -> Option<std::ops::Range<usize>> {
+    let begin = start.checked_next_multiple_of(HUGE_PAGE)?;
+    let end = start.checked_add(bytes)? / HUGE_PAGE * HUGE_PAGE;
+    (begin < end).then_some(begin..end)
+}
+
 #[cfg(target_os = "linux")]
 fn advise_huge_pages(start: usize, bytes: usize) {
-    const HUGE_PAGE: usize = 2 << 20;
-    // Only the whole huge pages inside the allocation are advised.
-    let Some(begin) = start.checked_next_multiple_of(HUGE_PAGE) else {
-        return;
-    };
-    let end = start.saturating_add(bytes) / HUGE_PAGE * HUGE_PAGE;
-    if begin < end {
-        // SAFETY: `begin..end` lies inside a live allocation of this
-        // process, and MADV_HUGEPAGE only changes how the kernel backs it,
-        // never its contents; failure is harmless and ignored.
+    if let Some(pages) = whole_huge_pages(start, bytes) {
+        // SAFETY: `pages` lies inside a live allocation of this process
+        // (`whole_huge_pages`), and MADV_HUGEPAGE only changes how the
+        // kernel backs it, never its contents; a refusal is harmless and
+        // ignored.
         unsafe {
-            libc::madvise(begin as *mut libc::c_void, end - begin, libc::MADV_HUGEPAGE);
+            libc::madvise(
+                pages.start as *mut libc::c_void,
+                pages.len(),
+                libc::MADV_HUGEPAGE,
+            );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_whole_huge_pages_inside_the_allocation_are_advised() {
+        const MIB: usize = 1 << 20;
+        // Starting mid-page: the first whole page begins at the next 2 MiB.
+        assert_eq!(whole_huge_pages(3 * MIB, 6 * MIB), Some(4 * MIB..8 * MIB));
+        // Aligned at both ends: every page.
+        assert_eq!(whole_huge_pages(2 * MIB, 4 * MIB), Some(2 * MIB..6 * MIB));
+        // One byte short of a whole page at the end: that page is left out.
+        assert_eq!(
+            whole_huge_pages(2 * MIB, 4 * MIB - 1),
+            Some(2 * MIB..4 * MIB)
+        );
+        // Less than a whole page, or none at all.
+        assert_eq!(whole_huge_pages(MIB, 2 * MIB), None);
+        assert_eq!(whole_huge_pages(8, 0), None);
+        // Near the top of the address space: no overflow.
+        assert_eq!(whole_huge_pages(usize::MAX - 10, 100), None);
+    }
+
+    #[test]
+    fn the_vector_is_empty_with_room_for_every_value() {
+        let v: Vec<u64> = with_huge_pages(3 << 20);
+        assert!(v.is_empty());
+        assert!(v.capacity() >= 3 << 20);
+        let none: Vec<u64> = with_huge_pages(0);
+        assert!(none.is_empty());
     }
 }

@@ -12,16 +12,22 @@
 //! person) → [`engine`] (paths, parallel runner, random streams) →
 //! [`stats`] (summaries, quantiles, certainty equivalent) → [`decisions`]
 //! (accept-at floor, sweeps, frontier) → [`report`]
-//! (table, JSON, CSV) and [`charts`] (PNG). [`run`] puts them together
-//! for one whole run of a scenario.
+//! (table, JSON, CSV) and [`charts`] (PNG). [`command`] has one function
+//! per command of the `equisim` binary, which puts them together; the
+//! binary only parses, calls one of them and prints. Numbers are formatted
+//! in [`format`], every output file is written through [`fs`], and
+//! progress and warnings go to an [`observer`].
 
 pub mod charts;
+pub mod command;
 pub mod decisions;
 pub mod engine;
 pub mod error;
+pub mod format;
+pub mod fs;
 pub mod model;
+pub mod observer;
 pub mod report;
-pub mod run;
 pub mod scenario;
 pub mod stats;
 

@@ -2,9 +2,9 @@
 //! blank and shows both offers; the same seed draws the same bytes; the
 //! command line skips them on request and rejects a bad size clearly.
 
-mod common;
+use crate::common;
 
-use common::image::Image;
+use crate::common::image::Image;
 use equisim::charts::theme::{colors, outcome_color};
 use equisim::charts::{self, ChartSize, RUN_CHARTS};
 use equisim::engine::{self, RunOptions};
@@ -17,16 +17,11 @@ use tempfile::TempDir;
 
 const PATHS: u64 = 20_000;
 
-fn scenario_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name)
-}
 
 /// Simulates `name` with [`PATHS`] paths and draws its charts into `dir`.
 fn draw(name: &str, dir: &Path, size: ChartSize, threads: Option<usize>) -> Vec<PathBuf> {
     let overrides = [Override::parse(&format!("simulation.paths={PATHS}")).unwrap()];
-    let loaded = scenario::load_file(&scenario_path(name), &overrides).unwrap();
+    let loaded = scenario::load_file(&common::shipped(name), &overrides).unwrap();
     let s = &loaded.scenario;
     let options = RunOptions {
         threads,
@@ -111,9 +106,9 @@ fn the_same_seed_draws_the_same_bytes() {
 }
 
 fn equisim(args: &[&str], out: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_equisim"))
+    common::equisim()
         .arg("run")
-        .arg(scenario_path("minimal.toml"))
+        .arg(common::shipped("minimal.toml"))
         .args(["--paths", &PATHS.to_string(), "--out"])
         .arg(out)
         .args(args)

@@ -3,6 +3,7 @@
 //! the flag), the field's dotted path, the value and what is allowed, and
 //! never panic.
 
+use crate::common;
 use std::path::Path;
 use std::process::{Command, Output};
 use tempfile::TempDir;
@@ -62,7 +63,7 @@ fn run_in_dir(contents: Option<&[u8]>, args: &[&str]) -> (TempDir, Output) {
     if let Some(bytes) = contents {
         std::fs::write(dir.path().join("bad.toml"), bytes).unwrap();
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_equisim"))
+    let output = common::equisim()
         .args(args)
         .current_dir(dir.path())
         .output()

@@ -1,11 +1,12 @@
 //! The `floor` and `sweep` commands, and the floors in `run`'s output,
 //! through the real binary.
 
+use crate::common;
 use std::process::{Command, Output};
 use tempfile::TempDir;
 
 fn equisim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_equisim"))
+    common::equisim()
         .args(args)
         .output()
         .expect("the binary runs")

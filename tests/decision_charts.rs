@@ -3,9 +3,9 @@
 //! size, is not blank and shows every criterion's line in its colour; the
 //! same seed draws the same bytes; `--no-charts` writes none.
 
-mod common;
+use crate::common;
 
-use common::image::Image;
+use crate::common::image::Image;
 use equisim::charts::{self, ChartSize, FLOOR_SWEEP_CHART, FRONTIER_CHART, criterion_color};
 use equisim::decisions::{
     SweepRequest, SweepResult, frontier, frontier_bases, frontier_bases_covering, run_sweep,
@@ -26,18 +26,13 @@ const CRITERIA: [Criterion; 4] = [
     Criterion::CertaintyEquivalent,
 ];
 
-fn scenario_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name)
-}
 
 fn paths_override(paths: u64) -> Vec<Override> {
     vec![Override::parse(&format!("simulation.paths={paths}")).unwrap()]
 }
 
 fn load(name: &str, paths: u64) -> Loaded {
-    scenario::load_file(&scenario_path(name), &paths_override(paths)).unwrap()
+    scenario::load_file(&common::shipped(name), &paths_override(paths)).unwrap()
 }
 
 fn options(threads: Option<usize>) -> RunOptions {
@@ -234,7 +229,7 @@ fn other_sweeps_draw_too() {
 }
 
 fn equisim(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_equisim"))
+    common::equisim()
         .current_dir(dir)
         .args(args)
         .output()
@@ -266,7 +261,7 @@ fn assert_ok(run: &std::process::Output) {
 #[test]
 fn cli_sweep_draws_the_chart_and_no_charts_writes_none() {
     let dir = TempDir::new().unwrap();
-    let scenario = scenario_path("hf-paris-ask.toml");
+    let scenario = common::shipped("hf-paris-ask.toml");
     let scenario = scenario.to_str().unwrap();
     let out = dir.path().join("out");
     let out_text = out.to_str().unwrap();
@@ -317,7 +312,7 @@ fn cli_sweep_draws_the_chart_and_no_charts_writes_none() {
 #[test]
 fn cli_floor_draws_the_frontier_into_the_default_folder() {
     let dir = TempDir::new().unwrap();
-    let scenario = scenario_path("hf-nyc-ask.toml");
+    let scenario = common::shipped("hf-nyc-ask.toml");
     let scenario = scenario.to_str().unwrap();
     let run = equisim(dir.path(), &["floor", scenario, "--paths", "5000"]);
     assert_ok(&run);
@@ -355,7 +350,7 @@ fn cli_floor_draws_the_frontier_into_the_default_folder() {
 #[test]
 fn cli_floor_with_no_charts_writes_nothing() {
     let dir = TempDir::new().unwrap();
-    let scenario = scenario_path("hf-paris-ask.toml");
+    let scenario = common::shipped("hf-paris-ask.toml");
     let run = equisim(
         dir.path(),
         &[
@@ -375,7 +370,7 @@ fn cli_floor_with_no_charts_writes_nothing() {
 #[test]
 fn cli_rejects_a_bad_chart_size_before_writing() {
     let dir = TempDir::new().unwrap();
-    let scenario = scenario_path("hf-paris-ask.toml");
+    let scenario = common::shipped("hf-paris-ask.toml");
     let scenario = scenario.to_str().unwrap();
     for command in ["floor", "sweep"] {
         let out = dir.path().join(command);

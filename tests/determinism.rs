@@ -2,19 +2,15 @@
 //! whatever the number of worker threads: each path draws from streams
 //! derived from (seed, path index), never from the thread.
 
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use tempfile::TempDir;
 
-fn scenario(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name)
-}
 
 /// Extra flags that keep `run` fast when it can draw charts.
 fn no_charts() -> Vec<&'static str> {
-    let help = Command::new(env!("CARGO_BIN_EXE_equisim"))
+    let help = common::equisim()
         .args(["run", "--help"])
         .output()
         .unwrap();
@@ -37,7 +33,7 @@ fn summary(
 ) -> Vec<u8> {
     let dir = TempDir::new().unwrap();
     let out = dir.path().join("out");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_equisim"));
+    let mut cmd = common::equisim();
     cmd.arg("run")
         .arg(scenario)
         .args(["--paths", &paths.to_string()])
@@ -64,7 +60,7 @@ fn assert_same_across_threads(name: &str, paths: u64) {
 }
 
 fn assert_same_across_threads_with(name: &str, paths: u64, extra: &[&str]) {
-    let path = scenario(name);
+    let path = common::shipped(name);
     let one = summary(&path, paths, None, 1, extra);
     let text = String::from_utf8(one.clone()).unwrap();
     assert!(
@@ -107,7 +103,7 @@ fn a_streamed_run_is_identical_for_1_2_and_8_threads() {
 fn the_seed_matters() {
     // Guards the tests above against comparing outputs that ignore the
     // random streams altogether.
-    let path = scenario("minimal.toml");
+    let path = common::shipped("minimal.toml");
     let a = summary(&path, 20_000, Some(1), 2, &[]);
     let b = summary(&path, 20_000, Some(2), 2, &[]);
     assert!(a != b, "seeds 1 and 2 gave the same summary.json");

@@ -1,11 +1,12 @@
 //! Discounts for lack of marketability: published values, and the `dlom`
 //! command.
 
+use crate::common;
 use equisim::model::illiquidity::{chaffe, finnerty, longstaff};
 use std::process::Command;
 
 fn dlom(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_equisim"))
+    common::equisim()
         .arg("dlom")
         .args(args)
         .output()

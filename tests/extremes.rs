@@ -16,7 +16,7 @@
 //!   `falls_below_again`, `unreachable`, `explanation`, `note`,
 //!   `base_floor`, and `limit` / `ruin_at` inside `unreachable`.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::path::Path;
@@ -105,7 +105,7 @@ fn case(name: &str, extra: &str, paths: u64, expect: Expect) -> Option<Value> {
     let file = dir.path().join("extreme.toml");
     std::fs::write(&file, common::scenario_text(extra, paths, 5)).unwrap();
     let out = dir.path().join("out");
-    let output = Command::new(env!("CARGO_BIN_EXE_equisim"))
+    let output = common::equisim()
         .arg("run")
         .arg(&file)
         .arg("--out")

@@ -6,9 +6,9 @@
 //! is reproducible either way). `self_test.rs` runs the same checks at
 //! several seeds.
 
-mod common;
+use crate::common;
 
-use common::closed_form::{self, Check};
+use crate::common::closed_form::{self, Check};
 
 const PATHS: u64 = 200_000;
 const SEED: u64 = 11;

@@ -14,7 +14,7 @@
 //! The cases come from a fixed proptest seed, so every run checks the same
 //! scenarios.
 
-mod common;
+use crate::common;
 
 use equisim::decisions::{FloorProblem, Preferences, criterion_value};
 use equisim::engine::{self, RunOptions, Simulation};

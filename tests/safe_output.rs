@@ -2,19 +2,15 @@
 //! scenario file, never outside the output folder, checked before any
 //! simulation, and an interrupted run (Ctrl-C) leaves no partial file.
 
+use crate::common;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-fn shipped(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name)
-}
 
 fn equisim(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_equisim"))
+    common::equisim()
         .args(args)
         .output()
         .unwrap()
@@ -43,7 +39,7 @@ fn stderr(o: &Output) -> String {
 fn out_equal_to_the_scenario_file_is_refused() {
     let dir = TempDir::new().unwrap();
     let file = dir.path().join("s.toml");
-    std::fs::copy(shipped("minimal.toml"), &file).unwrap();
+    std::fs::copy(common::shipped("minimal.toml"), &file).unwrap();
     let before = std::fs::read(&file).unwrap();
     let o = equisim(&[
         os("run"),
@@ -75,7 +71,7 @@ fn a_scenario_under_an_output_name_is_never_overwritten() {
     for (name, command) in cases {
         let dir = TempDir::new().unwrap();
         let file = dir.path().join(name);
-        std::fs::copy(shipped("hf-paris-ask.toml"), &file).unwrap();
+        std::fs::copy(common::shipped("hf-paris-ask.toml"), &file).unwrap();
         let before = std::fs::read(&file).unwrap();
         let mut args: Vec<&std::ffi::OsStr> = command.iter().map(|s| os(s)).collect();
         args.push(file.as_os_str());
@@ -102,7 +98,7 @@ fn a_scenario_under_an_output_name_is_never_overwritten() {
 fn a_scenario_inside_the_output_folder_is_fine_under_its_own_name() {
     let dir = TempDir::new().unwrap();
     let file = dir.path().join("s.toml");
-    std::fs::copy(shipped("minimal.toml"), &file).unwrap();
+    std::fs::copy(common::shipped("minimal.toml"), &file).unwrap();
     let before = std::fs::read(&file).unwrap();
     let o = equisim(&[
         os("run"),
@@ -150,9 +146,9 @@ fn an_unwritable_output_folder_fails_before_simulating() {
     let blocker = dir.path().join("a-file");
     std::fs::write(&blocker, b"not a folder").unwrap();
     for out in [blocker.join("sub"), blocker.clone()] {
-        let child = Command::new(env!("CARGO_BIN_EXE_equisim"))
+        let child = common::equisim()
             .arg("run")
-            .arg(shipped("minimal.toml"))
+            .arg(common::shipped("minimal.toml"))
             .arg("--out")
             .arg(&out)
             .args(["--paths", "50000000", "--quiet"])
@@ -182,9 +178,9 @@ fn interrupt(child: &Child) {
 }
 
 fn spawn_run(out: &Path, paths: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_equisim"))
+    common::equisim()
         .arg("run")
-        .arg(shipped("hf-paris-ask.toml"))
+        .arg(common::shipped("hf-paris-ask.toml"))
         .arg("--out")
         .arg(out)
         .args(["--paths", paths, "--quiet", "--chart-size", "3000x2000"])

@@ -15,9 +15,9 @@
 //! relative error of about 1% of the typical closed form here is already
 //! more than 5 standard errors.
 
-mod common;
+use crate::common;
 
-use common::closed_form::ALL;
+use crate::common::closed_form::ALL;
 
 /// Seeds, chosen once and kept: any five would do.
 const SEEDS: [u64; 5] = [1, 2026, 7_777, 31_337, 900_001];

@@ -3,6 +3,7 @@
 //! shares, percentiles within the stated sketch error, the same mean floor,
 //! and percentile and CE floors inside the bounds the streamed run states.
 
+use crate::common;
 use equisim::decisions::streaming::{StreamSettings, StreamedRun, run_streaming};
 use equisim::decisions::{Floors, solve_floors};
 use equisim::engine::{self, RunOptions, Simulation};
@@ -220,7 +221,7 @@ fn the_cli_streams_above_the_threshold_and_says_so() {
     let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/minimal.toml");
     let dir = tempfile::TempDir::new().unwrap();
     let run = |threshold: &str, out: &str| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_equisim"))
+        let output = common::equisim()
             .arg("run")
             .arg(&scenario)
             .args(["--paths", "9000", "--stream-above", threshold, "--quiet"])

@@ -3,13 +3,10 @@
 //! offer is worth less than the alternative at the same percentile shaded.
 
 use super::bins::{Grid, Histogram, TOTAL_VIEW, view_name};
-use super::theme::{
-    Dash, FittedLegend, FixedTicks, Frame, Legend, Rect, Swatch, colors, darker, money_tick,
-    percent, text,
-};
+use super::theme::{Dash, FittedLegend, FixedTicks, Frame, Legend, Rect, Swatch, colors, darker, text};
+use crate::format::{format_money, money_tick, percent_label};
 use super::value::x_ticks;
 use super::{Area, DrawResult, RunData, Theme};
-use crate::report::money::format_money;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
@@ -38,7 +35,7 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
                 "A curve's height at a value is the share of paths worth at most that much; at any height, the curve \
                  further left is the offer worth less at that percentile. Compared path by path, {offer_label} is \
                  worth more than {alt_label} on {} of paths.",
-                percent(data.outputs.comparison.p_offer_beats_alternative)
+                percent_label(data.outputs.comparison.p_offer_beats_alternative)
             ),
             format!(
                 "View clipped to {} of both offers' totals.",

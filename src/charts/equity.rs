@@ -10,14 +10,11 @@
 //! P(equity pays nothing)); the notes say how many paid to exercise.
 
 use super::bins::{Grid, LOG_VIEW, view_name};
-use super::theme::{
-    Dash, FittedLegend, FixedTicks, Frame, Legend, Swatch, colors, money_tick, outcome_color,
-    outcome_label, percent, text, wrap,
-};
+use super::theme::{Dash, FittedLegend, FixedTicks, Frame, Legend, Swatch, colors, outcome_color, outcome_label, text, wrap};
+use crate::format::{format_money, money_tick, percent_label};
 use super::value::percent_tick;
 use super::{Area, DrawResult, RunData, Theme};
 use crate::model::company::Outcome;
-use crate::report::money::format_money;
 use crate::scenario::Instrument;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -103,7 +100,7 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
             "Pays nothing: the company failed, the person left before the cliff, the options were under water \
              or common stock got nothing under the preference stack; on {} of paths the person had also paid \
              to exercise. Less than its cost: proceeds below the exercise price paid on leaving.",
-            percent(g.nothing_after_cost as f64 / n)
+            percent_label(g.nothing_after_cost as f64 / n)
         )
     } else {
         "Pays nothing: the company failed, the person left before the cliff, or common stock got nothing \
@@ -117,7 +114,7 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
             10f64.powf(grid.width),
             view_name(LOG_VIEW),
             if options { "gains" } else { "pays" },
-            percent(g.gains_outside as f64 / n)
+            percent_label(g.gains_outside as f64 / n)
         ));
     }
     let frame = Frame {
@@ -142,7 +139,7 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
                     alpha: 1.0,
                     outlined: false,
                 },
-                format!("{}: {} of paths", outcome_label(o), percent(s)),
+                format!("{}: {} of paths", outcome_label(o), percent_label(s)),
             );
         }
     }
@@ -176,9 +173,9 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
     }
     let no_gain = bars.iter().map(|b| share(&b.1)).sum::<f64>();
     let left_caption = if options {
-        format!("No gain: {} of paths", percent(no_gain))
+        format!("No gain: {} of paths", percent_label(no_gain))
     } else {
-        format!("Pays nothing: {} of paths", percent(no_gain))
+        format!("Pays nothing: {} of paths", percent_label(no_gain))
     };
     let left = caption(theme, root, &left, &left_caption)?;
     let tallest = bars.iter().map(|b| share(&b.1)).fold(0.0, f64::max) * 100.0;
@@ -231,7 +228,7 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
         let (px, py) = chart.backend_coord(&(i as f64 + 0.5, y));
         theme.text(
             root,
-            &percent(y / 100.0),
+            &percent_label(y / 100.0),
             &value_style,
             (px, py - theme.tx(8.0)),
             (HPos::Center, VPos::Bottom),
@@ -259,9 +256,9 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
         root,
         &right,
         &if options {
-            format!("Worth more than it cost: {} of paths", percent(gain_share))
+            format!("Worth more than it cost: {} of paths", percent_label(gain_share))
         } else {
-            format!("Pays something: {} of paths", percent(gain_share))
+            format!("Pays something: {} of paths", percent_label(gain_share))
         },
     )?;
     let pad = theme.tx(14.0);

@@ -9,10 +9,10 @@ use super::lines::{
     Guide, Panel, ParamKind, Reference, Series, XAxis, caption, compact, criterion_color,
     draw_panel, legend_band, list, name, scenario_value,
 };
-use super::theme::{Dash, Frame, Legend, Swatch, colors, darker, text, thousands};
+use super::theme::{Dash, Frame, Legend, Swatch, colors, darker, text};
+use crate::format::{format_count, format_money, format_percent};
 use super::{Area, DrawResult, Theme};
 use crate::decisions::{Floor, SweepResult, Unreachable};
-use crate::report::money::{format_money, format_percent};
 use crate::scenario::{Scenario, SolveFor};
 use plotters::style::RGBColor;
 
@@ -254,7 +254,7 @@ pub(super) fn draw(
             "Accept-at floor against {} · {} values · {} paths · seed {}",
             result.parameter,
             n_values,
-            thousands(result.paths),
+            format_count(result.paths),
             result.seed
         ),
         notes,

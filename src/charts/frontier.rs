@@ -7,10 +7,10 @@ use super::lines::{
     Guide, Panel, ParamKind, Reference, Series, XAxis, criterion_color, draw_panel, legend_band,
     list, name,
 };
-use super::theme::{Frame, Legend, thousands};
+use super::theme::{Frame, Legend};
+use crate::format::{format_count, format_money};
 use super::{Area, DrawResult, Theme};
 use crate::decisions::Frontier;
-use crate::report::money::format_money;
 use crate::scenario::{Instrument, Scenario};
 use plotters::style::RGBColor;
 
@@ -100,7 +100,7 @@ pub(super) fn draw(
         title: scenario.name.clone(),
         subtitle: format!(
             "Indifference frontier between base and grant · {} paths · seed {}",
-            thousands(scenario.simulation.paths),
+            format_count(scenario.simulation.paths),
             scenario.simulation.seed
         ),
         notes,

@@ -4,10 +4,10 @@
 //! plot, and placement of text where no line passes.
 
 use super::bins::nice_step;
-use super::theme::{Dash, FixedTicks, Legend, Rect, colors, darker, money_tick, text};
+use super::theme::{Dash, FixedTicks, Legend, Rect, colors, darker, text};
+use crate::format::{format_money, money_tick};
 use super::{Area, DrawResult, Theme};
 use crate::report::floor::criterion_name;
-use crate::report::money::format_money;
 use crate::scenario::{Criterion, Scenario};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

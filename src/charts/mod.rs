@@ -41,10 +41,10 @@ mod value;
 
 use crate::decisions::{Frontier, SweepResult};
 use crate::engine::{PathRecord, Simulation};
-use crate::error::Error;
+use crate::error::{Error, FileAction};
 use crate::model::Model;
 use crate::model::company::Outcome;
-use crate::report::write_atomic;
+use crate::fs::write_atomic;
 use crate::scenario::Scenario;
 use crate::stats::{Outputs, total};
 use plotters::prelude::*;
@@ -108,35 +108,33 @@ impl ChartSize {
         height: 4000,
     };
 
-    /// A size within [`ChartSize::MIN`] ..= [`ChartSize::MAX`]; the error
-    /// says what is allowed.
-    pub fn new(width: u32, height: u32) -> Result<ChartSize, String> {
+    /// A size within [`ChartSize::MIN`] ..= [`ChartSize::MAX`].
+    ///
+    /// # Errors
+    ///
+    /// [`ChartSizeError::OutOfRange`] outside those bounds.
+    pub fn new(width: u32, height: u32) -> Result<ChartSize, ChartSizeError> {
         let (min, max) = (ChartSize::MIN, ChartSize::MAX);
         if !(min.width..=max.width).contains(&width) || !(min.height..=max.height).contains(&height)
         {
-            return Err(format!(
-                "the width must be {} to {} pixels and the height {} to {}, for example {}",
-                min.width,
-                max.width,
-                min.height,
-                max.height,
-                ChartSize::DEFAULT
-            ));
+            return Err(ChartSizeError::OutOfRange { width, height });
         }
         Ok(ChartSize { width, height })
     }
 
     /// Parses `WIDTHxHEIGHT` (`1600x1000`).
-    pub fn parse(text: &str) -> Result<ChartSize, String> {
+    ///
+    /// # Errors
+    ///
+    /// [`ChartSizeError::NotWidthByHeight`] when the text is not two whole
+    /// numbers around an `x`; [`ChartSizeError::OutOfRange`] as [`ChartSize::new`].
+    pub fn parse(text: &str) -> Result<ChartSize, ChartSizeError> {
         let parsed = text
             .trim()
             .split_once(['x', 'X'])
             .and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)));
         let Some((width, height)) = parsed else {
-            return Err(format!(
-                "expected WIDTHxHEIGHT in pixels, for example {}",
-                ChartSize::DEFAULT
-            ));
+            return Err(ChartSizeError::NotWidthByHeight);
         };
         ChartSize::new(width, height)
     }
@@ -145,6 +143,39 @@ impl ChartSize {
         (self.width, self.height)
     }
 }
+
+/// Why a chart size is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartSizeError {
+    /// The text is not `WIDTHxHEIGHT`.
+    NotWidthByHeight,
+    /// The width or the height is outside what a chart allows.
+    OutOfRange { width: u32, height: u32 },
+}
+
+impl fmt::Display for ChartSizeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (min, max) = (ChartSize::MIN, ChartSize::MAX);
+        match self {
+            ChartSizeError::NotWidthByHeight => write!(
+                f,
+                "expected WIDTHxHEIGHT in pixels, for example {}",
+                ChartSize::DEFAULT
+            ),
+            ChartSizeError::OutOfRange { .. } => write!(
+                f,
+                "the width must be {} to {} pixels and the height {} to {}, for example {}",
+                min.width,
+                max.width,
+                min.height,
+                max.height,
+                ChartSize::DEFAULT
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ChartSizeError {}
 
 impl Default for ChartSize {
     fn default() -> Self {
@@ -159,7 +190,7 @@ impl fmt::Display for ChartSize {
 }
 
 impl FromStr for ChartSize {
-    type Err = String;
+    type Err = ChartSizeError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         ChartSize::parse(s)
     }
@@ -264,13 +295,13 @@ impl<'a> RunData<'a> {
         let counted = if paths < run {
             format!(
                 "bars from the first {} of {} paths",
-                theme::thousands(paths),
-                theme::thousands(run)
+                crate::format::format_count(paths),
+                crate::format::format_count(run)
             )
         } else {
             format!(
                 "{} path{}",
-                theme::thousands(paths),
+                crate::format::format_count(paths),
                 if paths == 1 { "" } else { "s" }
             )
         };
@@ -307,16 +338,7 @@ fn alternative_totals<'a>(
         .map(move |p| total(p, model, &model.alternative.pay, p.alternative_equity))
 }
 
-/// `"4 years"`, `"1 year"`, `"2.5 years"`.
-pub fn years(y: f64) -> String {
-    if y == 1.0 {
-        "1 year".into()
-    } else if y.fract() == 0.0 {
-        format!("{y:.0} years")
-    } else {
-        format!("{y} years")
-    }
-}
+pub use crate::format::years;
 
 /// Draws `value.png`, `cdf.png` and `equity.png` into `dir` and returns
 /// their paths. Every chart is rendered before any is written.
@@ -342,7 +364,7 @@ pub fn render_run(
     outputs: &Outputs,
     size: ChartSize,
 ) -> Result<Rendered, Error> {
-    let size = ChartSize::new(size.width, size.height).map_err(Error::Usage)?;
+    let size = ChartSize::new(size.width, size.height).map_err(Error::ChartSize)?;
     let data = RunData::new(scenario, sim, outputs);
     type Draw = fn(&Area, &Theme, &RunData) -> DrawResult;
     let charts: [(&str, Draw); 3] = [
@@ -382,7 +404,7 @@ pub fn draw_floor_sweep(
     result: &SweepResult,
     size: ChartSize,
 ) -> Result<PathBuf, Error> {
-    let size = ChartSize::new(size.width, size.height).map_err(Error::Usage)?;
+    let size = ChartSize::new(size.width, size.height).map_err(Error::ChartSize)?;
     let path = dir.join(FLOOR_SWEEP_CHART);
     write_chart(&path, size, |root, theme| {
         floor_sweep::draw(root, theme, result, scenario)
@@ -399,7 +421,7 @@ pub fn draw_frontier(
     frontier: &Frontier,
     size: ChartSize,
 ) -> Result<PathBuf, Error> {
-    let size = ChartSize::new(size.width, size.height).map_err(Error::Usage)?;
+    let size = ChartSize::new(size.width, size.height).map_err(Error::ChartSize)?;
     let path = dir.join(FRONTIER_CHART);
     write_chart(&path, size, |root, theme| {
         frontier::draw(root, theme, frontier, scenario)
@@ -420,7 +442,7 @@ pub fn write_chart(
 
 fn draw_error(path: &Path, e: Box<dyn std::error::Error>) -> Error {
     Error::Io {
-        action: "draw",
+        action: FileAction::Draw,
         path: path.to_path_buf(),
         source: std::io::Error::other(e.to_string()),
     }

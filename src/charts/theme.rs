@@ -7,7 +7,6 @@
 
 use super::DrawResult;
 use crate::model::company::Outcome;
-use crate::report::money::format_money;
 use plotters::coord::Shift;
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
 use plotters::coord::types::RangedCoordf64;
@@ -765,49 +764,6 @@ fn ellipsize(
     Ok(String::new())
 }
 
-/// Money for a tick label: [`format_money`] without trailing zeros
-/// (`€50K`, `€1.5M`, `€1.25M`).
-pub fn money_tick(value: f64, currency: &str) -> String {
-    let text = format_money(value, currency);
-    let Some(dot) = text.find('.') else {
-        return text;
-    };
-    let digits_end = text[dot + 1..]
-        .find(|c: char| !c.is_ascii_digit())
-        .map_or(text.len(), |i| dot + 1 + i);
-    let digits = text[dot + 1..digits_end].trim_end_matches('0');
-    let unit = &text[digits_end..];
-    if digits.is_empty() {
-        format!("{}{unit}", &text[..dot])
-    } else {
-        format!("{}.{digits}{unit}", &text[..dot])
-    }
-}
-
-/// A share as a percentage for a label: `12.3%`, `0.4%`, `<0.1%`.
-pub fn percent(share: f64) -> String {
-    if share == 0.0 {
-        "0%".into()
-    } else if share > 0.0 && share < 0.0005 {
-        "<0.1%".into()
-    } else {
-        format!("{:.1}%", share * 100.0)
-    }
-}
-
-/// A whole number with thousands separators: `1,000,000`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -824,9 +780,9 @@ mod tests {
 
     #[test]
     fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(20_000), "20,000");
-        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(20_000), "20,000");
+        assert_eq!(format_count(1_000_000), "1,000,000");
     }
 }

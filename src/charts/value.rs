@@ -2,11 +2,9 @@
 //! bins, with each offer's mean, median and P10 marked by a labelled line.
 
 use super::bins::{Grid, Histogram, TOTAL_VIEW, view_name};
-use super::theme::{
-    Dash, FittedLegend, Frame, Legend, Rect, Swatch, colors, darker, money_tick, percent, text,
-};
+use super::theme::{Dash, FittedLegend, Frame, Legend, Rect, Swatch, colors, darker, text};
+use crate::format::{format_money, money_tick, percent_label};
 use super::{Area, DrawResult, RunData, Theme};
-use crate::report::money::format_money;
 use crate::stats::Summary;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
@@ -68,9 +66,9 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
     notes.push(format!(
         "View clipped to {} of both offers: {} of {}'s paths and {} of {}'s lie outside it and are not drawn.",
         view_name(TOTAL_VIEW),
-        percent(offer.outside() as f64 / n),
+        percent_label(offer.outside() as f64 / n),
         data.offer_label(),
-        percent(alt.outside() as f64 / n),
+        percent_label(alt.outside() as f64 / n),
         data.alternative_label()
     ));
     let frame = Frame {
@@ -295,7 +293,7 @@ where
             ],
             colors::BACKGROUND.filled(),
         ))?;
-        let label = percent(share / 100.0);
+        let label = percent_label(share / 100.0);
         let (w, _) = theme.measure(root, &label, &style)?;
         let gap = theme.tx(8.0);
         let (at, anchor) = if x1 + gap + w < xr.end {

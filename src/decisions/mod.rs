@@ -17,5 +17,5 @@ pub use floor::{
 };
 pub use sweep::{
     Frontier, PathReuse, SweepPoint, SweepRequest, SweepResult, frontier, frontier_bases,
-    frontier_bases_covering, run_sweep, sweep_values,
+    SweepPlan, frontier_bases_covering, plan_sweep, run_sweep, sweep_values,
 };

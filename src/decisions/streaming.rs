@@ -34,17 +34,13 @@ use crate::scenario::{Criterion, Scenario, SolveFor};
 use crate::stats::sketch::QuantileSketch;
 use crate::stats::streaming::{SketchSet, StreamedOutputs, StreamingNote};
 use crate::stats::{BLOCK, Moments, Outputs, UtilitySum};
-use std::sync::Arc;
-
-/// Called at the start of each pass over the paths with what it is for.
-pub type PassStarted = Arc<dyn Fn(&str) + Send + Sync>;
+use crate::observer::Unit;
 
 /// How a streamed run is made.
 #[derive(Clone)]
 pub struct StreamSettings {
     /// The quantile sketches' relative error `α`.
     pub relative_error: f64,
-    pub on_pass: Option<PassStarted>,
 }
 
 /// What a streamed run gives.
@@ -306,9 +302,10 @@ pub fn run_streaming(
     let first: Vec<PathRecord> = (0..paths.min(BLOCK as u64))
         .map(|i| plan.simulate(i))
         .collect();
+    // Each pass over the paths is a stage of the run's progress.
     let pass = |what: &str| {
-        if let Some(f) = &settings.on_pass {
-            f(what)
+        if let Some(progress) = &options.observer {
+            progress.stage(what, paths, Unit::Paths);
         }
     };
 

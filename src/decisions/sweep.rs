@@ -10,6 +10,7 @@
 use super::floor::{FloorProblem, Floors, Preferences, solve, solve_floors};
 use crate::engine::{self, RunOptions, Simulation};
 use crate::error::Error;
+use crate::observer::Unit;
 use crate::scenario::{Criterion, Override, Scenario, SolveFor, Source};
 use crate::stats::Outputs;
 use serde::Serialize;
@@ -186,33 +187,49 @@ fn field_kind(scenario: &Scenario, path: &str) -> Result<Option<NumberKind>, &'s
     }
 }
 
-/// Runs a sweep: resolves the scenario at each value (validated exactly
-/// like the file; a bad parameter is an error that names it), simulates
-/// (or reuses the paths), and computes the decision outputs and floors.
-/// `on_point(done, total)` is called after each value.
-pub fn run_sweep(
-    request: &SweepRequest,
-    options: &RunOptions,
-    mut on_point: impl FnMut(usize, usize),
-) -> Result<SweepResult, Error> {
+/// A sweep resolved at every value, before anything is simulated.
+#[derive(Debug, Clone)]
+pub struct SweepPlan {
+    /// The scenario without the swept value.
+    pub base: Scenario,
+    /// The swept values, rounded to whole numbers for an integer field.
+    pub values: Vec<f64>,
+    /// The scenario resolved at each value.
+    pub scenarios: Vec<Scenario>,
+    /// Warnings the swept values raise that the scenario itself does not.
+    pub warnings: Vec<String>,
+}
+
+impl SweepRequest<'_> {
+    /// `parameter (at value)` as the user named the parameter, for messages.
+    fn at(&self, value: f64) -> String {
+        let value = crate::scenario::fmt_value(value);
+        let parameter = &self.parameter;
+        match self.origin {
+            "--param" => format!("--param {parameter} (at {value})"),
+            other => format!("{other} = \"{parameter}\" (at {value})"),
+        }
+    }
+}
+
+/// Resolves the scenario at every value of the sweep, validated exactly
+/// like the file: a parameter that is not a numeric field of the scenario,
+/// or a value out of the field's range, is an error that names it.
+pub fn plan_sweep(request: &SweepRequest) -> Result<SweepPlan, Error> {
     let parameter = request.parameter.as_str();
-    let origin_text = |value: &str| match request.origin {
-        "--param" => format!("--param {parameter} (at {value})"),
-        other => format!("{other} = \"{parameter}\" (at {value})"),
-    };
     let (base, base_warnings) = request.source.resolve(request.overrides)?;
     let mut warnings: Vec<String> = Vec::new();
     let kind = match field_kind(&base, parameter) {
         Ok(kind) => kind,
         Err(what) => {
-            return Err(Error::Usage(format!(
-                "{}: `{parameter}` is {what}, not a number: a sweep needs a numeric field, \
-                 such as employee.illiquidity.discount or company.volatility",
-                match request.origin {
+            return Err(Error::NotNumeric {
+                origin: match request.origin {
                     "--param" => format!("--param {parameter}"),
                     other => format!("{other} = \"{parameter}\""),
-                }
-            )));
+                },
+                parameter: parameter.to_string(),
+                what: what.to_string(),
+            });
         }
     };
     let mut values = sweep_values(request.from, request.to, request.steps);
@@ -226,13 +243,10 @@ pub fn run_sweep(
         Some(NumberKind::Integer) => toml::Value::Integer(v as i64),
         _ => toml::Value::Float(v),
     };
-
-    // Resolve every value first: a bad value fails before any simulation.
     let mut scenarios = Vec::with_capacity(values.len());
     for &v in &values {
-        let text = origin_text(&crate::scenario::fmt_value(v));
         let mut overrides = request.overrides.to_vec();
-        overrides.push(Override::with_value(parameter, to_toml(v), text));
+        overrides.push(Override::with_value(parameter, to_toml(v), request.at(v)));
         let (scenario, w) = request.source.resolve(&overrides)?;
         for w in w {
             if !base_warnings.contains(&w) && !warnings.contains(&w) {
@@ -241,6 +255,31 @@ pub fn run_sweep(
         }
         scenarios.push(scenario);
     }
+    Ok(SweepPlan {
+        base,
+        values,
+        scenarios,
+        warnings,
+    })
+}
+
+/// Runs a sweep: resolves the scenario at each value ([`plan_sweep`]; a
+/// bad value fails before any simulation), simulates (or reuses the
+/// paths), and computes the decision outputs and floors. The observer in
+/// `options` hears of each value done, not of the paths.
+pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepResult, Error> {
+    let parameter = request.parameter.as_str();
+    let SweepPlan {
+        base,
+        values,
+        scenarios,
+        warnings,
+    } = plan_sweep(request)?;
+    let observer = options.observer.clone();
+    let options = &RunOptions {
+        observer: None,
+        ..options.clone()
+    };
 
     let mut reuse = PathReuse::of(parameter);
     let shared: Option<Simulation> = match reuse {
@@ -256,8 +295,11 @@ pub fn run_sweep(
     }
 
     let total = values.len();
+    if let Some(o) = &observer {
+        o.stage("", total as u64, Unit::Values);
+    }
     let mut points = Vec::with_capacity(total);
-    for (i, (&value, scenario)) in values.iter().zip(&scenarios).enumerate() {
+    for (&value, scenario) in values.iter().zip(&scenarios) {
         let owned;
         let sim: &Simulation = match (reuse, &shared) {
             (PathReuse::Same, Some(s)) => s,
@@ -285,10 +327,12 @@ pub fn run_sweep(
             (&scenario.offer.label, &scenario.alternative.label),
         )
         .map_err(|e| match e {
-            Error::Model(m) => Error::Model(format!(
-                "{}: {m}",
-                origin_text(&crate::scenario::fmt_value(value))
-            )),
+            Error::NonFinite { .. } | Error::UndefinedCertaintyEquivalent { .. } => {
+                Error::AtSweepValue {
+                    at: request.at(value),
+                    source: Box::new(e),
+                }
+            }
             other => other,
         })?;
         let floors = solve_floors(sim, scenario, request.solve_for, &request.criteria);
@@ -298,7 +342,9 @@ pub fn run_sweep(
             outputs,
             floors,
         });
-        on_point(i + 1, total);
+        if let Some(o) = &observer {
+            o.advance(1);
+        }
     }
     Ok(SweepResult {
         parameter: parameter.to_string(),

@@ -16,6 +16,7 @@ pub mod streams;
 
 use crate::error::Error;
 use crate::model::Model;
+use crate::observer::Shared;
 use crate::scenario::{Illiquidity, Scenario};
 pub use path::{ExerciseCost, PathRecord, Plan};
 use rayon::prelude::*;
@@ -39,26 +40,23 @@ pub struct Simulation {
     pub records: Vec<PathRecord>,
 }
 
-/// Called after each chunk with the number of paths it simulated.
-pub type Progress = std::sync::Arc<dyn Fn(u64) + Send + Sync>;
-
 /// Options for a run that are not part of the scenario.
 #[derive(Clone, Default)]
 pub struct RunOptions {
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
-    pub progress: Option<Progress>,
+    /// Told of every chunk of paths simulated ([`Observer::advance`]).
+    pub observer: Option<Shared>,
 }
 
 /// Simulates every path of `scenario`.
 pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation, Error> {
     let paths = scenario.simulation.paths;
     if paths > MAX_IN_MEMORY_PATHS {
-        return Err(Error::Usage(format!(
-            "simulation.paths = {paths} is more than can be kept in memory ({MAX_IN_MEMORY_PATHS}): \
-             `equisim run` streams such runs (--stream-above {MAX_IN_MEMORY_PATHS} or less); \
-             `floor` and `sweep` keep their paths, use at most {MAX_IN_MEMORY_PATHS} paths there"
-        )));
+        return Err(Error::TooManyPathsToKeep {
+            paths,
+            most: MAX_IN_MEMORY_PATHS,
+        });
     }
     let plan = Plan::new(Model::new(scenario), scenario.simulation.seed);
     let paths = paths as usize;
@@ -71,12 +69,12 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
             .with_min_len(CHUNK_PATHS)
             .map(|i| {
                 let record = plan.simulate(i as u64);
-                if let Some(progress) = &options.progress {
+                if let Some(progress) = &options.observer {
                     let done = i + 1;
                     if done % CHUNK_PATHS == 0 {
-                        progress(CHUNK_PATHS as u64);
+                        progress.advance(CHUNK_PATHS as u64);
                     } else if done == paths {
-                        progress((paths % CHUNK_PATHS) as u64);
+                        progress.advance((paths % CHUNK_PATHS) as u64);
                     }
                 }
                 record
@@ -88,7 +86,10 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
-                .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?;
+                .map_err(|e| Error::ThreadPool {
+                    threads: n,
+                    message: e.to_string(),
+                })?;
             pool.install(|| work(&mut records));
         }
         None => work(&mut records),

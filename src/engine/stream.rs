@@ -53,8 +53,8 @@ where
         if let Ok(mut p) = pool.lock() {
             p.push((worker, buffer));
         }
-        if let Some(progress) = &options.progress {
-            progress(n as u64);
+        if let Some(progress) = &options.observer {
+            progress.advance(n as u64);
         }
         summary
     };
@@ -71,12 +71,15 @@ where
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
-            .map_err(|e| Error::Usage(format!("cannot start {n} threads: {e}")))?
+            .map_err(|e| Error::ThreadPool {
+                threads: n,
+                message: e.to_string(),
+            })?
             .install(work),
         None => work(),
     }
     let workers = pool
         .into_inner()
-        .map_err(|_| Error::Model("a simulation thread failed".into()))?;
+        .map_err(|_| Error::WorkerFailed)?;
     Ok(workers.into_iter().map(|(w, _)| w).collect())
 }

@@ -2,7 +2,7 @@
 //! scenario has a `[floor]` table) and as the `floor` object of
 //! `summary.json`.
 
-use super::money::{format_money, format_percent};
+use crate::format::{format_money, format_percent};
 use crate::decisions::{Floor, FloorBounds, Floors, Unreachable};
 use crate::scenario::{Criterion, Scenario, SolveFor};
 use serde::Serialize;
@@ -405,5 +405,38 @@ impl Serialize for FloorsReport {
             map.serialize_entry(&f.criterion.to_string(), f)?;
         }
         map.end()
+    }
+}
+
+/// What `equisim floor --json` prints: the scenario's name and run, and
+/// its floors.
+#[derive(Debug, Clone, Serialize)]
+pub struct FloorCommandReport<'a> {
+    pub name: &'a str,
+    pub currency: &'a str,
+    pub paths: u64,
+    pub seed: u64,
+    pub solve_for: SolveFor,
+    pub floor: FloorsReport,
+}
+
+impl<'a> FloorCommandReport<'a> {
+    pub fn new(scenario: &'a Scenario, solve_for: SolveFor, floors: &Floors) -> Self {
+        FloorCommandReport {
+            name: &scenario.name,
+            currency: &scenario.currency,
+            paths: scenario.simulation.paths,
+            seed: scenario.simulation.seed,
+            solve_for,
+            floor: FloorsReport::new(floors, scenario),
+        }
+    }
+
+    /// The report as pretty JSON, ending in a newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        s.push('\n');
+        s
     }
 }

@@ -1,7 +1,7 @@
 //! A sweep's table for the terminal, `sweep.csv` and `sweep.json`.
 
 use super::floor::{FloorsReport, criterion_name};
-use super::money::{format_money, format_percent};
+use crate::format::{format_money, format_percent};
 use crate::decisions::{PathReuse, SweepResult};
 use crate::scenario::{Scenario, SolveFor, fmt_value};
 use crate::stats::{Outputs, Summary};
@@ -26,10 +26,10 @@ pub fn sweep_table(result: &SweepResult, scenario: &Scenario) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Sweep of {} over {} values ({} paths, seed {}; {})",
+        "Sweep of {} over {} values ({}, seed {}; {})",
         result.parameter,
         result.points.len(),
-        super::money::format_count(result.paths),
+        crate::format::count_of(result.paths, "path"),
         result.seed,
         reuse_words(result.reuse)
     );

@@ -1,6 +1,6 @@
 //! The summary table printed by `equisim run`.
 
-use super::money::{format_money, format_percent};
+use crate::format::{count_of, format_money, format_percent, format_rate, years};
 use crate::scenario::{Illiquidity, Scenario};
 use crate::stats::{OfferOutputs, Outputs, Summary};
 use std::fmt::Write;
@@ -18,12 +18,12 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
     };
     let _ = writeln!(
         s,
-        "{} paths, seed {}, window {} years, horizon {} years, discount rate {}, illiquidity {}, risk aversion {}",
-        group_thousands(sim.paths),
+        "{}, seed {}, window {}, horizon {}, discount rate {}, illiquidity {}, risk aversion {}",
+        count_of(sim.paths, "path"),
         sim.seed,
-        sim.window_years,
-        sim.horizon_years,
-        format_percent(sim.discount_rate),
+        years(sim.window_years),
+        years(sim.horizon_years),
+        format_rate(sim.discount_rate),
         ill,
         scenario.employee.risk_aversion
     );
@@ -48,7 +48,7 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
         m(o.expected_value_per_year),
         m(a.expected_value_per_year),
     );
-    let _ = writeln!(s, "Total PV over {} years", sim.window_years);
+    let _ = writeln!(s, "Total PV over {}", years(sim.window_years));
     summary_rows(&mut s, &row, o, a, |x| &x.total, cur);
     let _ = writeln!(s, "Equity PV");
     summary_rows(&mut s, &row, o, a, |x| &x.equity, cur);
@@ -157,16 +157,4 @@ fn summary_rows(
     );
     let ce = |v: &Summary| v.certainty_equivalent.map_or("n/a".into(), m);
     row(s, "  certainty equivalent", ce(x), ce(y));
-}
-
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }

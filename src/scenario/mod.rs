@@ -24,8 +24,10 @@
 //! assert_eq!(loaded.scenario.company.volatility, 0.60);
 //! ```
 
+pub mod defaults;
 mod locate;
 mod overrides;
+pub mod range;
 pub mod raw;
 mod resolve;
 mod types;
@@ -34,7 +36,7 @@ pub use overrides::{Override, set_path};
 pub use resolve::{MAX_REFRESHES, fmt_value};
 pub use types::*;
 
-use crate::error::{Error, Origin, ScenarioError};
+use crate::error::{Error, FileAction, Origin, ScenarioError};
 use std::path::Path;
 
 /// A scenario read from text, with what is needed to vary it later.
@@ -59,7 +61,7 @@ pub struct Source {
 /// Reads and resolves a scenario file, applying `overrides` on top.
 pub fn load_file(path: &Path, overrides: &[Override]) -> Result<Loaded, Error> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        action: "read",
+        action: FileAction::Read,
         path: path.to_path_buf(),
         source,
     })?;
@@ -146,7 +148,7 @@ impl Source {
             &self.text
         } else {
             regenerated = toml::to_string(&table)
-                .map_err(|e| Error::Usage(format!("cannot apply --set: {e}")))?;
+                .map_err(|e| Error::argument("", format!("cannot apply --set: {e}")))?;
             &regenerated
         };
         let raw = toml::from_str::<raw::RawScenario>(text).map_err(|e| {
@@ -325,11 +327,19 @@ fn table_example(field: &str, path: &str) -> String {
     }
 }
 
-/// The candidate closest to `given` by edit distance (a swap of two
-/// neighbouring letters counts as one edit), if it is close enough to be a
-/// plausible typo: one edit for names of up to four letters.
+/// The one candidate that starts with `given` (`bonus` for `bonus_rate`,
+/// `cliff` for `cliff_years`), else the candidate closest to `given` by
+/// edit distance (a swap of two neighbouring letters counts as one edit),
+/// if it is close enough to be a plausible typo: one edit for names of up
+/// to four letters.
 fn nearest<'a>(given: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let given = given.to_lowercase();
+    let mut extending = candidates
+        .iter()
+        .filter(|c| given.len() >= 3 && c.len() > given.len() && c.starts_with(&given));
+    if let (Some(only), None) = (extending.next(), extending.next()) {
+        return Some(only);
+    }
     candidates
         .iter()
         .map(|c| (strsim::osa_distance(&given, c), *c))
@@ -365,6 +375,15 @@ mod tests {
         assert_eq!(nearest("sigam", &["median", "sigma"]), Some("sigma"));
         assert_eq!(nearest("name", &["label", "base"]), None);
         assert_eq!(nearest("bse", &["label", "base"]), Some("base"));
+        // A name cut short is the field it begins.
+        let offer = ["label", "base", "bonus_rate", "sign_on", "equity"];
+        assert_eq!(nearest("bonus", &offer), Some("bonus_rate"));
+        let employee = ["attrition_per_year", "risk_aversion", "outside_wealth"];
+        assert_eq!(nearest("attrition", &employee), Some("attrition_per_year"));
+        let vesting = ["years", "cliff_years", "every_months"];
+        assert_eq!(nearest("cliff", &vesting), Some("cliff_years"));
+        // Two fields begin the same way: no guess.
+        assert_eq!(nearest("ipo", &["ipo_per_year", "ipo_multiple"]), None);
     }
 
     #[test]

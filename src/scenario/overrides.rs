@@ -29,15 +29,17 @@ impl Override {
     /// ```
     pub fn parse(text: &str) -> Result<Override, Error> {
         let Some((path, raw)) = text.split_once('=') else {
-            return Err(Error::Usage(format!(
-                "--set {text}: expected `dotted.path=value`, for example --set company.volatility=0.45"
-            )));
+            return Err(Error::argument(
+                format!("--set {text}"),
+                "expected `dotted.path=value`, for example --set company.volatility=0.45",
+            ));
         };
         let path = path.trim();
         if path.is_empty() || path.split('.').any(|p| p.trim().is_empty()) {
-            return Err(Error::Usage(format!(
-                "--set {text}: `{path}` is not a dotted field path such as company.exit.ipo_per_year"
-            )));
+            return Err(Error::argument(
+                format!("--set {text}"),
+                format!("`{path}` is not a dotted field path such as company.exit.ipo_per_year"),
+            ));
         }
         let raw = raw.trim();
         let value = match toml::from_str::<Table>(&format!("v = {raw}")) {

@@ -58,6 +58,18 @@ pub enum RawIlliquidityMethod {
     Chaffe,
 }
 
+impl RawIlliquidityMethod {
+    /// The name as written in a scenario.
+    pub fn name(self) -> &'static str {
+        match self {
+            RawIlliquidityMethod::None => "none",
+            RawIlliquidityMethod::Flat => "flat",
+            RawIlliquidityMethod::Finnerty => "finnerty",
+            RawIlliquidityMethod::Chaffe => "chaffe",
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCompany {

@@ -5,6 +5,7 @@
 //! leaves open are closed here so that no input can make the engine loop
 //! for ever or overflow (documented in the README).
 
+use super::defaults;
 use super::raw::*;
 use super::types::*;
 use crate::error::ScenarioError;
@@ -44,7 +45,7 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
     let employee = employee(raw.employee)?;
     let company = company(raw.company)?;
     let offer = offer(raw.offer, warnings)?;
-    let alternative = alternative(raw.alternative)?;
+    let alternative = alternative(raw.alternative, warnings)?;
     let floor = raw.floor.map(floor).transpose()?;
     let sweep = raw.sweep.map(sweep).transpose()?;
 
@@ -186,7 +187,7 @@ pub fn fmt_value(v: f64) -> String {
 }
 
 fn simulation(raw: RawSimulation) -> Check<Simulation> {
-    let paths = raw.paths.unwrap_or(1_000_000);
+    let paths = raw.paths.unwrap_or(defaults::PATHS);
     if !(1..=10_000_000_000).contains(&paths) {
         return Err(ScenarioError::invalid(
             "simulation.paths",
@@ -229,13 +230,13 @@ fn simulation(raw: RawSimulation) -> Check<Simulation> {
     }
     Ok(Simulation {
         paths,
-        seed: raw.seed.unwrap_or(42),
+        seed: raw.seed.unwrap_or(defaults::SEED),
         window_years,
         horizon_years,
         discount_rate: bounded(
             "simulation.discount_rate",
             raw.discount_rate,
-            0.0375,
+            defaults::DISCOUNT_RATE,
             0.0,
             0.5,
             "in [0, 0.5]",
@@ -251,11 +252,13 @@ fn employee(raw: RawEmployee) -> Check<Employee> {
             if method != RawIlliquidityMethod::Flat
                 && let Some(d) = ill.discount
             {
+                let name = method.name();
                 return Err(ScenarioError::new(
                     "employee.illiquidity.discount",
                     format!(
                         "employee.illiquidity.discount = {} is only allowed with method = \"flat\"; \
-                         remove it or set method = \"flat\"",
+                         remove it or set method = \"flat\"; to change the method, give the table \
+                         whole: employee.illiquidity = {{ method = \"{name}\" }}",
                         fmt_value(d)
                     ),
                 ));
@@ -699,14 +702,7 @@ fn offer(raw: RawOffer, warnings: &mut Vec<String>) -> Check<Offer> {
     Ok(Offer {
         label: raw.label.unwrap_or_else(|| "Offer".to_string()),
         base: money("offer.base", Some(base), 0.0)?,
-        bonus_rate: bounded(
-            "offer.bonus_rate",
-            raw.bonus_rate,
-            0.0,
-            0.0,
-            10.0,
-            "in [0, 10]",
-        )?,
+        bonus_rate: bonus_rate("offer.bonus_rate", raw.bonus_rate, warnings)?,
         sign_on: money("offer.sign_on", raw.sign_on, 0.0)?,
         equity: PrivateEquity {
             grant: money("offer.equity.grant", Some(grant), 0.0)?,
@@ -758,7 +754,25 @@ fn offer(raw: RawOffer, warnings: &mut Vec<String>) -> Check<Offer> {
     })
 }
 
-fn alternative(raw: RawAlternative) -> Check<Alternative> {
+/// A yearly bonus as a share of the base, in `[0, 10]`; above 1 it is
+/// likely a percentage typed as a number (`10` for 10%), which is accepted
+/// with a warning.
+fn bonus_rate(path: &str, value: Option<f64>, warnings: &mut Vec<String>) -> Check<f64> {
+    let rate = bounded(path, value, 0.0, 0.0, 10.0, "in [0, 10]")?;
+    if rate > 1.0 {
+        warnings.push(format!(
+            "{path} = {} is a bonus of {}% of the base: the rate is a share (0.1 = 10%); \
+             if you meant {}%, write {path} = {}",
+            fmt_value(rate),
+            fmt_value(rate * 100.0),
+            fmt_value(rate),
+            fmt_value(rate / 100.0)
+        ));
+    }
+    Ok(rate)
+}
+
+fn alternative(raw: RawAlternative, warnings: &mut Vec<String>) -> Check<Alternative> {
     let base = required(
         "alternative.base",
         raw.base,
@@ -769,14 +783,7 @@ fn alternative(raw: RawAlternative) -> Check<Alternative> {
     Ok(Alternative {
         label: raw.label.unwrap_or_else(|| "Alternative".to_string()),
         base: money("alternative.base", Some(base), 0.0)?,
-        bonus_rate: bounded(
-            "alternative.bonus_rate",
-            raw.bonus_rate,
-            0.0,
-            0.0,
-            10.0,
-            "in [0, 10]",
-        )?,
+        bonus_rate: bonus_rate("alternative.bonus_rate", raw.bonus_rate, warnings)?,
         sign_on: money("alternative.sign_on", raw.sign_on, 0.0)?,
         equity: PublicEquity {
             grant: money("alternative.equity.grant", eq.grant, 0.0)?,
@@ -822,12 +829,7 @@ fn alternative(raw: RawAlternative) -> Check<Alternative> {
 
 fn floor(raw: RawFloor) -> Check<FloorSpec> {
     let criteria = match raw.criteria {
-        None => vec![
-            Criterion::Mean,
-            Criterion::Median,
-            Criterion::Percentile(10),
-            Criterion::CertaintyEquivalent,
-        ],
+        None => defaults::FLOOR_CRITERIA.to_vec(),
         Some(list) => {
             if list.is_empty() {
                 return Err(ScenarioError::invalid(
@@ -853,7 +855,8 @@ fn floor(raw: RawFloor) -> Check<FloorSpec> {
     Ok(FloorSpec {
         solve_for: match raw.solve_for {
             Some(RawSolveFor::Base) => SolveFor::Base,
-            _ => SolveFor::Grant,
+            Some(RawSolveFor::Grant) => SolveFor::Grant,
+            None => defaults::SOLVE_FOR,
         },
         criteria,
     })
@@ -867,8 +870,8 @@ fn sweep(raw: RawSweep) -> Check<SweepSpec> {
     check_bounded("sweep.from", from, f64::MIN, f64::MAX, "a finite number")?;
     let to = required("sweep.to", raw.to, "a finite number")?;
     check_bounded("sweep.to", to, f64::MIN, f64::MAX, "a finite number")?;
-    let steps = raw.steps.unwrap_or(13);
-    if !(2..=1000).contains(&steps) {
+    let steps = raw.steps.unwrap_or(defaults::SWEEP_STEPS);
+    if !defaults::SWEEP_STEPS_ALLOWED.contains(&steps) {
         return Err(ScenarioError::invalid(
             "sweep.steps",
             steps,

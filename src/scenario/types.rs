@@ -193,6 +193,17 @@ pub struct FloorSpec {
     pub criteria: Vec<Criterion>,
 }
 
+impl Default for FloorSpec {
+    /// What a floor solves when nothing says: [`super::defaults::SOLVE_FOR`]
+    /// by [`super::defaults::FLOOR_CRITERIA`].
+    fn default() -> Self {
+        FloorSpec {
+            solve_for: super::defaults::SOLVE_FOR,
+            criteria: super::defaults::FLOOR_CRITERIA.to_vec(),
+        }
+    }
+}
+
 /// Which term of the private offer the floor solves for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -213,8 +224,11 @@ pub enum Criterion {
 }
 
 impl Criterion {
-    /// Parses `mean`, `median`, `ce` or `pNN` (NN in 1..=99).
+    /// Parses `mean`, `median`, `ce` or `pNN` (NN in 1..=99), in any case
+    /// (`P10` is how every output prints it).
     pub fn parse(text: &str) -> Option<Criterion> {
+        let text = text.trim().to_ascii_lowercase();
+        let text = text.as_str();
         match text {
             "mean" => Some(Criterion::Mean),
             "median" => Some(Criterion::Median),

@@ -245,10 +245,7 @@ impl Outputs {
     /// Fails naming the first reported number that is NaN or infinite.
     pub fn check_finite(&self) -> Result<(), Error> {
         match self.first_non_finite() {
-            Some(field) => Err(Error::Model(format!(
-                "{field} is not a finite number: the simulated values leave the range of floating-point \
-                 numbers; make the scenario less extreme (lower volatilities, drifts, exit multiples or horizon)"
-            ))),
+            Some(field) => Err(Error::NonFinite { field }),
             None => Ok(()),
         }
     }
@@ -293,12 +290,11 @@ pub(crate) fn check_certainty_equivalents(
 ) -> Result<Vec<String>, Error> {
     for (label, (summary, worst)) in [labels.0, labels.1].into_iter().zip(totals) {
         if gamma > 0.0 && summary.certainty_equivalent.is_none() {
-            return Err(Error::Model(format!(
-                "the certainty equivalent of {label} is undefined: on some paths outside wealth + value \
-                 is not positive (worst value {worst:.0}, employee.outside_wealth = {w0:.0}); raise \
-                 employee.outside_wealth above {:.0}, or set employee.risk_aversion = 0 to compare means",
-                -worst
-            )));
+            return Err(Error::UndefinedCertaintyEquivalent {
+                label: label.to_string(),
+                worst,
+                outside_wealth: w0,
+            });
         }
     }
     let mut warnings = Vec::new();

@@ -1,5 +1,6 @@
-//! Helpers shared by the integration tests: scenarios from a few lines of
-//! TOML, running the engine, and the model's closed forms.
+//! Helpers shared by the integration tests: the one runner of the
+//! `equisim` binary, scenarios from a few lines of TOML, running the
+//! engine, and the model's closed forms.
 
 #![allow(dead_code)]
 
@@ -9,6 +10,19 @@ pub mod image;
 use equisim::engine::{self, PathRecord, RunOptions};
 use equisim::scenario::{self, Scenario};
 use equisim::stats::mean_sd;
+
+/// The `equisim` binary built for these tests, ready for its arguments.
+/// Every test that runs the command line starts here.
+pub fn equisim() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_equisim"))
+}
+
+/// A shipped scenario file, by its name in `scenarios/`.
+pub fn shipped(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name)
+}
 
 /// The required fields, with `paths` and `seed`, as TOML text.
 pub fn required_fields(paths: u64, seed: u64) -> String {

@@ -1,19 +1,20 @@
-//! One whole run of a scenario: simulate, summarize, draw the charts and
-//! solve the floors, keeping every path or streaming them by size.
-//!
-//! This is what `equisim run` does between reading the scenario and
-//! writing the report; the binary only chooses the settings and prints.
+//! `equisim run`: one whole run of a scenario. Simulate, summarize, draw
+//! the charts and solve the floors, keeping every path or streaming them by
+//! size, then write `summary.json`, `summary.csv` and the charts.
 
 use crate::charts::{self, ChartSize, Rendered};
-use crate::decisions::streaming::{PassStarted, StreamSettings, run_streaming};
+use super::Input;
+use crate::decisions::streaming::{StreamSettings, run_streaming};
 use crate::decisions::{self, Floors};
 use crate::engine::{self, RunOptions};
 use crate::error::Error;
+use crate::observer::Unit;
+use crate::report::RunReport;
 use crate::scenario::Scenario;
 use crate::stats::Outputs;
 use crate::stats::sketch::DEFAULT_RELATIVE_ERROR;
 use crate::stats::streaming::StreamingNote;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// How a run is made, beyond the scenario.
@@ -22,9 +23,6 @@ pub struct RunSettings<'a> {
     pub options: RunOptions,
     /// Runs of more paths than this stream (see [`engine::stream`]).
     pub stream_above: u64,
-    /// Called when a streamed run starts a pass over the paths, with what
-    /// the pass is for.
-    pub on_pass: Option<PassStarted>,
     /// Where the charts go and their size; `None` draws none.
     pub charts: Option<(&'a Path, ChartSize)>,
 }
@@ -36,7 +34,6 @@ impl Default for RunSettings<'_> {
         RunSettings {
             options: RunOptions::default(),
             stream_above: engine::DEFAULT_STREAM_ABOVE,
-            on_pass: None,
             charts: None,
         }
     }
@@ -64,6 +61,74 @@ pub struct RunResult {
     pub simulation_seconds: f64,
 }
 
+/// What `equisim run` is asked to do.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub input: Input,
+    /// The folder the files go to.
+    pub out_dir: PathBuf,
+    /// The charts' size; `None` draws none.
+    pub charts: Option<ChartSize>,
+    /// Runs of more paths than this stream.
+    pub stream_above: u64,
+}
+
+/// What `equisim run` did.
+pub struct Outcome {
+    /// The scenario as resolved.
+    pub scenario: Scenario,
+    pub outputs: Outputs,
+    pub floors: Option<Floors>,
+    pub streamed: Option<Streamed>,
+    /// Seconds spent simulating (see [`RunResult::simulation_seconds`]).
+    pub simulation_seconds: f64,
+    /// `summary.json` as written.
+    pub summary_json: String,
+    /// The folder written to, and the files written there, in order.
+    pub out_dir: PathBuf,
+    pub written: Vec<PathBuf>,
+}
+
+/// `equisim run`: loads the scenario, checks the output folder before any
+/// simulation, runs it ([`run_scenario`]) and writes every file whole.
+pub fn run(request: &Request, options: &RunOptions) -> Result<Outcome, Error> {
+    let loaded = request.input.load(options)?;
+    let scenario = loaded.scenario;
+    let out_dir = request.out_dir.clone();
+    crate::fs::prepare_output_dir(&out_dir)?;
+    let settings = RunSettings {
+        options: options.clone(),
+        stream_above: request.stream_above,
+        charts: request.charts.map(|size| (out_dir.as_path(), size)),
+    };
+    let result = run_scenario(&scenario, &settings)?;
+    super::warn(options, &result.outputs.warnings);
+    let report = RunReport::new(&scenario, &result.outputs)
+        .with_floors(result.floors.as_ref())
+        .with_streaming(result.streamed.map(|s| s.note));
+    let summary_json = report.to_json();
+    let mut written = Vec::new();
+    for (name, contents) in [
+        ("summary.json", summary_json.clone()),
+        ("summary.csv", report.to_csv()),
+    ] {
+        let path = out_dir.join(name);
+        crate::fs::write_atomic(&path, contents.as_bytes())?;
+        written.push(path);
+    }
+    written.extend(charts::write_rendered(result.charts)?);
+    Ok(Outcome {
+        scenario,
+        outputs: result.outputs,
+        floors: result.floors,
+        streamed: result.streamed,
+        simulation_seconds: result.simulation_seconds,
+        summary_json,
+        out_dir,
+        written,
+    })
+}
+
 /// Runs `scenario`: every output, the charts when asked, and the floors of
 /// its `[floor]` table.
 ///
@@ -73,7 +138,7 @@ pub struct RunResult {
 /// percentiles within the sketch's stated error) and the charts' bars come
 /// from the first [`charts::CHART_SAMPLE_PATHS`] paths, the same paths
 /// (each is seeded by its index).
-pub fn run(scenario: &Scenario, settings: &RunSettings) -> Result<RunResult, Error> {
+pub fn run_scenario(scenario: &Scenario, settings: &RunSettings) -> Result<RunResult, Error> {
     let paths = scenario.simulation.paths;
     let floor = scenario
         .floor
@@ -83,7 +148,6 @@ pub fn run(scenario: &Scenario, settings: &RunSettings) -> Result<RunResult, Err
     if paths > settings.stream_above {
         let stream = StreamSettings {
             relative_error: DEFAULT_RELATIVE_ERROR,
-            on_pass: settings.on_pass.clone(),
         };
         let run = run_streaming(scenario, &settings.options, &stream, floor)?;
         let simulation_seconds = started.elapsed().as_secs_f64();
@@ -93,7 +157,7 @@ pub fn run(scenario: &Scenario, settings: &RunSettings) -> Result<RunResult, Err
                 let mut first = scenario.clone();
                 first.simulation.paths = paths.min(charts::CHART_SAMPLE_PATHS);
                 let quiet = RunOptions {
-                    progress: None,
+                    observer: None,
                     ..settings.options.clone()
                 };
                 let sample = engine::simulate(&first, &quiet)?;
@@ -111,6 +175,9 @@ pub fn run(scenario: &Scenario, settings: &RunSettings) -> Result<RunResult, Err
             simulation_seconds,
         })
     } else {
+        if let Some(o) = &settings.options.observer {
+            o.stage("", paths, Unit::Paths);
+        }
         let sim = engine::simulate(scenario, &settings.options)?;
         let simulation_seconds = started.elapsed().as_secs_f64();
         let outputs = Outputs::of_scenario(&sim, scenario)?;

@@ -1,0 +1,82 @@
+//! The `equisim` command line: parse the flags, resolve them once, call
+//! the one library function of the command, print what it returns, and
+//! set the exit code.
+
+mod args;
+mod print;
+mod progress;
+mod resolve;
+
+use equisim::command;
+use equisim::engine::RunOptions;
+use equisim::error::Error;
+use progress::{Bar, eprintln_quietly};
+use resolve::{Execution, Resolved};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse_args();
+    if let Err(e) = equisim::fs::install_interrupt_handler() {
+        eprintln_quietly(&format!("warning: {e}"));
+    }
+    match Resolved::from(cli.command).and_then(execute) {
+        Ok(out) => match std::io::stdout().lock().write_all(out.as_bytes()) {
+            // A reader that stopped reading (`| head`) is no failure.
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln_quietly(&format!("error: cannot write to stdout: {e}"));
+                ExitCode::FAILURE
+            }
+        },
+        Err(e) => {
+            eprintln_quietly(&format!("error: {}", print::error(&e)));
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+/// Runs the command and returns what it prints on stdout.
+fn execute(resolved: Resolved) -> Result<String, Error> {
+    match resolved {
+        Resolved::Run(request, execution, show) => {
+            let bar = Arc::new(Bar::new(show.quiet));
+            let outcome = command::run(&request, &options(execution, &bar));
+            bar.finish();
+            Ok(print::run(&outcome?, show.json))
+        }
+        Resolved::Check(input) => {
+            let bar = Arc::new(Bar::new(true));
+            let outcome = command::check(&input, &options(Execution { threads: None }, &bar))?;
+            Ok(print::check(&input.scenario, &outcome))
+        }
+        Resolved::Floor(request, execution, show) => {
+            let bar = Arc::new(Bar::new(show.quiet));
+            let outcome = command::floor(&request, &options(execution, &bar));
+            bar.finish();
+            Ok(print::floor(&outcome?, show.json))
+        }
+        Resolved::Sweep(request, execution, show) => {
+            let bar = Arc::new(Bar::new(show.quiet));
+            let outcome = command::sweep(&request, &options(execution, &bar));
+            bar.finish();
+            Ok(print::sweep(&outcome?, show.json))
+        }
+        Resolved::Dlom(request) => {
+            let outcome = command::dlom(&request)?;
+            if outcome.rate_ignored {
+                eprintln_quietly("warning: --rate is used by chaffe only; ignored");
+            }
+            Ok(print::dlom(&request, &outcome))
+        }
+    }
+}
+
+fn options(execution: Execution, bar: &Arc<Bar>) -> RunOptions {
+    RunOptions {
+        threads: execution.threads,
+        observer: Some(bar.clone()),
+    }
+}

@@ -1,0 +1,231 @@
+//! Flags as typed become one resolved value, once: the library request of
+//! the command, and how to show its result. Every check of a flag's value
+//! happens here, before a scenario is read.
+
+use crate::args::{
+    CheckArgs, Command, DlomArgs, DlomMethod, FloorArgs, FloorChoice, LeverArg, RunArgs,
+    ScenarioArgs, SimArgs, SweepArgs,
+};
+use equisim::charts::ChartSize;
+use equisim::command::{self, Input};
+use equisim::command::dlom as closed_form;
+use equisim::error::Error;
+use equisim::scenario::{Criterion, Override, SolveFor};
+use std::path::PathBuf;
+
+/// How a command's result is shown.
+#[derive(Debug, Clone, Copy)]
+pub struct Show {
+    /// JSON on stdout instead of the table.
+    pub json: bool,
+    /// No progress bar.
+    pub quiet: bool,
+}
+
+/// A command line, resolved.
+pub enum Resolved {
+    Run(command::run::Request, Execution, Show),
+    Check(Input),
+    Floor(command::floor::Request, Execution, Show),
+    Sweep(command::sweep::Request, Execution, Show),
+    Dlom(closed_form::Request),
+}
+
+/// How the simulation runs, beyond the scenario.
+#[derive(Debug, Clone, Copy)]
+pub struct Execution {
+    pub threads: Option<usize>,
+}
+
+impl Resolved {
+    pub fn from(command: Command) -> Result<Resolved, Error> {
+        Ok(match command {
+            Command::Run(args) => run(args)?,
+            Command::Check(CheckArgs { scenario }) => Resolved::Check(input(&scenario, None)?),
+            Command::Floor(args) => floor(args)?,
+            Command::Sweep(args) => sweep(args)?,
+            Command::Dlom(args) => Resolved::Dlom(dlom(args)?),
+        })
+    }
+}
+
+/// The scenario and its overrides in order: `--set`, then `--paths` and
+/// `--seed` (validated like the file's fields).
+fn input(scenario: &ScenarioArgs, sim: Option<&SimArgs>) -> Result<Input, Error> {
+    let mut overrides = scenario
+        .set
+        .iter()
+        .map(|s| Override::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(sim) = sim {
+        overrides.extend(whole_number("--paths", "simulation.paths", &sim.paths)?);
+        overrides.extend(whole_number("--seed", "simulation.seed", &sim.seed)?);
+    }
+    Ok(Input {
+        scenario: scenario.scenario.clone(),
+        overrides,
+    })
+}
+
+/// `--paths` / `--seed` as an override of `path`.
+fn whole_number(flag: &str, path: &str, value: &Option<String>) -> Result<Option<Override>, Error> {
+    let Some(text) = value else { return Ok(None) };
+    let digits: String = text.chars().filter(|c| *c != '_').collect();
+    let n: i64 = digits.parse().map_err(|_| {
+        Error::argument(
+            format!("{flag} {text}"),
+            format!("expected a whole number, for example {flag} 100000"),
+        )
+    })?;
+    Ok(Some(Override::with_value(
+        path,
+        toml::Value::Integer(n),
+        format!("{flag} {text}"),
+    )))
+}
+
+/// `--chart-size WxH` unless `--no-charts`.
+fn chart_size(text: &str, no_charts: bool) -> Result<Option<ChartSize>, Error> {
+    let size = ChartSize::parse(text)
+        .map_err(|e| Error::argument(format!("--chart-size {text}"), e.to_string()))?;
+    Ok((!no_charts).then_some(size))
+}
+
+fn out_dir(out: &Option<PathBuf>, input: &Input) -> PathBuf {
+    out.clone().unwrap_or_else(|| input.default_out_dir())
+}
+
+fn execution(sim: &SimArgs) -> Execution {
+    Execution {
+        threads: sim.threads.map(usize::from),
+    }
+}
+
+fn run(args: RunArgs) -> Result<Resolved, Error> {
+    let input = input(&args.scenario, Some(&args.sim))?;
+    let charts = chart_size(&args.chart_size, args.no_charts)?;
+    let request = command::run::Request {
+        out_dir: out_dir(&args.out, &input),
+        input,
+        charts,
+        stream_above: args.stream_above,
+    };
+    let show = Show {
+        json: args.json,
+        quiet: args.sim.quiet,
+    };
+    Ok(Resolved::Run(request, execution(&args.sim), show))
+}
+
+/// `--solve-for` and `--criteria`; what is absent comes from the scenario.
+fn floor_choice(choice: &FloorChoice) -> Result<command::FloorChoice, Error> {
+    let solve_for = choice.solve_for.map(|lever| match lever {
+        LeverArg::Grant => SolveFor::Grant,
+        LeverArg::Base => SolveFor::Base,
+    });
+    let criteria = match &choice.criteria {
+        None => None,
+        Some(list) => {
+            let argument = || format!("--criteria {}", list.join(","));
+            let criteria = list
+                .iter()
+                .map(|c| {
+                    Criterion::parse(c).ok_or_else(|| {
+                        Error::argument(
+                            argument(),
+                            format!(
+                                "`{c}` is not a criterion: use mean, median, ce or pNN with NN \
+                                 from 1 to 99, for example --criteria mean,p10,ce"
+                            ),
+                        )
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if criteria.is_empty() {
+                return Err(Error::argument(
+                    "--criteria",
+                    "give at least one of mean, median, ce or pNN",
+                ));
+            }
+            Some(criteria)
+        }
+    };
+    Ok(command::FloorChoice {
+        solve_for,
+        criteria,
+    })
+}
+
+fn floor(args: FloorArgs) -> Result<Resolved, Error> {
+    let input = input(&args.scenario, Some(&args.sim))?;
+    let request = command::floor::Request {
+        choice: floor_choice(&args.choice)?,
+        out_dir: out_dir(&args.out, &input),
+        chart: chart_size(&args.chart_size, args.no_charts)?,
+        input,
+    };
+    let show = Show {
+        json: args.json,
+        quiet: args.sim.quiet,
+    };
+    Ok(Resolved::Floor(request, execution(&args.sim), show))
+}
+
+fn sweep(args: SweepArgs) -> Result<Resolved, Error> {
+    for (flag, v) in [("--from", args.from), ("--to", args.to)] {
+        if let Some(v) = v
+            && !v.is_finite()
+        {
+            return Err(Error::argument(
+                format!("{flag} {v}"),
+                "expected a finite number",
+            ));
+        }
+    }
+    let input = input(&args.scenario, Some(&args.sim))?;
+    let request = command::sweep::Request {
+        parameter: args.param.clone(),
+        from: args.from,
+        to: args.to,
+        steps: args.steps,
+        choice: floor_choice(&args.choice)?,
+        out_dir: out_dir(&args.out, &input),
+        chart: chart_size(&args.chart_size, args.no_charts)?,
+        input,
+    };
+    let show = Show {
+        json: args.json,
+        quiet: args.sim.quiet,
+    };
+    Ok(Resolved::Sweep(request, execution(&args.sim), show))
+}
+
+fn dlom(args: DlomArgs) -> Result<closed_form::Request, Error> {
+    let method = match args.method {
+        DlomMethod::Finnerty => closed_form::Method::Finnerty,
+        DlomMethod::Chaffe => closed_form::Method::Chaffe,
+        DlomMethod::Longstaff => closed_form::Method::Longstaff,
+    };
+    // Each range describes itself: "from 0 to 3", "more than 0 and at most 100".
+    let checks = [
+        ("--volatility", Some(args.volatility), closed_form::VOLATILITY, "an annual volatility", " (0.6 = 60%)"),
+        ("--years", Some(args.years), closed_form::YEARS, "the years until the holding can be sold,", ""),
+        ("--rate", args.rate, closed_form::RATE, "a continuous risk-free rate", " (0.04 = 4%)"),
+    ];
+    for (flag, value, range, what, example) in checks {
+        if let Some(v) = value
+            && !range.contains(v)
+        {
+            return Err(Error::argument(
+                format!("{flag} {v}"),
+                format!("expected {what} {range}{example}"),
+            ));
+        }
+    }
+    Ok(closed_form::Request {
+        method,
+        volatility: args.volatility,
+        years: args.years,
+        rate: args.rate,
+    })
+}

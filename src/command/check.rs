@@ -1,0 +1,45 @@
+//! `equisim check`: validate everything a scenario file holds, and print it
+//! back with every default filled in.
+
+use super::Input;
+use crate::decisions::{SweepRequest, plan_sweep};
+use crate::engine::RunOptions;
+use crate::error::Error;
+use crate::scenario::Scenario;
+
+/// What `equisim check` found.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub scenario: Scenario,
+    /// The resolved scenario as TOML.
+    pub resolved: String,
+}
+
+/// Resolves the scenario and everything it asks for beyond one run: the
+/// `[sweep]` table is resolved at each of its values, as `equisim sweep`
+/// would before simulating, so that a sweep of a field that does not
+/// exist (or of a value out of range) fails here too.
+pub fn check(input: &Input, options: &RunOptions) -> Result<Outcome, Error> {
+    let loaded = input.load(options)?;
+    if let Some(spec) = &loaded.scenario.sweep {
+        let floor = super::FloorChoice::default().resolve(&loaded.scenario);
+        let plan = plan_sweep(&SweepRequest {
+            source: &loaded.source,
+            overrides: &input.overrides,
+            parameter: spec.parameter.clone(),
+            from: spec.from,
+            to: spec.to,
+            steps: spec.steps,
+            origin: "sweep.parameter",
+            solve_for: floor.solve_for,
+            criteria: floor.criteria,
+        })?;
+        super::warn(options, &plan.warnings);
+    }
+    let resolved =
+        toml::to_string_pretty(&loaded.scenario).map_err(|e| Error::Print(e.to_string()))?;
+    Ok(Outcome {
+        scenario: loaded.scenario,
+        resolved,
+    })
+}

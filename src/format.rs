@@ -1,0 +1,160 @@
+//! Numbers formatted for people: money, shares, counts. The one home of
+//! every number's text, in tables, messages and charts alike.
+
+/// The symbol for a currency label, or the label and a space.
+pub fn symbol(currency: &str) -> String {
+    match currency.to_ascii_uppercase().as_str() {
+        "USD" => "$".into(),
+        "EUR" => "€".into(),
+        "GBP" => "£".into(),
+        "JPY" => "¥".into(),
+        "INR" => "₹".into(),
+        _ => format!("{currency} "),
+    }
+}
+
+/// Three significant digits with K / M / B: `€72.4K`, `$1.23M`, `-€950`.
+///
+/// ```
+/// use equisim::format::format_money;
+/// assert_eq!(format_money(72_400.0, "EUR"), "€72.4K");
+/// assert_eq!(format_money(1_234_567.0, "USD"), "$1.23M");
+/// assert_eq!(format_money(-950.0, "USD"), "-$950");
+/// assert_eq!(format_money(185_000.0, "CHF"), "CHF 185K");
+/// assert_eq!(format_money(999_999.0, "USD"), "$1.00M");
+/// ```
+pub fn format_money(value: f64, currency: &str) -> String {
+    if !value.is_finite() {
+        return "n/a".into();
+    }
+    let sign = if value < 0.0 { "-" } else { "" };
+    let a = value.abs();
+    const UNITS: [(f64, &str); 4] = [(1.0, ""), (1e3, "K"), (1e6, "M"), (1e9, "B")];
+    let mut u = UNITS.iter().rposition(|(size, _)| a >= *size).unwrap_or(0);
+    loop {
+        let (size, unit) = UNITS[u];
+        let scaled = a / size;
+        let digits = if unit.is_empty() || scaled >= 99.95 {
+            0
+        } else if scaled >= 9.995 {
+            1
+        } else {
+            2
+        };
+        let text = format!("{scaled:.digits$}");
+        // 999.96K would print as "1000K": say 1.00M instead.
+        if text.starts_with("1000") && u + 1 < UNITS.len() {
+            u += 1;
+            continue;
+        }
+        return format!("{sign}{}{text}{unit}", symbol(currency));
+    }
+}
+
+/// A share as a percentage with one decimal: `0.4123` → `41.2%`.
+pub fn format_percent(share: f64) -> String {
+    if !share.is_finite() {
+        return "n/a".into();
+    }
+    format!("{:.1}%", share * 100.0)
+}
+
+/// A count with thousands separators: `1000000` → `1,000,000`.
+///
+/// ```
+/// assert_eq!(equisim::format::format_count(1_000_000), "1,000,000");
+/// assert_eq!(equisim::format::format_count(999), "999");
+/// ```
+pub fn format_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Money for a tick label: [`format_money`] without trailing zeros
+/// (`€50K`, `€1.5M`, `€1.25M`).
+pub fn money_tick(value: f64, currency: &str) -> String {
+    let text = format_money(value, currency);
+    let Some(dot) = text.find('.') else {
+        return text;
+    };
+    let digits_end = text[dot + 1..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(text.len(), |i| dot + 1 + i);
+    let digits = text[dot + 1..digits_end].trim_end_matches('0');
+    let unit = &text[digits_end..];
+    if digits.is_empty() {
+        format!("{}{unit}", &text[..dot])
+    } else {
+        format!("{}.{digits}{unit}", &text[..dot])
+    }
+}
+
+/// A share as a percentage for a label: `12.3%`, `0.4%`, `<0.1%`.
+pub fn percent_label(share: f64) -> String {
+    if share == 0.0 {
+        "0%".into()
+    } else if share > 0.0 && share < 0.0005 {
+        "<0.1%".into()
+    } else {
+        format!("{:.1}%", share * 100.0)
+    }
+}
+
+/// A count and its noun, singular for one: `1 path`, `1,000,000 paths`.
+///
+/// ```
+/// use equisim::format::count_of;
+/// assert_eq!(count_of(1, "path"), "1 path");
+/// assert_eq!(count_of(20_000, "path"), "20,000 paths");
+/// ```
+pub fn count_of(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{} {noun}s", format_count(n))
+    }
+}
+
+/// `"4 years"`, `"1 year"`, `"2.5 years"`.
+///
+/// ```
+/// use equisim::format::years;
+/// assert_eq!(years(1.0), "1 year");
+/// assert_eq!(years(4.0), "4 years");
+/// assert_eq!(years(2.5), "2.5 years");
+/// ```
+pub fn years(y: f64) -> String {
+    if y == 1.0 {
+        "1 year".into()
+    } else if y.fract() == 0.0 {
+        format!("{y:.0} years")
+    } else {
+        format!("{y} years")
+    }
+}
+
+/// A rate as a percentage with as many decimals as it has, up to three:
+/// `0.0375` → `3.75%`, `0.05` → `5%` (a rate the user typed is shown as
+/// typed, not rounded to `3.8%`).
+///
+/// ```
+/// use equisim::format::format_rate;
+/// assert_eq!(format_rate(0.0375), "3.75%");
+/// assert_eq!(format_rate(0.05), "5%");
+/// assert_eq!(format_rate(0.12345), "12.345%");
+/// ```
+pub fn format_rate(rate: f64) -> String {
+    if !rate.is_finite() {
+        return "n/a".into();
+    }
+    let text = format!("{:.3}", rate * 100.0);
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    format!("{text}%")
+}

@@ -1,0 +1,28 @@
+//! The integration tests: one test binary, one module per topic, and one
+//! runner for the `equisim` binary in [`common`].
+
+mod common;
+
+// The model against its closed forms and published tables.
+mod dlom;
+mod hall_murphy;
+mod model;
+mod self_test;
+
+// Decisions: floors, sweeps and their properties.
+mod floor;
+mod properties;
+mod sweep;
+
+// Executors: kept and streamed runs, reproducibility, extreme inputs.
+mod determinism;
+mod extremes;
+mod fuzz_regressions;
+mod streaming;
+
+// The command line and what it writes.
+mod charts;
+mod cli_errors;
+mod cli_floor;
+mod decision_charts;
+mod safe_output;

@@ -72,7 +72,7 @@ fn sweep(c: &mut Bench) {
                 solve_for: SolveFor::Grant,
                 criteria: CRITERIA.to_vec(),
             };
-            black_box(run_sweep(&request, &RunOptions::default(), |_, _| {}).unwrap())
+            black_box(run_sweep(&request, &RunOptions::default()).unwrap())
         })
     });
     group.finish();

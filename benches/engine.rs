@@ -43,7 +43,7 @@ fn simulate(c: &mut Criterion) {
         for threads in [1usize, 2] {
             let options = RunOptions {
                 threads: Some(threads),
-                progress: None,
+                observer: None,
             };
             let id = format!("{}/{threads}-thread", name.trim_end_matches(".toml"));
             group.bench_function(id, |b| {
@@ -65,11 +65,10 @@ fn stream(c: &mut Criterion) {
     let s = load("hf-paris-ask.toml");
     let options = RunOptions {
         threads: Some(2),
-        progress: None,
+        observer: None,
     };
     let settings = StreamSettings {
         relative_error: DEFAULT_RELATIVE_ERROR,
-        on_pass: None,
     };
     group.bench_function("hf-paris-ask/streamed", |b| {
         b.iter(|| {

@@ -65,7 +65,7 @@ fn main() -> ExitCode {
     } else {
         let options = RunOptions {
             threads,
-            progress: None,
+            observer: None,
         };
         match engine::simulate(&s, &options) {
             Ok(sim) => {

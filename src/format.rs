@@ -158,3 +158,26 @@ pub fn format_rate(rate: f64) -> String {
     let text = text.trim_end_matches('0').trim_end_matches('.');
     format!("{text}%")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_ticks() {
+        assert_eq!(money_tick(50_000.0, "EUR"), "€50K");
+        assert_eq!(money_tick(1_500_000.0, "USD"), "$1.5M");
+        assert_eq!(money_tick(1_250_000.0, "USD"), "$1.25M");
+        assert_eq!(money_tick(0.0, "USD"), "$0");
+        assert_eq!(money_tick(-50_000.0, "USD"), "-$50K");
+        assert_eq!(money_tick(2_000.0, "CHF"), "CHF 2K");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(format_count(0), "0");
+        assert_eq!(format_count(999), "999");
+        assert_eq!(format_count(20_000), "20,000");
+        assert_eq!(format_count(1_000_000), "1,000,000");
+    }
+}

@@ -12,7 +12,6 @@ use equisim::model::company::Outcome;
 use equisim::scenario::{self, Override};
 use equisim::stats::Outputs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use tempfile::TempDir;
 
 const PATHS: u64 = 20_000;

@@ -5,7 +5,7 @@
 
 use crate::common;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use tempfile::TempDir;
 
 /// A valid scenario that the cases below break one line at a time. The

@@ -2,7 +2,7 @@
 //! through the real binary.
 
 use crate::common;
-use std::process::{Command, Output};
+use std::process::Output;
 use tempfile::TempDir;
 
 fn equisim(args: &[&str]) -> Output {

@@ -14,7 +14,6 @@ use equisim::decisions::{
 use equisim::engine::{self, RunOptions};
 use equisim::scenario::{self, Criterion, Loaded, Override, SolveFor};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use tempfile::TempDir;
 
 const PATHS: u64 = 20_000;
@@ -63,7 +62,7 @@ fn sweep(
         solve_for,
         criteria: CRITERIA.to_vec(),
     };
-    run_sweep(&request, &options(threads), |_, _| {}).unwrap()
+    run_sweep(&request, &options(threads)).unwrap()
 }
 
 /// The scenario's own `[sweep]`: the illiquidity discount from 0 to 0.6.

@@ -3,8 +3,7 @@
 //! derived from (seed, path index), never from the thread.
 
 use crate::common;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use tempfile::TempDir;
 
 

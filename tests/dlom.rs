@@ -3,7 +3,6 @@
 
 use crate::common;
 use equisim::model::illiquidity::{chaffe, finnerty, longstaff};
-use std::process::Command;
 
 fn dlom(args: &[&str]) -> std::process::Output {
     common::equisim()

@@ -20,7 +20,6 @@ use crate::common;
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 use tempfile::TempDir;
 
 const NULLABLE: [&str; 3] = [

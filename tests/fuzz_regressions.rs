@@ -115,7 +115,7 @@ fn pipeline(data: &[u8]) -> Ending {
                 .as_ref()
                 .map_or(vec![Criterion::Mean], |f| f.criteria.clone()),
         };
-        match decisions::run_sweep(&request, &RunOptions::default(), |_, _| {}) {
+        match decisions::run_sweep(&request, &RunOptions::default()) {
             Ok(result) => {
                 for point in &result.points {
                     assert_eq!(point.outputs.first_non_finite(), None);

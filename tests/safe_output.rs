@@ -3,7 +3,7 @@
 //! simulation, and an interrupted run (Ctrl-C) leaves no partial file.
 
 use crate::common;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;

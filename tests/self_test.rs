@@ -15,7 +15,6 @@
 //! relative error of about 1% of the typical closed form here is already
 //! more than 5 standard errors.
 
-use crate::common;
 
 use crate::common::closed_form::ALL;
 

@@ -7,6 +7,7 @@ use crate::common;
 use equisim::decisions::streaming::{StreamSettings, StreamedRun, run_streaming};
 use equisim::decisions::{Floors, solve_floors};
 use equisim::engine::{self, RunOptions, Simulation};
+use equisim::observer::{Observer, Unit};
 use equisim::scenario::{self, Criterion, Override, Scenario, SolveFor};
 use equisim::stats::sketch::{DEFAULT_RELATIVE_ERROR, MIN_MAGNITUDE};
 use equisim::stats::{Outputs, Summary, sort, totals};
@@ -32,11 +33,10 @@ fn shipped(name: &str, paths: u64) -> Scenario {
 fn streamed(s: &Scenario, threads: usize, floor: Option<(SolveFor, &[Criterion])>) -> StreamedRun {
     let options = RunOptions {
         threads: Some(threads),
-        progress: None,
+        observer: None,
     };
     let settings = StreamSettings {
         relative_error: DEFAULT_RELATIVE_ERROR,
-        on_pass: None,
     };
     run_streaming(s, &options, &settings, floor).unwrap()
 }
@@ -260,16 +260,30 @@ fn the_cli_streams_above_the_threshold_and_says_so() {
     );
 }
 
-/// Run options for `threads` whose progress callback adds up the paths it
-/// is told of, and that sum.
-fn counting_progress(threads: usize) -> (RunOptions, Arc<AtomicU64>) {
-    let heard = Arc::new(AtomicU64::new(0));
-    let counter = Arc::clone(&heard);
+/// An observer that adds up the paths it is told of, and counts the
+/// stages.
+#[derive(Default)]
+struct Counting {
+    paths: AtomicU64,
+    stages: AtomicU64,
+}
+
+impl Observer for Counting {
+    fn stage(&self, _what: &str, _total: u64, _unit: Unit) {
+        self.stages.fetch_add(1, Ordering::Relaxed);
+    }
+    fn advance(&self, done: u64) {
+        self.paths.fetch_add(done, Ordering::Relaxed);
+    }
+}
+
+/// Run options for `threads` with a [`Counting`] observer, and that
+/// observer.
+fn counting_progress(threads: usize) -> (RunOptions, Arc<Counting>) {
+    let heard = Arc::new(Counting::default());
     let options = RunOptions {
         threads: Some(threads),
-        progress: Some(Arc::new(move |n| {
-            counter.fetch_add(n, Ordering::Relaxed);
-        })),
+        observer: Some(heard.clone()),
     };
     (options, heard)
 }
@@ -282,13 +296,12 @@ fn progress_counts_every_path_once() {
     let s = shipped("minimal.toml", paths);
     let settings = StreamSettings {
         relative_error: DEFAULT_RELATIVE_ERROR,
-        on_pass: None,
     };
     for threads in [1, 2, 3] {
         let (options, kept) = counting_progress(threads);
         engine::simulate(&s, &options).unwrap();
         assert_eq!(
-            kept.load(Ordering::Relaxed),
+            kept.paths.load(Ordering::Relaxed),
             paths,
             "kept, {threads} threads"
         );
@@ -296,9 +309,11 @@ fn progress_counts_every_path_once() {
         let (options, streamed) = counting_progress(threads);
         run_streaming(&s, &options, &settings, None).unwrap();
         assert_eq!(
-            streamed.load(Ordering::Relaxed),
+            streamed.paths.load(Ordering::Relaxed),
             paths,
             "streamed, {threads} threads"
         );
+        // One pass without floors: one stage.
+        assert_eq!(streamed.stages.load(Ordering::Relaxed), 1);
     }
 }

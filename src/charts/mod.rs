@@ -534,9 +534,17 @@ mod tests {
         assert!(ChartSize::parse("400x300").is_ok());
         assert!(ChartSize::parse("4000x4000").is_ok());
         let small = ChartSize::parse("399x300").unwrap_err();
-        assert!(small.contains("400 to 4000"), "{small}");
+        assert_eq!(
+            small,
+            ChartSizeError::OutOfRange {
+                width: 399,
+                height: 300
+            }
+        );
+        assert!(small.to_string().contains("400 to 4000"), "{small}");
         let bad = ChartSize::parse("big").unwrap_err();
-        assert!(bad.contains("WIDTHxHEIGHT"), "{bad}");
+        assert_eq!(bad, ChartSizeError::NotWidthByHeight);
+        assert!(bad.to_string().contains("WIDTHxHEIGHT"), "{bad}");
         assert!(ChartSize::parse("1600x").is_err());
         assert!(ChartSize::parse("-1x300").is_err());
     }

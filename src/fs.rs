@@ -117,8 +117,7 @@ fn interrupted() -> ! {
 /// Installs the Ctrl-C (SIGINT) handler: an interrupted run leaves no
 /// partial or temporary file and exits with status 130.
 pub fn install_interrupt_handler() -> Result<(), Error> {
-    ctrlc::set_handler(|| interrupted())
-        .map_err(|e| Error::InterruptHandler(e.to_string()))
+    ctrlc::set_handler(|| interrupted()).map_err(|e| Error::InterruptHandler(e.to_string()))
 }
 
 /// Writes `contents` to `path` whole or not at all: into a new temporary

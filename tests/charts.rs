@@ -16,7 +16,6 @@ use tempfile::TempDir;
 
 const PATHS: u64 = 20_000;
 
-
 /// Simulates `name` with [`PATHS`] paths and draws its charts into `dir`.
 fn draw(name: &str, dir: &Path, size: ChartSize, threads: Option<usize>) -> Vec<PathBuf> {
     let overrides = [Override::parse(&format!("simulation.paths={PATHS}")).unwrap()];

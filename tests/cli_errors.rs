@@ -324,7 +324,8 @@ fn discount_with_a_method_other_than_flat() {
         ),
         &[],
         "bad.toml:10:49: employee.illiquidity.discount = 0.2 is only allowed with \
-         method = \"flat\"; remove it or set method = \"flat\"",
+         method = \"flat\"; remove it or set method = \"flat\"; to change the method, give the \
+         table whole: employee.illiquidity = { method = \"finnerty\" }",
     );
 }
 

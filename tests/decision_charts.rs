@@ -25,7 +25,6 @@ const CRITERIA: [Criterion; 4] = [
     Criterion::CertaintyEquivalent,
 ];
 
-
 fn paths_override(paths: u64) -> Vec<Override> {
     vec![Override::parse(&format!("simulation.paths={paths}")).unwrap()]
 }

@@ -6,13 +6,9 @@ use crate::common;
 use std::path::Path;
 use tempfile::TempDir;
 
-
 /// Extra flags that keep `run` fast when it can draw charts.
 fn no_charts() -> Vec<&'static str> {
-    let help = common::equisim()
-        .args(["run", "--help"])
-        .output()
-        .unwrap();
+    let help = common::equisim().args(["run", "--help"]).output().unwrap();
     if String::from_utf8_lossy(&help.stdout).contains("--no-charts") {
         vec!["--no-charts"]
     } else {

@@ -6,7 +6,6 @@
 //! is reproducible either way). `self_test.rs` runs the same checks at
 //! several seeds.
 
-
 use crate::common::closed_form::{self, Check};
 
 const PATHS: u64 = 200_000;

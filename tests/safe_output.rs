@@ -8,12 +8,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
-
 fn equisim(args: &[&std::ffi::OsStr]) -> Output {
-    common::equisim()
-        .args(args)
-        .output()
-        .unwrap()
+    common::equisim().args(args).output().unwrap()
 }
 
 fn os(s: &str) -> &std::ffi::OsStr {

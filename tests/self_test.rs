@@ -15,7 +15,6 @@
 //! relative error of about 1% of the typical closed form here is already
 //! more than 5 standard errors.
 
-
 use crate::common::closed_form::ALL;
 
 /// Seeds, chosen once and kept: any five would do.

@@ -238,7 +238,7 @@ fn the_cli_streams_above_the_threshold_and_says_so() {
         (String::from_utf8(output.stdout).unwrap(), json)
     };
     let (table, json) = run("8999", "streamed");
-    assert!(table.contains("Streamed 9000 paths"), "{table}");
+    assert!(table.contains("Streamed 9,000 paths"), "{table}");
     assert!(table.contains("within 0.25% (relative)"), "{table}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(
@@ -249,7 +249,7 @@ fn the_cli_streams_above_the_threshold_and_says_so() {
         assert!(dir.path().join("streamed").join(chart).is_file(), "{chart}");
     }
     let (table, json) = run("9000", "kept");
-    assert!(table.contains("Simulated 9000 paths"), "{table}");
+    assert!(table.contains("Simulated 9,000 paths"), "{table}");
     let kept: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert!(kept.get("streaming").is_none());
     // The same paths: the means agree to the last digit.

@@ -65,7 +65,7 @@ fn each_value_matches_a_run_of_its_own() {
     ] {
         let result = run_sweep(
             &request(&loaded, &ov, parameter, range),
-            &RunOptions::default()
+            &RunOptions::default(),
         )
         .unwrap();
         assert_eq!(result.reuse, reuse, "{parameter}");
@@ -118,7 +118,7 @@ fn the_discount_sweep_is_smooth_and_rising() {
             "employee.illiquidity.discount",
             (0.0, 0.6, 13),
         ),
-        &RunOptions::default()
+        &RunOptions::default(),
     )
     .unwrap();
     let series: Vec<f64> = result
@@ -139,7 +139,7 @@ fn a_parameter_that_cannot_be_swept_is_a_clear_error() {
     let message = |parameter: &str| -> (String, i32) {
         let err = run_sweep(
             &request(&loaded, &ov, parameter, (0.1, 0.2, 2)),
-            &RunOptions::default()
+            &RunOptions::default(),
         )
         .unwrap_err();
         (err.to_string(), err.exit_code())
@@ -159,7 +159,7 @@ fn a_parameter_that_cannot_be_swept_is_a_clear_error() {
     // A value outside the field's range names the field and the value.
     let err = run_sweep(
         &request(&loaded, &ov, "company.volatility", (0.5, 4.0, 2)),
-        &RunOptions::default()
+        &RunOptions::default(),
     )
     .unwrap_err();
     assert!(matches!(err, Error::Scenario(_)), "{err}");

@@ -3,10 +3,12 @@
 //! offer is worth less than the alternative at the same percentile shaded.
 
 use super::bins::{Grid, Histogram, TOTAL_VIEW, view_name};
-use super::theme::{Dash, FittedLegend, FixedTicks, Frame, Legend, Rect, Swatch, colors, darker, text};
-use crate::format::{format_money, money_tick, percent_label};
+use super::theme::{
+    Dash, FittedLegend, FixedTicks, Frame, Legend, Rect, Swatch, colors, darker, text,
+};
 use super::value::x_ticks;
 use super::{Area, DrawResult, RunData, Theme};
+use crate::format::{format_money, money_tick, percent_label};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 

@@ -10,10 +10,13 @@
 //! P(equity pays nothing)); the notes say how many paid to exercise.
 
 use super::bins::{Grid, LOG_VIEW, view_name};
-use super::theme::{Dash, FittedLegend, FixedTicks, Frame, Legend, Swatch, colors, outcome_color, outcome_label, text, wrap};
-use crate::format::{format_money, money_tick, percent_label};
+use super::theme::{
+    Dash, FittedLegend, FixedTicks, Frame, Legend, Swatch, colors, outcome_color, outcome_label,
+    text, wrap,
+};
 use super::value::percent_tick;
 use super::{Area, DrawResult, RunData, Theme};
+use crate::format::{format_money, money_tick, percent_label};
 use crate::model::company::Outcome;
 use crate::scenario::Instrument;
 use plotters::prelude::*;
@@ -256,7 +259,10 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
         root,
         &right,
         &if options {
-            format!("Worth more than it cost: {} of paths", percent_label(gain_share))
+            format!(
+                "Worth more than it cost: {} of paths",
+                percent_label(gain_share)
+            )
         } else {
             format!("Pays something: {} of paths", percent_label(gain_share))
         },

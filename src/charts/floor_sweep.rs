@@ -10,9 +10,9 @@ use super::lines::{
     draw_panel, legend_band, list, name, scenario_value,
 };
 use super::theme::{Dash, Frame, Legend, Swatch, colors, darker, text};
-use crate::format::{format_count, format_money, format_percent};
 use super::{Area, DrawResult, Theme};
 use crate::decisions::{Floor, SweepResult, Unreachable};
+use crate::format::{format_count, format_money, format_percent};
 use crate::scenario::{Scenario, SolveFor};
 use plotters::style::RGBColor;
 

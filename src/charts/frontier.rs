@@ -8,9 +8,9 @@ use super::lines::{
     list, name,
 };
 use super::theme::{Frame, Legend};
-use crate::format::{format_count, format_money};
 use super::{Area, DrawResult, Theme};
 use crate::decisions::Frontier;
+use crate::format::{format_count, format_money};
 use crate::scenario::{Instrument, Scenario};
 use plotters::style::RGBColor;
 

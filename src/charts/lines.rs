@@ -5,8 +5,8 @@
 
 use super::bins::nice_step;
 use super::theme::{Dash, FixedTicks, Legend, Rect, colors, darker, text};
-use crate::format::{format_money, money_tick};
 use super::{Area, DrawResult, Theme};
+use crate::format::{format_money, money_tick};
 use crate::report::floor::criterion_name;
 use crate::scenario::{Criterion, Scenario};
 use plotters::prelude::*;

@@ -3,8 +3,8 @@
 
 use super::bins::{Grid, Histogram, TOTAL_VIEW, view_name};
 use super::theme::{Dash, FittedLegend, Frame, Legend, Rect, Swatch, colors, darker, text};
-use crate::format::{format_money, money_tick, percent_label};
 use super::{Area, DrawResult, RunData, Theme};
+use crate::format::{format_money, money_tick, percent_label};
 use crate::stats::Summary;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;

@@ -2,8 +2,8 @@
 //! the charts and solve the floors, keeping every path or streaming them by
 //! size, then write `summary.json`, `summary.csv` and the charts.
 
-use crate::charts::{self, ChartSize, Rendered};
 use super::Input;
+use crate::charts::{self, ChartSize, Rendered};
 use crate::decisions::streaming::{StreamSettings, run_streaming};
 use crate::decisions::{self, Floors};
 use crate::engine::{self, RunOptions};

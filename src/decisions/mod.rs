@@ -12,10 +12,11 @@ pub mod streaming;
 pub mod sweep;
 
 pub use floor::{
-    Floor, FloorBounds, FloorProblem, Floors, LinearPaths, Preferences, Solution, Unreachable,
-    criterion_value, solve, solve_floors, solve_floors_consuming,
+    Floor, FloorBounds, FloorProblem, Floors, Frontier, LinearPaths, Preferences, Solution,
+    Unreachable, criterion_value, frontier, frontier_bases, frontier_bases_covering, solve,
+    solve_floors, solve_floors_consuming,
 };
 pub use sweep::{
-    Frontier, PathReuse, SweepPoint, SweepRequest, SweepResult, frontier, frontier_bases,
-    SweepPlan, frontier_bases_covering, plan_sweep, run_sweep, sweep_values,
+    PathReuse, SweepPlan, SweepPoint, SweepRequest, SweepResult, plan_sweep, run_sweep,
+    sweep_values,
 };

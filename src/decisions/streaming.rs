@@ -30,11 +30,11 @@ use crate::engine::{PathRecord, Plan, RunOptions};
 use crate::error::Error;
 use crate::model::Model;
 use crate::model::cash::pay_factor;
+use crate::observer::Unit;
 use crate::scenario::{Criterion, Scenario, SolveFor};
 use crate::stats::sketch::QuantileSketch;
 use crate::stats::streaming::{SketchSet, StreamedOutputs, StreamingNote};
 use crate::stats::{BLOCK, Moments, Outputs, UtilitySum};
-use crate::observer::Unit;
 
 /// How a streamed run is made.
 #[derive(Clone)]

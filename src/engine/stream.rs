@@ -78,8 +78,6 @@ where
             .install(work),
         None => work(),
     }
-    let workers = pool
-        .into_inner()
-        .map_err(|_| Error::WorkerFailed)?;
+    let workers = pool.into_inner().map_err(|_| Error::WorkerFailed)?;
     Ok(workers.into_iter().map(|(w, _)| w).collect())
 }

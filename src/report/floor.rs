@@ -2,8 +2,8 @@
 //! scenario has a `[floor]` table) and as the `floor` object of
 //! `summary.json`.
 
-use crate::format::{format_money, format_percent};
 use crate::decisions::{Floor, FloorBounds, Floors, Unreachable};
+use crate::format::{format_money, format_percent};
 use crate::scenario::{Criterion, Scenario, SolveFor};
 use serde::Serialize;
 use std::fmt::Write;

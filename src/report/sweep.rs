@@ -1,8 +1,8 @@
 //! A sweep's table for the terminal, `sweep.csv` and `sweep.json`.
 
 use super::floor::{FloorsReport, criterion_name};
-use crate::format::{format_money, format_percent};
 use crate::decisions::{PathReuse, SweepResult};
+use crate::format::{format_money, format_percent};
 use crate::scenario::{Scenario, SolveFor, fmt_value};
 use crate::stats::{Outputs, Summary};
 use serde::Serialize;

@@ -249,4 +249,3 @@ pub struct DlomArgs {
     #[arg(long, value_name = "R", allow_negative_numbers = true)]
     pub rate: Option<f64>,
 }
-

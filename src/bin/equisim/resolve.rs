@@ -7,8 +7,8 @@ use crate::args::{
     ScenarioArgs, SimArgs, SweepArgs,
 };
 use equisim::charts::ChartSize;
-use equisim::command::{self, Input};
 use equisim::command::dlom as closed_form;
+use equisim::command::{self, Input};
 use equisim::error::Error;
 use equisim::scenario::{Criterion, Override, SolveFor};
 use std::path::PathBuf;
@@ -208,9 +208,27 @@ fn dlom(args: DlomArgs) -> Result<closed_form::Request, Error> {
     };
     // Each range describes itself: "from 0 to 3", "more than 0 and at most 100".
     let checks = [
-        ("--volatility", Some(args.volatility), closed_form::VOLATILITY, "an annual volatility", " (0.6 = 60%)"),
-        ("--years", Some(args.years), closed_form::YEARS, "the years until the holding can be sold,", ""),
-        ("--rate", args.rate, closed_form::RATE, "a continuous risk-free rate", " (0.04 = 4%)"),
+        (
+            "--volatility",
+            Some(args.volatility),
+            closed_form::VOLATILITY,
+            "an annual volatility",
+            " (0.6 = 60%)",
+        ),
+        (
+            "--years",
+            Some(args.years),
+            closed_form::YEARS,
+            "the years until the holding can be sold,",
+            "",
+        ),
+        (
+            "--rate",
+            args.rate,
+            closed_form::RATE,
+            "a continuous risk-free rate",
+            " (0.04 = 4%)",
+        ),
     ];
     for (flag, value, range, what, example) in checks {
         if let Some(v) = value

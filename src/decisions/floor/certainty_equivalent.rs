@@ -1,0 +1,360 @@
+//! The certainty-equivalent floor: Newton's method on the concave expected
+//! utility, from the left.
+
+use super::*;
+
+/// `u(w)`, `u'(w)`, `u''(w)` of CRRA utility with risk aversion `γ > 0`:
+/// `u = w^{1-γ}/(1-γ)` (`ln w` at γ = 1), `u' = w^{-γ}`, `u'' = -γ w^{-γ-1}`;
+/// `u = -∞` where `w ≤ 0`.
+#[inline]
+pub(super) fn crra(w: f64, gamma: f64) -> (f64, f64, f64) {
+    Curvature::new(gamma).at(w)
+}
+
+/// CRRA utility specialised by risk aversion, so the hot loop does one
+/// division and at most one power per path.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Curvature {
+    /// γ = 1: `ln w`.
+    Log,
+    /// γ = 2: `-1/w`.
+    Two,
+    /// Whole γ up to 20: `w^{-γ}` by multiplication.
+    Whole(i32),
+    /// Any other γ: `w^{-γ}` by `powf`.
+    Real(f64),
+}
+
+impl Curvature {
+    pub(super) fn new(gamma: f64) -> Curvature {
+        if gamma == 1.0 {
+            Curvature::Log
+        } else if gamma == 2.0 {
+            Curvature::Two
+        } else if gamma.fract() == 0.0 && gamma > 0.0 && gamma <= 20.0 {
+            Curvature::Whole(gamma as i32)
+        } else {
+            Curvature::Real(gamma)
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn at(self, w: f64) -> (f64, f64, f64) {
+        if w.is_nan() || w <= 0.0 {
+            return (f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+        }
+        let inv = 1.0 / w;
+        match self {
+            Curvature::Log => (w.ln(), inv, -inv * inv),
+            Curvature::Two => {
+                let m = inv * inv;
+                (-inv, m, -2.0 * m * inv)
+            }
+            Curvature::Whole(k) => {
+                let m = inv.powi(k);
+                (w * m / (1 - k) as f64, m, -(k as f64) * m * inv)
+            }
+            Curvature::Real(g) => {
+                let m = w.powf(-g);
+                (w * m / (1.0 - g), m, -g * m * inv)
+            }
+        }
+    }
+}
+
+/// Inverse of the CRRA utility.
+pub(super) fn crra_inverse(u: f64, gamma: f64) -> f64 {
+    if gamma == 1.0 {
+        u.exp()
+    } else {
+        ((1.0 - gamma) * u).powf(1.0 / (1.0 - gamma))
+    }
+}
+
+/// Expected utility and its first two derivatives in the lever, for the
+/// scaled wealth `c_i + ℓ d_i` of every path.
+///
+/// `c_i = (w0 + a_i) / scale` and `d_i = s_i / scale` are computed where
+/// they are used rather than stored: the same digits, and no copy of the
+/// paths.
+pub(super) struct Utility<'a> {
+    scaled: Scaled<'a>,
+    curvature: Curvature,
+    /// `u(1)`: the target, the alternative's CE wealth, is 1 after scaling.
+    target: f64,
+}
+
+/// The paths' wealth `w0 + a_i + ℓ s_i` in units of `scale`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Scaled<'a> {
+    a: &'a [f64],
+    s: &'a [f64],
+    w0: f64,
+    scale: f64,
+}
+
+impl Scaled<'_> {
+    /// `(c_i, d_i)` for every path.
+    fn iter(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let (w0, scale) = (self.w0, self.scale);
+        self.a
+            .iter()
+            .zip(self.s)
+            .map(move |(a, s)| ((w0 + a) / scale, s / scale))
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Eval {
+    /// `φ(ℓ) - u(1)`.
+    f: f64,
+    /// `φ'(ℓ)`.
+    df: f64,
+    /// `φ''(ℓ)`.
+    d2f: f64,
+}
+
+impl Utility<'_> {
+    fn eval(&self, x: f64) -> Eval {
+        match self.curvature {
+            Curvature::Log => self.sum(x, Curvature::Log),
+            Curvature::Two => self.sum(x, Curvature::Two),
+            k @ Curvature::Whole(_) => self.sum(x, k),
+            k @ Curvature::Real(_) => self.sum(x, k),
+        }
+    }
+
+    #[inline(always)]
+    fn sum(&self, x: f64, curvature: Curvature) -> Eval {
+        let Scaled { a, s, w0, scale } = self.scaled;
+        let parts: Vec<[f64; 3]> = a
+            .par_chunks(CHUNK)
+            .zip(s.par_chunks(CHUNK))
+            .map(|(aa, ss)| {
+                let mut sum = [0.0f64; 3];
+                for (a, s) in aa.iter().zip(ss) {
+                    let (c, d) = ((w0 + a) / scale, s / scale);
+                    let (u, du, d2u) = curvature.at(c + x * d);
+                    sum[0] += u;
+                    sum[1] += d * du;
+                    sum[2] += d * d * d2u;
+                }
+                sum
+            })
+            .collect();
+        let n = a.len() as f64;
+        let total = |k: usize| neumaier_sum(parts.iter().map(|p| p[k])) / n;
+        Eval {
+            f: total(0) - self.target,
+            df: total(1),
+            d2f: total(2),
+        }
+    }
+}
+
+pub(super) fn solve_ce(
+    paths: &LinearPaths,
+    t: f64,
+    prefs: Preferences,
+    decreasing_share: f64,
+) -> Solution {
+    let gamma = prefs.risk_aversion;
+    let w0 = prefs.outside_wealth;
+    let n = paths.len();
+    // Wealth in units of the alternative's CE wealth: the target is u(1).
+    let scale = w0 + t;
+    if scale.is_nan() || scale <= 0.0 {
+        return Solution::unreachable(Unreachable::TargetUndefined, true, decreasing_share);
+    }
+    let scaled = Scaled {
+        a: &paths.intercept,
+        s: &paths.slope,
+        w0,
+        scale,
+    };
+
+    // The lever values at which every path's wealth is positive: an open
+    // or half-open interval (lower, upper).
+    let mut lower = 0.0f64;
+    let mut open_lower = false;
+    let mut upper = f64::INFINITY;
+    let mut never = 0usize;
+    let mut flat = 0usize;
+    for (ci, di) in scaled.iter() {
+        if di > 0.0 {
+            if ci <= 0.0 {
+                lower = lower.max(-ci / di);
+                open_lower = true;
+            }
+        } else if di < 0.0 {
+            if ci <= 0.0 {
+                never += 1;
+            } else {
+                upper = upper.min(ci / -di);
+            }
+        } else {
+            flat += 1;
+            if ci <= 0.0 {
+                never += 1;
+            }
+        }
+    }
+    let monotone = upper.is_infinite();
+    let ruin_at = upper.is_finite().then_some(upper);
+    if never > 0 || lower >= upper {
+        return Solution::unreachable(
+            Unreachable::CertaintyEquivalentUndefined {
+                share: never.max(1) as f64 / n as f64,
+            },
+            monotone,
+            decreasing_share,
+        );
+    }
+    let utility = Utility {
+        scaled,
+        curvature: Curvature::new(gamma),
+        target: crra(1.0, gamma).0,
+    };
+    let ce_of = |f: f64| scale * crra_inverse(f + utility.target, gamma) - w0;
+    let flat_share = flat as f64 / n as f64;
+
+    // However large the lever, with γ > 1 and no falling path the expected
+    // utility only approaches its limit: paths that rise tend to u(∞) = 0.
+    if upper.is_infinite() && gamma > 1.0 {
+        let sup = neumaier_sum(
+            scaled
+                .iter()
+                .filter(|(_, d)| *d == 0.0)
+                .map(|(c, _)| crra(c, gamma).0),
+        ) / n as f64;
+        if sup.is_nan() || sup <= utility.target {
+            return Solution::unreachable(
+                Unreachable::CertaintyEquivalentBounded {
+                    limit: ce_of(sup - utility.target),
+                    flat_share,
+                },
+                monotone,
+                decreasing_share,
+            );
+        }
+    }
+
+    // A start inside the domain where the expected utility is finite.
+    let room = if upper.is_finite() {
+        upper - lower
+    } else {
+        lower.max(1.0)
+    };
+    let mut x = lower;
+    let mut e = utility.eval(x);
+    if open_lower || !e.f.is_finite() {
+        let mut step = (room * 1e-6).max(LEVER_ATOM);
+        loop {
+            x = lower + step;
+            e = utility.eval(x);
+            if (e.f.is_finite() && e.df.is_finite()) || step >= 0.5 * room {
+                break;
+            }
+            step *= 8.0;
+        }
+    }
+    if e.f >= 0.0 {
+        let mut s = Solution::reached(x, monotone, decreasing_share);
+        s.falls_below_again = ce_falls_below(&utility, x, upper);
+        return s;
+    }
+
+    // Newton from the left on the concave φ: each tangent lies above φ, so
+    // its zero never passes the lower end of the target's interval, and a
+    // zero past the peak or the domain proves there is none.
+    let peak_between = |from: f64, to: f64| -> Unreachable {
+        // The peak only explains: its place need not be precise, and the
+        // CE is flat there.
+        let (l, r) = bracketed_root(from, to, 1e-4, |y| {
+            let e = utility.eval(y);
+            (e.df, e.d2f)
+        });
+        let at = 0.5 * (l + r);
+        Unreachable::CertaintyEquivalentPeaks {
+            peak_value: ce_of(utility.eval(at).f),
+            peak_at: at,
+            ruin_at,
+        }
+    };
+    let mut rising_at: Option<f64> = None;
+    for _ in 0..200 {
+        if e.df.is_nan() || e.df <= 0.0 {
+            let why = if e.df == 0.0 && upper.is_infinite() {
+                Unreachable::CertaintyEquivalentBounded {
+                    limit: ce_of(e.f),
+                    flat_share,
+                }
+            } else if let Some(l) = rising_at {
+                peak_between(l, x)
+            } else {
+                // Falling from the start.
+                Unreachable::CertaintyEquivalentPeaks {
+                    peak_value: ce_of(e.f),
+                    peak_at: x,
+                    ruin_at,
+                }
+            };
+            return Solution::unreachable(why, monotone, decreasing_share);
+        }
+        rising_at = Some(x);
+        let step = -e.f / e.df;
+        let next = x + step;
+        if next.is_nan() || next >= upper {
+            let to = upper - (upper - x) * 1e-9;
+            let at_end = utility.eval(to);
+            let why = if at_end.df < 0.0 {
+                peak_between(x, to)
+            } else {
+                // Rising all the way to where the CE stops being defined.
+                Unreachable::CertaintyEquivalentPeaks {
+                    peak_value: ce_of(at_end.f),
+                    peak_at: upper,
+                    ruin_at,
+                }
+            };
+            return Solution::unreachable(why, monotone, decreasing_share);
+        }
+        let next_e = utility.eval(next);
+        let converged = step <= TOLERANCE * 1e-3 * next.abs().max(LEVER_ATOM);
+        x = next;
+        e = next_e;
+        if e.f >= 0.0 || converged {
+            break;
+        }
+    }
+    let mut s = Solution::reached(x, monotone, decreasing_share);
+    s.falls_below_again = ce_falls_below(&utility, x, upper);
+    s
+}
+
+/// Where the certainty equivalent drops below the target again after
+/// reaching it at `floor`: the upper end of the (interval) set where it is
+/// reached, within the domain that ends at `upper`.
+pub(super) fn ce_falls_below(utility: &Utility, floor: f64, upper: f64) -> Option<f64> {
+    if upper.is_infinite() {
+        return None;
+    }
+    // Approach the domain's end until the criterion is below the target.
+    let mut ok = floor;
+    for k in 1..=60 {
+        let x = upper - (upper - floor) * 0.5f64.powi(k);
+        if x <= ok {
+            break;
+        }
+        if utility.eval(x).f < 0.0 {
+            let (l, _) = bracketed_root(ok, x, TOLERANCE, |y| {
+                let e = utility.eval(y);
+                (e.f, e.df)
+            });
+            return Some(l);
+        }
+        ok = x;
+    }
+    // Still reached where the CE stops being defined.
+    Some(upper)
+}

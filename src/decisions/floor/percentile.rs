@@ -1,0 +1,453 @@
+//! The percentile (and median) floor, found exactly by counting which
+//! paths are at or above the target at each lever value.
+
+use super::*;
+
+/// For a target `t`, the lever values at which each path is at or above
+/// it: from `up` on for a rising path, up to `down` for a falling one,
+/// always or never for a flat one.
+pub(super) struct Reach {
+    /// Paths at or above `t` at every lever value `≥ 0`: rising paths
+    /// already there at 0, flat paths at or above `t`.
+    always: usize,
+    /// Rising paths: the lever value at which they reach `t` (`> 0`).
+    ups: Vec<f64>,
+    /// Falling paths at or above `t` at lever 0: the lever value up to
+    /// which they stay there; sorted ascending.
+    downs: Vec<f64>,
+    /// Paths whose total does not depend on the lever.
+    flat: usize,
+    /// Paths whose total falls as the lever rises.
+    falling: usize,
+}
+
+impl Reach {
+    fn new(paths: &LinearPaths, t: f64) -> Reach {
+        let n = paths.len();
+        let mut r = Reach {
+            always: 0,
+            ups: Vec::with_capacity(n),
+            downs: Vec::new(),
+            flat: 0,
+            falling: 0,
+        };
+        for (&a, &s) in paths.intercept.iter().zip(&paths.slope[..]) {
+            if s > 0.0 {
+                let g = (t - a) / s;
+                if g <= 0.0 {
+                    r.always += 1;
+                } else {
+                    r.ups.push(g);
+                }
+            } else if s < 0.0 {
+                r.falling += 1;
+                let h = (a - t) / -s;
+                if h >= 0.0 {
+                    r.downs.push(h);
+                }
+            } else {
+                r.flat += 1;
+                if a >= t {
+                    r.always += 1;
+                }
+            }
+        }
+        r.downs.sort_unstable_by(f64::total_cmp);
+        r
+    }
+
+    /// Paths at or above `t` at lever `x`, given how many rising paths
+    /// have reached it by then.
+    fn count(&self, risen: usize, x: f64) -> usize {
+        self.always + risen + self.downs.len() - self.downs.partition_point(|d| *d < x)
+    }
+
+    /// Paths at or above `t` at lever `x`.
+    fn count_at(&self, x: f64) -> usize {
+        self.count(self.ups.iter().filter(|u| **u <= x).count(), x)
+    }
+
+    /// For each need `m` (ascending), the first lever value `≥ 0` at which at
+    /// least `m` paths are at or above `t`.
+    ///
+    /// The count only rises at an `up`, so the answer is 0 or an `up`. With
+    /// `D` falling paths, the `(m - always - D)`-th smallest `up` is a lower
+    /// bound and the `(m - always)`-th an upper one: only that window of ranks
+    /// is sorted.
+    fn first_reach(&mut self, needs: [usize; 2]) -> [Option<f64>; 2] {
+        let at_zero = self.always + self.downs.len();
+        let mut out = [None; 2];
+        let mut pending = Vec::new();
+        for (j, &m) in needs.iter().enumerate() {
+            if at_zero >= m {
+                out[j] = Some(0.0);
+            } else {
+                pending.push(j);
+            }
+        }
+        if pending.is_empty() || self.ups.is_empty() {
+            return out;
+        }
+        let nu = self.ups.len();
+        let need_min = pending.iter().map(|&j| needs[j]).min().unwrap_or(0);
+        let need_max = pending.iter().map(|&j| needs[j]).max().unwrap_or(0);
+        let first = need_min - at_zero - 1;
+        if first >= nu {
+            return out;
+        }
+        let last = (need_max - self.always - 1).min(nu - 1);
+        sort_window(&mut self.ups, first, last);
+        let nd = self.downs.len();
+        let mut gone = 0usize; // downs below the current candidate
+        for r in first..=last {
+            let x = self.ups[r];
+            while gone < nd && self.downs[gone] < x {
+                gone += 1;
+            }
+            let n_at = self.always + r + 1 + nd - gone;
+            for &j in &pending {
+                if out[j].is_none() && n_at >= needs[j] {
+                    out[j] = Some(x);
+                }
+            }
+            if pending.iter().all(|&j| out[j].is_some()) {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The end of the group of downs equal to `downs[j]`.
+    fn group_end(&self, j: usize) -> usize {
+        let x = self.downs[j];
+        let mut end = j + 1;
+        while end < self.downs.len() && self.downs[end] <= x {
+            end += 1;
+        }
+        end
+    }
+
+    /// For each down `j` (ascending), how many rising paths are at or above
+    /// `t` at lever `downs[j]`: `#{up ≤ downs[j]}`, by one binary search per
+    /// rising path instead of a sort.
+    fn risen_at_downs(&self) -> Vec<usize> {
+        let nd = self.downs.len();
+        let downs = &self.downs;
+        // Every 64th down, to find an up's block with a search that stays
+        // in cache, then its place within the block.
+        const BLOCK: usize = 64;
+        let pivots: Vec<f64> = downs.iter().step_by(BLOCK).copied().collect();
+        let mut first_down_after = vec![0usize; nd + 1];
+        for &u in &self.ups {
+            let k = pivots.partition_point(|p| *p < u);
+            let lo = k.saturating_sub(1) * BLOCK;
+            let hi = (k * BLOCK).min(nd);
+            first_down_after[lo + downs[lo..hi].partition_point(|d| *d < u)] += 1;
+        }
+        let mut acc = 0usize;
+        first_down_after[..nd]
+            .iter()
+            .map(|h| {
+                acc += h;
+                acc
+            })
+            .collect()
+    }
+
+    /// The first lever value `x ≥ from` after which fewer than `need` paths
+    /// are at or above `t` (the end of the interval that contains `from`),
+    /// or `None` if that never happens.
+    fn falls_below(&self, from: f64, need: usize) -> Option<f64> {
+        if self.downs.is_empty() {
+            return None;
+        }
+        // Rising paths never leave: once enough are there, it holds for good.
+        if self.always + self.ups.iter().filter(|u| **u <= from).count() >= need {
+            return None;
+        }
+        let risen = self.risen_at_downs();
+        let nd = self.downs.len();
+        let mut j = self.downs.partition_point(|d| *d < from);
+        while j < nd {
+            let x = self.downs[j];
+            let end = self.group_end(j);
+            // Just after x the falling paths of this group have left.
+            if self.always + risen[end - 1] + (nd - end) < need {
+                return Some(x);
+            }
+            j = end;
+        }
+        None
+    }
+
+    /// The most paths at or above `t` at once, and the smallest lever value
+    /// at which that many are. The count rises at each up and falls just
+    /// after each down, so its maximum is at a down or in the limit.
+    fn best(&self) -> (usize, f64) {
+        let nd = self.downs.len();
+        let mut best = (self.always + nd, 0.0);
+        if nd > 0 {
+            let risen = self.risen_at_downs();
+            let mut j = 0usize;
+            while j < nd {
+                let x = self.downs[j];
+                let end = self.group_end(j);
+                let n_at = self.always + risen[end - 1] + (nd - j);
+                if n_at > best.0 {
+                    best = (n_at, x);
+                }
+                j = end;
+            }
+        }
+        let in_the_limit = self.always + self.ups.len();
+        if in_the_limit > best.0 {
+            best = (in_the_limit, self.ups.iter().copied().fold(0.0, f64::max));
+        }
+        best
+    }
+}
+
+/// Puts the order statistics `first..=last` of `v` in place, sorted.
+pub(super) fn sort_window(v: &mut [f64], first: usize, last: usize) {
+    v.select_nth_unstable_by(first, f64::total_cmp);
+    if last > first {
+        v[first + 1..].select_nth_unstable_by(last - first - 1, f64::total_cmp);
+    }
+    v[first..=last].sort_unstable_by(f64::total_cmp);
+}
+
+/// The type-7 `p`-quantile of the totals for lever values in `[l, r]`,
+/// computed on the few paths that can be at the two order statistics
+/// involved anywhere in that range.
+///
+/// Over `[l, r]` path `i` stays within `[low_i, high_i]` (its values at the
+/// ends). For a cut `B1` with at most `lo` paths ever below it (`low_i <
+/// B1`), the lower order statistic never drops below `B1`, so paths
+/// entirely below `B1` only shift ranks; likewise paths entirely above a
+/// cut `B2` that at most `n - 1 - hi` paths ever exceed do not matter. The
+/// cuts start around `target` and widen until they are valid.
+pub(super) struct Band {
+    intercept: Vec<f64>,
+    slope: Vec<f64>,
+    below: usize,
+    lo: usize,
+    hi: usize,
+    frac: f64,
+    scratch: Vec<f64>,
+}
+
+impl Band {
+    fn new(
+        paths: &LinearPaths,
+        (l, r): (f64, f64),
+        (lo, hi, frac): (usize, usize, f64),
+        target: f64,
+    ) -> Band {
+        let n = paths.len();
+        let ends = |i: usize| {
+            let (a, s) = (paths.intercept[i], paths.slope[i]);
+            let (x, y) = (a + l * s, a + r * s);
+            (x.min(y), x.max(y))
+        };
+        let count = |f: &(dyn Fn(f64, f64) -> bool + Sync)| {
+            (0..n)
+                .into_par_iter()
+                .filter(|&i| {
+                    let (low, high) = ends(i);
+                    f(low, high)
+                })
+                .count()
+        };
+        let mut width = 1e-3 * target.abs().max(1.0);
+        let mut cut_lo = f64::NEG_INFINITY;
+        for _ in 0..64 {
+            let b = target - width;
+            if count(&|low, _| low < b) <= lo {
+                cut_lo = b;
+                break;
+            }
+            width *= 4.0;
+        }
+        let mut width = 1e-3 * target.abs().max(1.0);
+        let mut cut_hi = f64::INFINITY;
+        for _ in 0..64 {
+            let b = target + width;
+            if count(&|_, high| high > b) < n - hi {
+                cut_hi = b;
+                break;
+            }
+            width *= 4.0;
+        }
+        let mut band = Band {
+            intercept: Vec::new(),
+            slope: Vec::new(),
+            below: 0,
+            lo,
+            hi,
+            frac,
+            scratch: Vec::new(),
+        };
+        for i in 0..n {
+            let (low, high) = ends(i);
+            if high < cut_lo {
+                band.below += 1;
+            } else if low <= cut_hi {
+                band.intercept.push(paths.intercept[i]);
+                band.slope.push(paths.slope[i]);
+            }
+        }
+        band
+    }
+
+    fn quantile(&mut self, x: f64) -> f64 {
+        self.scratch.clear();
+        self.scratch.extend(
+            self.intercept
+                .iter()
+                .zip(&self.slope[..])
+                .map(|(a, s)| a + x * s),
+        );
+        let k = self.lo - self.below;
+        let (_, &mut x_lo, above) = self.scratch.select_nth_unstable_by(k, f64::total_cmp);
+        if self.hi == self.lo || above.is_empty() {
+            return x_lo;
+        }
+        let x_hi = above.iter().copied().fold(f64::INFINITY, f64::min);
+        x_lo + self.frac * (x_hi - x_lo)
+    }
+}
+
+pub(super) fn solve_percentile(
+    paths: &LinearPaths,
+    p: f64,
+    t: f64,
+    decreasing_share: f64,
+) -> Solution {
+    let n = paths.len();
+    let h = (n - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let frac = h - lo as f64;
+    let hi = if frac > 0.0 { (lo + 1).min(n - 1) } else { lo };
+    // The k-th order statistic (0-based) is at or above t exactly when at
+    // least n - k paths are.
+    let (need_hi, need_lo) = (n - hi, n - lo);
+    let mut reach = Reach::new(paths, t);
+    // Monotone unless a falling path starts above the lower order statistic
+    // at lever 0, i.e. unless more than lo totals lie below the highest
+    // falling path's.
+    let monotone = reach.falling == 0 || {
+        let top = paths
+            .intercept
+            .iter()
+            .zip(&paths.slope[..])
+            .filter(|(_, s)| **s < 0.0)
+            .map(|(a, _)| *a)
+            .fold(f64::NEG_INFINITY, f64::max);
+        paths.intercept.par_iter().filter(|a| **a < top).count() <= lo
+    };
+    let [first_hi, first_lo] = reach.first_reach([need_hi, need_lo]);
+
+    let floor = match (first_hi, first_lo) {
+        (None, _) => None,
+        (Some(a), Some(b)) if hi == lo || a == b => Some(b),
+        (Some(a), Some(b)) => {
+            // The interpolated quantile crosses t between the crossings of
+            // its two order statistics.
+            let mut band = Band::new(paths, (a, b), (lo, hi, frac), t);
+            if band.quantile(a) >= t {
+                Some(a)
+            } else if band.quantile(b) < t {
+                Some(b) // rounding at b: the lower order statistic is at t
+            } else {
+                Some(bisect(a, b, false, |x| band.quantile(x) >= t).1)
+            }
+        }
+        (Some(a), None) => {
+            // Only the upper order statistic reaches t: look for the
+            // interpolated quantile within the stretch where it does.
+            let end = reach
+                .falls_below(a, need_hi)
+                .unwrap_or_else(|| (2.0 * a).max(a + 1.0));
+            let mut band = Band::new(paths, (a, end), (lo, hi, frac), t);
+            let steps = 64;
+            let mut found = None;
+            let mut prev = a;
+            for i in 0..=steps {
+                let x = a + (end - a) * i as f64 / steps as f64;
+                if band.quantile(x) >= t {
+                    found = Some(if i == 0 {
+                        x
+                    } else {
+                        bisect(prev, x, false, |y| band.quantile(y) >= t).1
+                    });
+                    break;
+                }
+                prev = x;
+            }
+            found
+        }
+    };
+
+    let Some(floor) = floor else {
+        let (best, best_at) = reach.best();
+        let limit = if lo < reach.falling {
+            None
+        } else if lo < reach.falling + reach.flat {
+            let mut flat: Vec<f64> = paths
+                .intercept
+                .iter()
+                .zip(&paths.slope[..])
+                .filter(|(_, s)| **s == 0.0)
+                .map(|(a, _)| *a)
+                .collect();
+            Some(
+                *flat
+                    .select_nth_unstable_by(lo - reach.falling, f64::total_cmp)
+                    .1,
+            )
+        } else {
+            Some(f64::INFINITY)
+        };
+        return Solution::unreachable(
+            Unreachable::PercentilePinned {
+                needed_share: need_hi as f64 / n as f64,
+                best_share: best as f64 / n as f64,
+                best_at,
+                flat_share: reach.flat as f64 / n as f64,
+                decreasing_share,
+                limit,
+            },
+            monotone,
+            decreasing_share,
+        );
+    };
+
+    let mut solution = Solution::reached(floor, monotone, decreasing_share);
+    if let Some(x) = reach.falls_below(floor, need_hi) {
+        // Just after x the upper order statistic, and so the quantile, is
+        // below t. The quantile may leave a little earlier, but not before
+        // the lower order statistic does if that one had reached t.
+        let from = if reach.count_at(floor) >= need_lo {
+            reach
+                .falls_below(floor, need_lo)
+                .map_or(floor, |f| f.clamp(floor, x))
+        } else {
+            floor
+        };
+        let end = if hi == lo {
+            from
+        } else {
+            let r = x * (1.0 + 1e-12) + f64::MIN_POSITIVE;
+            let mut band = Band::new(paths, (from, r), (lo, hi, frac), t);
+            if band.quantile(r) >= t {
+                r
+            } else if band.quantile(from) < t {
+                from
+            } else {
+                bisect(from, r, true, |y| band.quantile(y) >= t).0
+            }
+        };
+        solution.falls_below_again = Some(end);
+    }
+    solution
+}

@@ -1,0 +1,223 @@
+//! The floor problem built from a simulation: the stored per-path terms
+//! from which every floor is solved without simulating again.
+
+use super::*;
+
+/// The stored per-path terms of a simulation from which every floor is
+/// solved (model section 10): `X_i = sign_on + B f_i + A_i + G U_i` for the
+/// offer, `Y_i` for the alternative.
+#[derive(Debug, Clone)]
+pub struct FloorProblem {
+    /// `f_i`: PV of one unit of yearly base (and its bonus) over the path's
+    /// employment.
+    pub pay_factor: Vec<f64>,
+    /// `A_i`: private equity PV (after illiquidity, less exercise costs) at
+    /// an initial grant of 0.
+    pub equity_fixed: Vec<f64>,
+    /// `U_i = ∂X_i/∂G`.
+    pub equity_per_grant: Vec<f64>,
+    /// `Y_i`: the alternative's total.
+    pub alternative: Vec<f64>,
+    pub sign_on: f64,
+    /// The offer's base `B` and initial grant `G` as given.
+    pub base: f64,
+    pub grant: f64,
+    pub prefs: Preferences,
+}
+
+/// One path's floor terms `(f_i, A_i, U_i, Y_i)`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Terms {
+    rate: f64,
+    grant: f64,
+    offer_bonus: f64,
+    alternative: Pay,
+}
+
+impl Terms {
+    fn new(model: &Model) -> Terms {
+        Terms {
+            rate: model.discount_rate,
+            grant: model.offer.grant,
+            offer_bonus: model.offer.pay.bonus_rate,
+            alternative: model.alternative.pay,
+        }
+    }
+
+    #[inline]
+    fn of(&self, p: &PathRecord) -> [f64; 4] {
+        let f = pay_factor(p.employed_years, self.rate, self.offer_bonus);
+        let alt = &self.alternative;
+        let f_alt = if alt.bonus_rate == self.offer_bonus {
+            f
+        } else {
+            pay_factor(p.employed_years, self.rate, alt.bonus_rate)
+        };
+        [
+            f,
+            p.offer_equity - self.grant * p.offer_equity_per_grant,
+            p.offer_equity_per_grant,
+            // As stats::totals computes it.
+            alt.sign_on + alt.base * f_alt + p.alternative_equity,
+        ]
+    }
+}
+
+impl FloorProblem {
+    /// The floor terms of `sim`'s paths.
+    pub fn new(sim: &Simulation, prefs: Preferences) -> FloorProblem {
+        let terms = Terms::new(&sim.plan.model);
+        let n = sim.records.len();
+        let mut problem = FloorProblem::empty(&sim.plan.model, n, prefs);
+        problem.fill(0, &sim.records, &terms);
+        problem
+    }
+
+    /// The floor terms of `sim`'s paths, consuming it: the paths are
+    /// converted from the last one back, a block at a time, and each
+    /// block's storage is released once converted, so that the paths and
+    /// their terms (32 bytes a path against 48) are never held in full at
+    /// once. (Releasing relies on the allocator shrinking a large block in
+    /// place, as glibc does; elsewhere the peak is that of [`Self::new`].)
+    pub fn from_simulation(sim: Simulation, prefs: Preferences) -> FloorProblem {
+        const BLOCK: usize = 1 << 20;
+        let Simulation { plan, mut records } = sim;
+        let terms = Terms::new(&plan.model);
+        let mut problem = FloorProblem::empty(&plan.model, records.len(), prefs);
+        while !records.is_empty() {
+            let start = records.len().saturating_sub(BLOCK);
+            problem.fill(start, &records[start..], &terms);
+            records.truncate(start);
+            records.shrink_to_fit();
+        }
+        problem
+    }
+
+    /// Zeroed terms for `n` paths (zeroed memory is only committed when
+    /// written).
+    fn empty(model: &Model, n: usize, prefs: Preferences) -> FloorProblem {
+        FloorProblem {
+            pay_factor: vec![0.0; n],
+            equity_fixed: vec![0.0; n],
+            equity_per_grant: vec![0.0; n],
+            alternative: vec![0.0; n],
+            sign_on: model.offer.pay.sign_on,
+            base: model.offer.pay.base,
+            grant: model.offer.grant,
+            prefs,
+        }
+    }
+
+    /// Writes the terms of `records`, paths `start..`.
+    fn fill(&mut self, start: usize, records: &[PathRecord], terms: &Terms) {
+        let end = start + records.len();
+        self.pay_factor[start..end]
+            .par_iter_mut()
+            .zip(&mut self.equity_fixed[start..end])
+            .zip(&mut self.equity_per_grant[start..end])
+            .zip(&mut self.alternative[start..end])
+            .zip(records)
+            .for_each(|((((f, a), u), y), p)| {
+                [*f, *a, *u, *y] = terms.of(p);
+            });
+    }
+
+    /// The offer's totals as a function of the initial grant, holding the
+    /// base at `base`.
+    pub fn grant_lever(&self, base: f64) -> LinearPaths<'_> {
+        LinearPaths {
+            intercept: self
+                .pay_factor
+                .par_iter()
+                .zip(&self.equity_fixed)
+                .map(|(f, a)| self.sign_on + base * f + a)
+                .collect::<Vec<f64>>()
+                .into(),
+            slope: Cow::Borrowed(&self.equity_per_grant),
+        }
+    }
+
+    /// The offer's totals as a function of the base, holding the initial
+    /// grant at `grant`.
+    pub fn base_lever(&self, grant: f64) -> LinearPaths<'_> {
+        LinearPaths {
+            intercept: self
+                .equity_fixed
+                .par_iter()
+                .zip(&self.equity_per_grant)
+                .map(|(a, u)| self.sign_on + a + grant * u)
+                .collect::<Vec<f64>>()
+                .into(),
+            slope: Cow::Borrowed(&self.pay_factor),
+        }
+    }
+
+    /// The lever `solve_for` with the other held as offered.
+    pub fn lever(&self, solve_for: SolveFor) -> LinearPaths<'_> {
+        match solve_for {
+            SolveFor::Grant => self.grant_lever(self.base),
+            SolveFor::Base => self.base_lever(self.grant),
+        }
+    }
+
+    /// The offer's grant or base as offered.
+    pub fn current(&self, solve_for: SolveFor) -> f64 {
+        match solve_for {
+            SolveFor::Grant => self.grant,
+            SolveFor::Base => self.base,
+        }
+    }
+
+    /// The alternative's value of `criterion`.
+    pub fn target(&self, criterion: Criterion) -> Option<f64> {
+        criterion_value(criterion, &self.alternative, self.prefs)
+    }
+
+    /// The floor for `criterion` on lever `solve_for`; when a grant floor is
+    /// unreachable, also the base floor at the offered grant.
+    pub fn floor(&self, criterion: Criterion, solve_for: SolveFor) -> Floor {
+        self.floors(&[criterion], solve_for).remove(0)
+    }
+
+    /// [`FloorProblem::floor`] for several criteria, sharing the work.
+    ///
+    /// One lever's per-path totals are held at a time: every floor on
+    /// `solve_for` first, then the base floors of the grant floors no grant
+    /// reaches.
+    pub fn floors(&self, criteria: &[Criterion], solve_for: SolveFor) -> Vec<Floor> {
+        let mut floors: Vec<Floor> = {
+            let lever = self.lever(solve_for);
+            let current = self.current(solve_for);
+            criteria
+                .iter()
+                .map(|&criterion| {
+                    let target = self.target(criterion);
+                    let offer_value = criterion_value_of(criterion, lever.at(current), self.prefs);
+                    Floor::new(
+                        criterion,
+                        solve_for,
+                        current,
+                        target,
+                        offer_value,
+                        solve(criterion, &lever, target, self.prefs),
+                    )
+                })
+                .collect()
+        };
+        if solve_for == SolveFor::Grant && floors.iter().any(|f| !f.reachable) {
+            let base = self.lever(SolveFor::Base);
+            for floor in floors.iter_mut().filter(|f| !f.reachable) {
+                // The offer as given: the same totals whichever the lever.
+                floor.base_floor = Some(Box::new(Floor::new(
+                    floor.criterion,
+                    SolveFor::Base,
+                    self.base,
+                    floor.target,
+                    floor.offer_value,
+                    solve(floor.criterion, &base, floor.target, self.prefs),
+                )));
+            }
+        }
+        floors
+    }
+}

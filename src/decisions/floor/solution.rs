@@ -1,0 +1,85 @@
+//! What solving a floor for one criterion answers, and why a floor can be
+//! out of reach.
+
+use super::*;
+
+/// Why no lever value brings a criterion up to the alternative's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Unreachable {
+    /// The alternative's value of the criterion is undefined (a certainty
+    /// equivalent with `w0 + X ≤ 0` on some path).
+    TargetUndefined,
+    /// One more unit of the lever changes the offer's mean by `per_unit`,
+    /// which is not positive.
+    MeanDoesNotRise { per_unit: f64 },
+    /// A percentile needs a share `needed_share` of the paths at or above
+    /// the target at once; no lever value gets more than `best_share` there
+    /// (reached at lever `best_at`). On `flat_share` of the paths the total
+    /// does not depend on the lever (the equity pays nothing whatever the
+    /// grant), on `decreasing_share` it falls as the lever rises. `limit`:
+    /// the percentile as the lever grows without bound (`None`: it falls
+    /// without bound).
+    PercentilePinned {
+        needed_share: f64,
+        best_share: f64,
+        best_at: f64,
+        flat_share: f64,
+        decreasing_share: f64,
+        limit: Option<f64>,
+    },
+    /// The certainty equivalent rises to `peak_value` (at lever `peak_at`),
+    /// below the target, then falls; beyond `ruin_at` some path's wealth
+    /// `w0 + X` is no longer positive.
+    CertaintyEquivalentPeaks {
+        peak_value: f64,
+        peak_at: f64,
+        ruin_at: Option<f64>,
+    },
+    /// The certainty equivalent rises with the lever but stays below
+    /// `limit` however large the lever (risk aversion above 1 and a share
+    /// `flat_share` of paths whose total does not depend on the lever).
+    CertaintyEquivalentBounded { limit: f64, flat_share: f64 },
+    /// The certainty equivalent is undefined at every lever value: on a
+    /// share `share` of the paths `w0 + X ≤ 0` whatever the lever.
+    CertaintyEquivalentUndefined { share: f64 },
+}
+
+/// The answer of [`solve`] for one criterion and one lever.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Solution {
+    /// The smallest lever value `≥ 0` at which the criterion reaches the
+    /// target; `None` when no value does.
+    pub floor: Option<f64>,
+    /// Whether the criterion never falls as the lever rises. For a
+    /// percentile: no path whose total falls with the lever starts above
+    /// it at lever 0.
+    pub monotone: bool,
+    /// Above this lever value the criterion is below the target again.
+    pub falls_below_again: Option<f64>,
+    /// Share of paths whose total falls as the lever rises (`s_i < 0`).
+    pub decreasing_share: f64,
+    pub unreachable: Option<Unreachable>,
+}
+
+impl Solution {
+    pub(crate) fn reached(floor: f64, monotone: bool, decreasing_share: f64) -> Solution {
+        Solution {
+            floor: Some(floor),
+            monotone,
+            falls_below_again: None,
+            decreasing_share,
+            unreachable: None,
+        }
+    }
+
+    pub(crate) fn unreachable(why: Unreachable, monotone: bool, decreasing_share: f64) -> Solution {
+        Solution {
+            floor: None,
+            monotone,
+            falls_below_again: None,
+            decreasing_share,
+            unreachable: Some(why),
+        }
+    }
+}

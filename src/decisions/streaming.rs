@@ -24,12 +24,14 @@
 //! fine grid inside the bracket narrows it, and the floor is interpolated
 //! linearly there. The bracket is the stated bound.
 
-use super::floor::{Floor, FloorBounds, Floors, Preferences, Solution, Unreachable, solve_mean_of};
+use super::floor::{
+    Distribution, Floor, FloorBounds, Floors, Lever, Motion, PathReach, Preferences, Solution,
+    Terms, Unreachable, path_reach, solve_mean_of,
+};
 use crate::engine::stream::stream_chunks;
 use crate::engine::{PathRecord, Plan, RunOptions};
 use crate::error::Error;
 use crate::model::Model;
-use crate::model::cash::pay_factor;
 use crate::observer::Unit;
 use crate::scenario::{Criterion, Scenario, SolveFor};
 use crate::stats::sketch::QuantileSketch;
@@ -60,47 +62,41 @@ const COARSE_DOUBLINGS: i32 = 6;
 /// Points of the fine grid inside the coarse bracket.
 const FINE_POINTS: usize = 33;
 
-/// The per-path floor terms `X_i(ℓ) = a_i + ℓ s_i` of one lever, computed
-/// exactly as [`super::FloorProblem`] computes them.
+/// One lever's per-path lines `X_i(ℓ) = a_i + ℓ s_i` from a path's record:
+/// the terms and the lever of [`super::FloorProblem`], evaluated as they
+/// come instead of stored.
 #[derive(Debug, Clone, Copy)]
-struct Lever {
-    solve_for: SolveFor,
-    sign_on: f64,
-    base: f64,
-    grant: f64,
-    rate: f64,
-    bonus_rate: f64,
+struct StreamedLever {
+    terms: Terms,
+    lever: Lever,
 }
 
-impl Lever {
-    fn new(model: &Model, solve_for: SolveFor) -> Lever {
+impl StreamedLever {
+    fn new(model: &Model, solve_for: SolveFor) -> StreamedLever {
         let offer = &model.offer;
-        Lever {
-            solve_for,
-            sign_on: offer.pay.sign_on,
-            base: offer.pay.base,
-            grant: offer.grant,
-            rate: model.discount_rate,
-            bonus_rate: offer.pay.bonus_rate,
+        StreamedLever {
+            terms: Terms::new(model),
+            lever: Lever {
+                solve_for,
+                sign_on: offer.pay.sign_on,
+                base: offer.pay.base,
+                grant: offer.grant,
+            },
         }
     }
 
     #[inline]
     fn terms(&self, p: &PathRecord) -> (f64, f64) {
-        let f = pay_factor(p.employed_years, self.rate, self.bonus_rate);
-        let a = p.offer_equity - self.grant * p.offer_equity_per_grant;
-        let u = p.offer_equity_per_grant;
-        match self.solve_for {
-            SolveFor::Grant => (self.sign_on + self.base * f + a, u),
-            SolveFor::Base => (self.sign_on + a + self.grant * u, f),
-        }
+        let [f, a, u] = self.terms.offer(p);
+        self.lever.line(f, a, u)
     }
 
     fn current(&self) -> f64 {
-        match self.solve_for {
-            SolveFor::Grant => self.grant,
-            SolveFor::Base => self.base,
-        }
+        self.lever.current()
+    }
+
+    fn solve_for(&self) -> SolveFor {
+        self.lever.solve_for
     }
 }
 
@@ -114,7 +110,7 @@ struct LeverMoments {
 }
 
 impl LeverMoments {
-    fn of(lever: &Lever, records: &[PathRecord]) -> LeverMoments {
+    fn of(lever: &StreamedLever, records: &[PathRecord]) -> LeverMoments {
         let mut a = [0.0; BLOCK];
         let mut s = [0.0; BLOCK];
         let mut m = LeverMoments::default();
@@ -163,24 +159,15 @@ impl ReachSketch {
 
     #[inline]
     fn add(&mut self, a: f64, s: f64) {
-        let t = self.target;
-        if s > 0.0 {
-            let g = (t - a) / s;
-            if g <= 0.0 {
-                self.always += 1;
-            } else {
-                self.ups.add(g);
-            }
-        } else if s < 0.0 {
-            let h = (a - t) / -s;
-            if h >= 0.0 {
-                self.downs.add(h);
-            }
-        } else {
+        let (motion, reach) = path_reach(a, s, self.target);
+        if motion == Motion::Flat {
             self.flat.add(a);
-            if a >= t {
-                self.always += 1;
-            }
+        }
+        match reach {
+            PathReach::Always => self.always += 1,
+            PathReach::From(g) => self.ups.add(g),
+            PathReach::UpTo(h) => self.downs.add(h),
+            PathReach::Never => {}
         }
     }
 
@@ -266,6 +253,22 @@ impl<'a> ReachCount<'a> {
     }
 }
 
+/// A streamed run's total: its exact summary and its quantile sketch.
+struct Sketched<'a>(&'a crate::stats::Summary, &'a QuantileSketch);
+
+impl Distribution for Sketched<'_> {
+    fn mean(&self) -> f64 {
+        self.0.mean
+    }
+    fn quantile(&mut self, q: f64) -> f64 {
+        self.1.quantile(q)
+    }
+    /// The mean for a risk-neutral person (as the summary holds it).
+    fn certainty_equivalent(&self) -> Option<f64> {
+        self.0.certainty_equivalent
+    }
+}
+
 /// One percentile floor's sketches: per lever, at `t` and `t (1 ∓ α)`.
 #[derive(Debug, Clone)]
 struct PercentileJob {
@@ -310,22 +313,15 @@ pub fn run_streaming(
     };
 
     // Pass 1: every output and the floor terms' means.
-    let levers: Vec<Lever> = match floor {
-        Some((SolveFor::Grant, _)) => vec![
-            Lever::new(model, SolveFor::Grant),
-            Lever::new(model, SolveFor::Base),
-        ],
-        Some((SolveFor::Base, _)) => vec![Lever::new(model, SolveFor::Base)],
+    let levers: Vec<StreamedLever> = match floor {
+        Some((solve_for, _)) => Lever::levers_of(solve_for)
+            .iter()
+            .map(|&l| StreamedLever::new(model, l))
+            .collect(),
         None => Vec::new(),
     };
     pass("summary");
-    let mut outputs_acc = StreamedOutputs::new(
-        model,
-        prefs.outside_wealth,
-        prefs.risk_aversion,
-        alpha,
-        &first,
-    );
+    let mut outputs_acc = StreamedOutputs::new(model, prefs, alpha, &first);
     let summarizer = outputs_acc.clone();
     let mut lever_moments = vec![LeverMoments::default(); levers.len()];
     let workers = stream_chunks(
@@ -359,16 +355,12 @@ pub fn run_streaming(
 
     let n = paths as f64;
     let gamma = prefs.risk_aversion;
-    let criterion_of =
-        |c: Criterion, total: &crate::stats::Summary, sketch: &QuantileSketch| match c {
-            Criterion::Mean => Some(total.mean),
-            Criterion::CertaintyEquivalent => total.certainty_equivalent,
-            Criterion::Median => Some(sketch.quantile(0.5)),
-            Criterion::Percentile(p) => Some(sketch.quantile(p as f64 / 100.0)),
-        };
-    let target = |c| criterion_of(c, &outputs.alternative.total, sketches.alternative_total());
-    let offer_value = |c| criterion_of(c, &outputs.offer.total, sketches.offer_total());
-    let is_percentile = |c: Criterion| matches!(c, Criterion::Median | Criterion::Percentile(_));
+    let target = |c: Criterion| {
+        Sketched(&outputs.alternative.total, sketches.alternative_total()).value_of(c)
+    };
+    let offer_value =
+        |c: Criterion| Sketched(&outputs.offer.total, sketches.offer_total()).value_of(c);
+    let is_percentile = |c: Criterion| c.quantile().is_some();
     let uses_ce = |c: Criterion| c == Criterion::CertaintyEquivalent && gamma > 0.0;
 
     // Pass 2: reach sketches for percentiles (every lever), a coarse
@@ -523,17 +515,13 @@ pub fn run_streaming(
                         ),
                     },
                     Criterion::Median | Criterion::Percentile(_) => {
-                        let p = match c {
-                            Criterion::Percentile(p) => p as f64 / 100.0,
-                            _ => 0.5,
-                        };
                         let job = jobs.iter().find(|j| j.criterion == c && j.lever == li);
-                        percentile_floor(job, p, paths, m, alpha)
+                        percentile_floor(job, c.quantile().unwrap_or(0.5), paths, m, alpha)
                     }
                 };
                 let mut floor = Floor::new(
                     c,
-                    lever.solve_for,
+                    lever.solve_for(),
                     lever.current(),
                     t,
                     offer_value(c),
@@ -543,7 +531,7 @@ pub fn run_streaming(
                 floor
             };
             let mut floor = on_lever(0);
-            if solve_for == SolveFor::Grant && !floor.reachable && levers.len() > 1 {
+            if floor.needs_base_floor() && levers.len() > 1 {
                 floor.base_floor = Some(Box::new(on_lever(1)));
             }
             floor
@@ -559,7 +547,7 @@ pub fn run_streaming(
 
 /// The coarse grid of a certainty-equivalent floor: 0, then geometric
 /// around the larger of the lever as offered and its mean floor.
-fn coarse_grid(lever: &Lever, mean_floor: Option<f64>) -> Vec<f64> {
+fn coarse_grid(lever: &StreamedLever, mean_floor: Option<f64>) -> Vec<f64> {
     let anchor = lever.current().max(mean_floor.unwrap_or(0.0)).max(1.0);
     let k = COARSE_STEPS_PER_DOUBLING * COARSE_DOUBLINGS;
     std::iter::once(0.0)
@@ -655,7 +643,7 @@ impl UtilityGrid {
     fn new(
         lever: usize,
         points: Vec<f64>,
-        terms: &Lever,
+        terms: &StreamedLever,
         first: &[PathRecord],
         prefs: Preferences,
     ) -> UtilityGrid {
@@ -669,8 +657,7 @@ impl UtilityGrid {
                         a + x * s
                     })
                     .collect();
-                let w0 = prefs.outside_wealth;
-                UtilitySum::new(w0, prefs.risk_aversion, UtilitySum::scale_for(w0, &values))
+                UtilitySum::new(prefs, UtilitySum::scale_for(prefs, &values))
             })
             .collect();
         UtilityGrid {
@@ -737,7 +724,7 @@ fn floor_pass(
     plan: &Plan,
     paths: u64,
     options: &RunOptions,
-    levers: &[Lever],
+    levers: &[StreamedLever],
     jobs: Vec<PercentileJob>,
     mut grids: Vec<UtilityGrid>,
 ) -> Result<(Vec<PercentileJob>, Vec<UtilityGrid>), Error> {

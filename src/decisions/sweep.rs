@@ -322,8 +322,7 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
         let prefs = Preferences::of(scenario);
         let outputs = Outputs::compute(
             sim,
-            prefs.outside_wealth,
-            prefs.risk_aversion,
+            prefs,
             (&scenario.offer.label, &scenario.alternative.label),
         )
         .map_err(|e| match e {

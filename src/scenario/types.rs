@@ -248,6 +248,18 @@ impl Criterion {
     }
 }
 
+impl Criterion {
+    /// The share of a percentile criterion, the median being the 50th
+    /// percentile; `None` for the mean and the certainty equivalent.
+    pub fn quantile(self) -> Option<f64> {
+        match self {
+            Criterion::Median => Some(0.5),
+            Criterion::Percentile(p) => Some(p as f64 / 100.0),
+            Criterion::Mean | Criterion::CertaintyEquivalent => None,
+        }
+    }
+}
+
 impl fmt::Display for Criterion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -101,46 +101,6 @@ pub fn expected_shortfall_sorted(sorted: &[f64], fraction: f64) -> f64 {
     neumaier_sum(sorted[..k].iter().copied()) / k as f64
 }
 
-/// Why a certainty equivalent cannot be computed.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct NonPositiveWealth {
-    /// The lowest `X` on any path.
-    pub worst: f64,
-}
-
-/// CRRA certainty equivalent of the values `x` for a person with riskless
-/// outside wealth `w0` and relative risk aversion `γ`:
-///
-/// `CE = u⁻¹(E[u(w0 + X)]) - w0`, `u(c) = c^{1-γ} / (1-γ)` (`ln c` at `γ = 1`).
-///
-/// `γ = 0` gives the mean. For `γ > 0` every `w0 + X` must be positive.
-/// Wealth is scaled by outside wealth plus the mean of the first
-/// [`BLOCK`] values before the powers are taken, so large `γ` cannot
-/// underflow; utilities are summed block by block ([`UtilitySum`]).
-///
-/// ```
-/// use equisim::stats::certainty_equivalent;
-/// // Log utility, a 50/50 bet between wealth 50 and 200: CE wealth = 100.
-/// let ce = certainty_equivalent(&[0.0, 150.0], 50.0, 1.0).unwrap();
-/// assert!((ce - 50.0).abs() < 1e-9);
-/// ```
-pub fn certainty_equivalent(x: &[f64], w0: f64, gamma: f64) -> Result<f64, NonPositiveWealth> {
-    if gamma == 0.0 {
-        return Ok(mean_sd(x).0);
-    }
-    let worst = x.iter().copied().fold(f64::INFINITY, f64::min);
-    if (w0 + worst).is_nan() || w0 + worst <= 0.0 {
-        return Err(NonPositiveWealth { worst });
-    }
-    let mut sum = UtilitySum::new(w0, gamma, UtilitySum::scale_for(w0, x));
-    for block in x.chunks(BLOCK) {
-        let b = sum.of_block(block);
-        sum.append(&b);
-    }
-    sum.certainty_equivalent()
-        .ok_or(NonPositiveWealth { worst })
-}
-
 /// Percentiles keyed `p1` … `p99`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Percentiles {
@@ -196,10 +156,10 @@ impl Summary {
     /// Percentiles and the expected shortfall come from order statistics
     /// found by selection (`O(n)` each, no full sort); the result is the
     /// same as from a sorted copy.
-    pub fn of(values: &mut [f64], w0: f64, gamma: f64) -> Summary {
+    pub fn of(values: &mut [f64], prefs: Preferences) -> Summary {
         let n = values.len();
         let (mean, sd) = mean_sd(values);
-        let ce = certainty_equivalent(values, w0, gamma).ok();
+        let ce = certainty_equivalent(values, prefs).ok();
         let shortfall_count = ((n as f64 * 0.10).ceil() as usize).clamp(1, n.max(1));
         let mut ranks: Vec<usize> = PERCENTILES
             .iter()
@@ -321,7 +281,10 @@ mod tests {
 
 mod moments;
 mod outputs;
-pub use moments::{BLOCK, Moments, UtilitySum};
+mod utility;
+pub use moments::{BLOCK, Moments};
 pub use outputs::*;
+pub(crate) use utility::{Curvature, certainty_equivalent_in_parallel, crra, crra_inverse};
+pub use utility::{NonPositiveWealth, Preferences, UtilitySum, certainty_equivalent};
 pub mod sketch;
 pub mod streaming;

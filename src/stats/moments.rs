@@ -17,14 +17,14 @@ pub const BLOCK: usize = 4096;
 
 /// A running compensated sum.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Compensated {
-    sum: f64,
+pub(super) struct Compensated {
+    pub(super) sum: f64,
     compensation: f64,
 }
 
 impl Compensated {
     #[inline]
-    fn add(&mut self, x: f64) {
+    pub(super) fn add(&mut self, x: f64) {
         let t = self.sum + x;
         if self.sum.abs() >= x.abs() {
             self.compensation += (self.sum - t) + x;
@@ -34,7 +34,7 @@ impl Compensated {
         self.sum = t;
     }
 
-    fn value(&self) -> f64 {
+    pub(super) fn value(&self) -> f64 {
         self.sum + self.compensation
     }
 }
@@ -149,85 +149,6 @@ impl Moments {
     }
 }
 
-/// The CRRA expected utility of `w0 + X` summed block by block, for the
-/// certainty equivalent (see [`super::certainty_equivalent`]).
-///
-/// Wealth is divided by a fixed `scale` before the power is taken, so that
-/// large risk aversion cannot overflow or underflow; the scale is set once,
-/// before any value is seen (from the first block, see
-/// [`UtilitySum::scale_for`]), so a streamed run can use the same one.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct UtilitySum {
-    w0: f64,
-    gamma: f64,
-    scale: f64,
-    total: Compensated,
-    count: u64,
-    /// Whether `w0 + X > 0` on every value so far.
-    positive: bool,
-}
-
-impl UtilitySum {
-    /// The scale a run uses: outside wealth plus the mean of the first
-    /// block of values (the whole run's mean is not known in advance).
-    pub fn scale_for(w0: f64, first_block: &[f64]) -> f64 {
-        w0 + Moments::of_block(&first_block[..first_block.len().min(BLOCK)]).mean()
-    }
-
-    pub fn new(w0: f64, gamma: f64, scale: f64) -> UtilitySum {
-        UtilitySum {
-            w0,
-            gamma,
-            scale,
-            total: Compensated::default(),
-            count: 0,
-            positive: true,
-        }
-    }
-
-    /// The sum over one block of values.
-    pub fn of_block(&self, values: &[f64]) -> UtilitySum {
-        let mut block = UtilitySum::new(self.w0, self.gamma, self.scale);
-        block.count = values.len() as u64;
-        block.positive = values.iter().all(|v| self.w0 + v > 0.0);
-        let (w0, scale) = (self.w0, self.scale);
-        block.total.sum = if self.gamma == 1.0 {
-            neumaier_sum(values.iter().map(|v| ((w0 + v) / scale).ln()))
-        } else {
-            let e = 1.0 - self.gamma;
-            if e == -1.0 {
-                // γ = 2, the common case: a division instead of a power.
-                neumaier_sum(values.iter().map(|v| scale / (w0 + v)))
-            } else {
-                neumaier_sum(values.iter().map(|v| ((w0 + v) / scale).powf(e)))
-            }
-        };
-        block
-    }
-
-    /// Adds the block that follows.
-    pub fn append(&mut self, next: &UtilitySum) {
-        self.total.add(next.total.value());
-        self.count += next.count;
-        self.positive &= next.positive;
-    }
-
-    /// `u⁻¹(E[u(w0 + X)]) - w0`; `None` when `w0 + X ≤ 0` on some value or
-    /// the scale is not positive.
-    pub fn certainty_equivalent(&self) -> Option<f64> {
-        if !self.positive || self.count == 0 || self.scale.is_nan() || self.scale <= 0.0 {
-            return None;
-        }
-        let m = self.total.value() / self.count as f64;
-        let wealth = if self.gamma == 1.0 {
-            self.scale * m.exp()
-        } else {
-            self.scale * m.powf(1.0 / (1.0 - self.gamma))
-        };
-        Some(wealth - self.w0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,19 +171,5 @@ mod tests {
             streamed.append(&Moments::of_block(block));
         }
         assert_eq!(streamed, m);
-    }
-
-    #[test]
-    fn utility_sum_matches_the_closed_form() {
-        // Harmonic mean of wealth 50, 100, 200, 500 (γ = 2).
-        let x = [-50.0, 0.0, 100.0, 400.0];
-        let start = UtilitySum::new(100.0, 2.0, UtilitySum::scale_for(100.0, &x));
-        let mut u = start;
-        u.append(&start.of_block(&x));
-        let ce = u.certainty_equivalent().unwrap();
-        assert!((ce - (4.0 / 0.037 - 100.0)).abs() < 1e-9, "{ce}");
-        let mut ruined = UtilitySum::new(50.0, 2.0, 100.0);
-        ruined.append(&ruined.of_block(&x));
-        assert_eq!(ruined.certainty_equivalent(), None);
     }
 }

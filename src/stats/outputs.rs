@@ -1,7 +1,7 @@
 //! The decision outputs of one run: both offers' value distributions, the
 //! pathwise comparison and the company's outcomes.
 
-use super::{BLOCK, Moments, Summary, quantile_select, quantile_sorted, sort};
+use super::{BLOCK, Moments, Preferences, Summary, quantile_select, quantile_sorted, sort};
 use crate::engine::{PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::Model;
@@ -103,6 +103,28 @@ pub struct Outputs {
     pub warnings: Vec<String>,
 }
 
+/// What an executor counts and sums over the paths, for
+/// [`Outputs::assemble`].
+#[derive(Debug, Clone)]
+pub(crate) struct Tally {
+    pub paths: u64,
+    pub offer_total: Summary,
+    pub alternative_total: Summary,
+    pub offer_equity: Summary,
+    pub alternative_equity: Summary,
+    /// The lowest total of the offer and of the alternative.
+    pub worst_totals: (f64, f64),
+    /// The pathwise difference of the totals, offer less alternative.
+    pub difference: Moments,
+    /// Paths on which the offer's total is the larger.
+    pub beats: u64,
+    pub equity_pays_zero: u64,
+    /// Paths on which the person leaves before the window ends.
+    pub left_early: u64,
+    pub mean_employed_years: f64,
+    pub company: CompanyOutputs,
+}
+
 /// Each path's total for an offer with `pay`, given its equity PV.
 pub fn totals(
     records: &[PathRecord],
@@ -149,33 +171,28 @@ impl Outputs {
     pub fn of_scenario(sim: &Simulation, scenario: &Scenario) -> Result<Outputs, Error> {
         Outputs::compute(
             sim,
-            scenario.employee.outside_wealth,
-            scenario.employee.risk_aversion,
+            Preferences::of(scenario),
             (&scenario.offer.label, &scenario.alternative.label),
         )
     }
 
     /// Computes every decision output of a simulation.
     ///
-    /// `w0` and `gamma` are the person's outside wealth and risk aversion.
     /// Fails when the certainty equivalent of a total is undefined
     /// (`w0 + X ≤ 0` on some path), naming the remedy.
     pub fn compute(
         sim: &Simulation,
-        w0: f64,
-        gamma: f64,
+        prefs: Preferences,
         labels: (&str, &str),
     ) -> Result<Outputs, Error> {
         let model = &sim.plan.model;
         let records = &sim.records;
-        let n = records.len() as f64;
 
         // One value per path at a time: memory stays at the records plus one
         // buffer, however many paths there are.
         let offer_x = |p: &PathRecord| total(p, model, &model.offer.pay, p.offer_equity);
         let alt_x = |p: &PathRecord| total(p, model, &model.alternative.pay, p.alternative_equity);
         let difference = moments_of(records, |p| offer_x(p) - alt_x(p));
-        let (mean_difference, sd_difference) = (difference.mean(), difference.sd());
         let beats = records
             .iter()
             .filter(|p| offer_x(p) - alt_x(p) > 0.0)
@@ -184,57 +201,83 @@ impl Outputs {
         let window = model.window_years;
         let mut buffer: Vec<f64> = records.iter().map(offer_x).collect();
         let offer_worst = buffer.iter().copied().fold(f64::INFINITY, f64::min);
-        let offer_total_summary = Summary::of(&mut buffer, w0, gamma);
+        let offer_total_summary = Summary::of(&mut buffer, prefs);
         fill(&mut buffer, records, alt_x);
         let alt_worst = buffer.iter().copied().fold(f64::INFINITY, f64::min);
-        let alt_total_summary = Summary::of(&mut buffer, w0, gamma);
+        let alt_total_summary = Summary::of(&mut buffer, prefs);
         fill(&mut buffer, records, |p| p.offer_equity);
-        let offer_equity_summary = Summary::of(&mut buffer, w0, gamma);
+        let offer_equity_summary = Summary::of(&mut buffer, prefs);
         fill(&mut buffer, records, |p| p.alternative_equity);
-        let alt_equity_summary = Summary::of(&mut buffer, w0, gamma);
+        let alt_equity_summary = Summary::of(&mut buffer, prefs);
         drop(buffer);
+        Outputs::assemble(
+            model,
+            prefs,
+            labels,
+            Tally {
+                paths: records.len() as u64,
+                offer_total: offer_total_summary,
+                alternative_total: alt_total_summary,
+                offer_equity: offer_equity_summary,
+                alternative_equity: alt_equity_summary,
+                worst_totals: (offer_worst, alt_worst),
+                difference,
+                beats: beats as u64,
+                equity_pays_zero: records.iter().filter(|p| p.equity_pays_zero).count() as u64,
+                left_early: records.iter().filter(|p| p.employed_years < window).count() as u64,
+                mean_employed_years: moments_of(records, |p| p.employed_years).mean(),
+                company: company_outputs(records),
+            },
+        )
+    }
+
+    /// The outputs from what an executor counted and summed: the one
+    /// assembly for a kept run and a streamed one. Fails when the
+    /// certainty equivalent of a total is undefined, or a number is not
+    /// finite.
+    pub(crate) fn assemble(
+        model: &Model,
+        prefs: Preferences,
+        labels: (&str, &str),
+        t: Tally,
+    ) -> Result<Outputs, Error> {
+        let n = t.paths as f64;
+        let window = model.window_years;
         let warnings = check_certainty_equivalents(
-            w0,
-            gamma,
+            prefs,
             labels,
             [
-                (&offer_total_summary, offer_worst),
-                (&alt_total_summary, alt_worst),
+                (&t.offer_total, t.worst_totals.0),
+                (&t.alternative_total, t.worst_totals.1),
             ],
-            &offer_equity_summary,
+            &t.offer_equity,
         )?;
-
-        let zero = records.iter().filter(|p| p.equity_pays_zero).count() as f64 / n;
-        let offer = OfferOutputs::new(
-            labels.0,
-            offer_total_summary,
-            offer_equity_summary,
-            Some(zero),
-            model.offer.paper_value_per_year(),
-            window,
-        );
-        let alternative = OfferOutputs::new(
-            labels.1,
-            alt_total_summary,
-            alt_equity_summary,
-            None,
-            model.alternative.paper_value_per_year(),
-            window,
-        );
-
         let outputs = Outputs {
-            offer,
-            alternative,
+            offer: OfferOutputs::new(
+                labels.0,
+                t.offer_total,
+                t.offer_equity,
+                Some(t.equity_pays_zero as f64 / n),
+                model.offer.paper_value_per_year(),
+                window,
+            ),
+            alternative: OfferOutputs::new(
+                labels.1,
+                t.alternative_total,
+                t.alternative_equity,
+                None,
+                model.alternative.paper_value_per_year(),
+                window,
+            ),
             comparison: Comparison {
-                p_offer_beats_alternative: beats as f64 / n,
-                mean_difference,
-                mean_difference_std_error: sd_difference / n.sqrt(),
+                p_offer_beats_alternative: t.beats as f64 / n,
+                mean_difference: t.difference.mean(),
+                mean_difference_std_error: t.difference.sd() / n.sqrt(),
             },
-            company: company_outputs(records),
+            company: t.company,
             person: PersonOutputs {
-                p_left_early: records.iter().filter(|p| p.employed_years < window).count() as f64
-                    / n,
-                mean_employed_years: moments_of(records, |p| p.employed_years).mean(),
+                p_left_early: t.left_early as f64 / n,
+                mean_employed_years: t.mean_employed_years,
             },
             warnings,
         };
@@ -282,23 +325,22 @@ impl Outputs {
 /// (`w0 + X ≤ 0` on some path; `worst` is the lowest total), naming the
 /// remedy; warns when only the private equity's is.
 pub(crate) fn check_certainty_equivalents(
-    w0: f64,
-    gamma: f64,
+    prefs: Preferences,
     labels: (&str, &str),
     totals: [(&Summary, f64); 2],
     offer_equity: &Summary,
 ) -> Result<Vec<String>, Error> {
     for (label, (summary, worst)) in [labels.0, labels.1].into_iter().zip(totals) {
-        if gamma > 0.0 && summary.certainty_equivalent.is_none() {
+        if !prefs.is_risk_neutral() && summary.certainty_equivalent.is_none() {
             return Err(Error::UndefinedCertaintyEquivalent {
                 label: label.to_string(),
                 worst,
-                outside_wealth: w0,
+                outside_wealth: prefs.outside_wealth,
             });
         }
     }
     let mut warnings = Vec::new();
-    if gamma > 0.0 && offer_equity.certainty_equivalent.is_none() {
+    if !prefs.is_risk_neutral() && offer_equity.certainty_equivalent.is_none() {
         warnings.push(format!(
             "the certainty equivalent of {}'s equity alone is not reported: exercise costs exceed \
              outside wealth on some paths",

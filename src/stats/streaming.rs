@@ -12,8 +12,8 @@
 use super::outputs::total;
 use super::sketch::QuantileSketch;
 use super::{
-    CompanyOutputs, Comparison, Moments, MultiplePercentiles, OfferOutputs, OutcomeShares, Outputs,
-    Percentiles, PersonOutputs, Summary, UtilitySum,
+    CompanyOutputs, Moments, MultiplePercentiles, OutcomeShares, Outputs, Percentiles, Preferences,
+    Summary, Tally, UtilitySum,
 };
 use crate::engine::PathRecord;
 use crate::error::Error;
@@ -105,32 +105,28 @@ impl ChunkOutputs {
 #[derive(Debug, Clone)]
 pub struct StreamedOutputs {
     model: Model,
-    w0: f64,
-    gamma: f64,
+    prefs: Preferences,
     relative_error: f64,
     totals: ChunkOutputs,
 }
 
 impl StreamedOutputs {
-    /// A run of `model` for a person with outside wealth `w0` and risk
-    /// aversion `gamma`. `first_block` holds the records of the run's first
+    /// A run of `model` for a person with preferences `prefs`. `first_block` holds the records of the run's first
     /// chunk (paths `0..BLOCK`), from which the certainty equivalents take
     /// their scale, as the in-memory summaries do.
     pub fn new(
         model: &Model,
-        w0: f64,
-        gamma: f64,
+        prefs: Preferences,
         relative_error: f64,
         first_block: &[PathRecord],
     ) -> StreamedOutputs {
         let utility = std::array::from_fn(|k| {
             let first: Vec<f64> = first_block.iter().map(|p| values(model, p)[k]).collect();
-            UtilitySum::new(w0, gamma, UtilitySum::scale_for(w0, &first))
+            UtilitySum::new(prefs, UtilitySum::scale_for(prefs, &first))
         });
         StreamedOutputs {
             model: model.clone(),
-            w0,
-            gamma,
+            prefs,
             relative_error,
             totals: ChunkOutputs::empty(utility),
         }
@@ -213,7 +209,7 @@ impl StreamedOutputs {
         let summary = |k: usize| {
             let m = &t.values[k];
             let s = &sketches.values[k];
-            let ce = if self.gamma == 0.0 {
+            let ce = if self.prefs.is_risk_neutral() {
                 Some(m.mean())
             } else {
                 t.utility[k].certainty_equivalent()
@@ -231,62 +227,44 @@ impl StreamedOutputs {
         let [offer_total, alt_total, offer_equity, alt_equity] = summaries;
         let worst = [t.values[0].min(), t.values[1].min()];
         let model = &self.model;
-        let window = model.window_years;
-        let warnings = super::outputs::check_certainty_equivalents(
-            self.w0,
-            self.gamma,
-            labels,
-            [(&offer_total, worst[0]), (&alt_total, worst[1])],
-            &offer_equity,
-        )?;
         let count = |o: Outcome| t.outcomes[o as usize] as f64 / n;
         let liquid = sketches.liquidity_time.count() > 0;
         let m = &sketches.exit_multiple;
-        let outputs = Outputs {
-            offer: OfferOutputs::new(
-                labels.0,
-                offer_total,
-                offer_equity,
-                Some(t.equity_zero as f64 / n),
-                model.offer.paper_value_per_year(),
-                window,
-            ),
-            alternative: OfferOutputs::new(
-                labels.1,
-                alt_total,
-                alt_equity,
-                None,
-                model.alternative.paper_value_per_year(),
-                window,
-            ),
-            comparison: Comparison {
-                p_offer_beats_alternative: t.beats as f64 / n,
-                mean_difference: t.difference.mean(),
-                mean_difference_std_error: t.difference.sd() / n.sqrt(),
+        let company = CompanyOutputs {
+            outcomes: OutcomeShares {
+                ipo: count(Outcome::Ipo),
+                acquisition: count(Outcome::Acquisition),
+                failure: count(Outcome::Failure),
+                private: count(Outcome::Private),
             },
-            company: CompanyOutputs {
-                outcomes: OutcomeShares {
-                    ipo: count(Outcome::Ipo),
-                    acquisition: count(Outcome::Acquisition),
-                    failure: count(Outcome::Failure),
-                    private: count(Outcome::Private),
-                },
-                median_time_to_liquidity: liquid.then(|| sketches.liquidity_time.quantile(0.5)),
-                exit_multiple_percentiles: liquid.then(|| MultiplePercentiles {
-                    p5: m.quantile(0.05),
-                    p25: m.quantile(0.25),
-                    p50: m.quantile(0.50),
-                    p75: m.quantile(0.75),
-                    p95: m.quantile(0.95),
-                }),
-            },
-            person: PersonOutputs {
-                p_left_early: t.left_early as f64 / n,
-                mean_employed_years: t.employed.mean(),
-            },
-            warnings,
+            median_time_to_liquidity: liquid.then(|| sketches.liquidity_time.quantile(0.5)),
+            exit_multiple_percentiles: liquid.then(|| MultiplePercentiles {
+                p5: m.quantile(0.05),
+                p25: m.quantile(0.25),
+                p50: m.quantile(0.50),
+                p75: m.quantile(0.75),
+                p95: m.quantile(0.95),
+            }),
         };
-        outputs.check_finite()?;
+        let outputs = Outputs::assemble(
+            model,
+            self.prefs,
+            labels,
+            Tally {
+                paths: t.values[0].count(),
+                offer_total,
+                alternative_total: alt_total,
+                offer_equity,
+                alternative_equity: alt_equity,
+                worst_totals: (worst[0], worst[1]),
+                difference: t.difference,
+                beats: t.beats,
+                equity_pays_zero: t.equity_zero,
+                left_early: t.left_early,
+                mean_employed_years: t.employed.mean(),
+                company,
+            },
+        )?;
         Ok((
             outputs,
             StreamingNote {

@@ -50,6 +50,12 @@ pub struct FloorBounds {
 }
 
 impl Floor {
+    /// Whether the base floor is wanted beside this one: a grant floor no
+    /// grant reaches says from which base on the offer is worth taking.
+    pub fn needs_base_floor(&self) -> bool {
+        self.solve_for == SolveFor::Grant && !self.reachable
+    }
+
     pub(crate) fn new(
         criterion: Criterion,
         solve_for: SolveFor,

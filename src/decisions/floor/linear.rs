@@ -1,4 +1,6 @@
-//! Per-path totals as a linear function of one lever.
+//! Per-path totals as a linear function of one lever, and the one
+//! definition of those lines from a path's stored terms, for the kept run
+//! and the streamed one alike.
 
 use super::*;
 
@@ -30,5 +32,110 @@ impl LinearPaths<'_> {
             .zip(&self.slope[..])
             .map(|(a, s)| a + lever * s)
             .collect()
+    }
+}
+
+/// The lever a floor moves, with the rest of the offer as given: on each
+/// path `X_i(ℓ) = a_i + ℓ s_i` from the path's pay factor `f_i`, its equity
+/// at a grant of 0 `A_i` and its equity per unit of grant `U_i` (model
+/// section 10):
+///
+/// - the grant: `a_i = sign_on + B f_i + A_i`, `s_i = U_i`;
+/// - the base: `a_i = sign_on + A_i + G U_i`, `s_i = f_i`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lever {
+    pub solve_for: SolveFor,
+    pub sign_on: f64,
+    /// The base `B` held while the grant moves.
+    pub base: f64,
+    /// The initial grant `G` held while the base moves.
+    pub grant: f64,
+}
+
+impl Lever {
+    /// `(a_i, s_i)` of a path with pay factor `f`, equity `equity_fixed` at
+    /// a grant of 0 and `equity_per_grant` per unit of grant.
+    #[inline]
+    pub fn line(&self, f: f64, equity_fixed: f64, equity_per_grant: f64) -> (f64, f64) {
+        match self.solve_for {
+            SolveFor::Grant => (
+                self.sign_on + self.base * f + equity_fixed,
+                equity_per_grant,
+            ),
+            SolveFor::Base => (
+                self.sign_on + equity_fixed + self.grant * equity_per_grant,
+                f,
+            ),
+        }
+    }
+
+    /// The lever's own value as offered (or as held).
+    pub fn current(&self) -> f64 {
+        match self.solve_for {
+            SolveFor::Grant => self.grant,
+            SolveFor::Base => self.base,
+        }
+    }
+
+    /// The levers a floor on `solve_for` is solved on: the lever itself,
+    /// and for the grant also the base (the fallback where no grant
+    /// reaches the alternative, see [`Floor::needs_base_floor`]).
+    pub fn levers_of(solve_for: SolveFor) -> &'static [SolveFor] {
+        match solve_for {
+            SolveFor::Grant => &[SolveFor::Grant, SolveFor::Base],
+            SolveFor::Base => &[SolveFor::Base],
+        }
+    }
+}
+
+/// How a path's total moves as the lever rises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Motion {
+    Rising,
+    Falling,
+    /// The total does not depend on the lever.
+    Flat,
+}
+
+/// Where a path's line `a + ℓ s` stands against a target `t` over `ℓ ≥ 0`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum PathReach {
+    /// At or above `t` whatever the lever.
+    Always,
+    /// A rising path below `t` at 0: at or above it from this lever on.
+    From(f64),
+    /// A falling path at or above `t` at 0: there up to this lever.
+    UpTo(f64),
+    /// Below `t` whatever the lever.
+    Never,
+}
+
+/// The classification both executors count paths by: how the path moves
+/// with the lever, and where it is at or above `t`.
+#[inline]
+pub(crate) fn path_reach(a: f64, s: f64, t: f64) -> (Motion, PathReach) {
+    if s > 0.0 {
+        let g = (t - a) / s;
+        let reach = if g <= 0.0 {
+            PathReach::Always
+        } else {
+            PathReach::From(g)
+        };
+        (Motion::Rising, reach)
+    } else if s < 0.0 {
+        let h = (a - t) / -s;
+        let reach = if h >= 0.0 {
+            PathReach::UpTo(h)
+        } else {
+            PathReach::Never
+        };
+        (Motion::Falling, reach)
+    } else {
+        let reach = if a >= t {
+            PathReach::Always
+        } else {
+            PathReach::Never
+        };
+        (Motion::Flat, reach)
     }
 }

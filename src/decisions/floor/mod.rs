@@ -41,7 +41,11 @@ use crate::model::Model;
 use crate::model::cash::pay_factor;
 use crate::model::offers::Pay;
 use crate::scenario::{Criterion, Scenario, SolveFor};
-use crate::stats::{Moments, neumaier_sum, quantile_select};
+pub use crate::stats::Preferences;
+use crate::stats::{
+    Curvature, Moments, certainty_equivalent_in_parallel, crra, crra_inverse, neumaier_sum,
+    quantile_select,
+};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -116,14 +120,12 @@ pub fn solve(
     if n == 0 {
         return Solution::unreachable(Unreachable::TargetUndefined, true, 0.0);
     }
-    match criterion {
-        Criterion::Mean => solve_mean(paths, t, decreasing_share),
-        Criterion::CertaintyEquivalent if prefs.risk_aversion == 0.0 => {
-            solve_mean(paths, t, decreasing_share)
-        }
-        Criterion::CertaintyEquivalent => solve_ce(paths, t, prefs, decreasing_share),
-        Criterion::Median => solve_percentile(paths, 0.5, t, decreasing_share),
-        Criterion::Percentile(p) => solve_percentile(paths, p as f64 / 100.0, t, decreasing_share),
+    match (criterion, criterion.quantile()) {
+        (_, Some(q)) => solve_percentile(paths, q, t, decreasing_share),
+        (Criterion::Mean, None) => solve_mean(paths, t, decreasing_share),
+        // With no risk aversion the certainty equivalent is the mean.
+        (_, None) if prefs.is_risk_neutral() => solve_mean(paths, t, decreasing_share),
+        (_, None) => solve_ce(paths, t, prefs, decreasing_share),
     }
 }
 

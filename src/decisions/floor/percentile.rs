@@ -32,24 +32,17 @@ impl Reach {
             falling: 0,
         };
         for (&a, &s) in paths.intercept.iter().zip(&paths.slope[..]) {
-            if s > 0.0 {
-                let g = (t - a) / s;
-                if g <= 0.0 {
-                    r.always += 1;
-                } else {
-                    r.ups.push(g);
-                }
-            } else if s < 0.0 {
-                r.falling += 1;
-                let h = (a - t) / -s;
-                if h >= 0.0 {
-                    r.downs.push(h);
-                }
-            } else {
-                r.flat += 1;
-                if a >= t {
-                    r.always += 1;
-                }
+            let (motion, reach) = path_reach(a, s, t);
+            match motion {
+                Motion::Falling => r.falling += 1,
+                Motion::Flat => r.flat += 1,
+                Motion::Rising => {}
+            }
+            match reach {
+                PathReach::Always => r.always += 1,
+                PathReach::From(g) => r.ups.push(g),
+                PathReach::UpTo(h) => r.downs.push(h),
+                PathReach::Never => {}
             }
         }
         r.downs.sort_unstable_by(f64::total_cmp);

@@ -25,9 +25,10 @@ pub struct FloorProblem {
     pub prefs: Preferences,
 }
 
-/// One path's floor terms `(f_i, A_i, U_i, Y_i)`.
+/// One path's floor terms `(f_i, A_i, U_i, Y_i)`, computed from its record
+/// the same way by the kept run and the streamed one.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Terms {
+pub(crate) struct Terms {
     rate: f64,
     grant: f64,
     offer_bonus: f64,
@@ -35,7 +36,7 @@ pub(super) struct Terms {
 }
 
 impl Terms {
-    fn new(model: &Model) -> Terms {
+    pub(crate) fn new(model: &Model) -> Terms {
         Terms {
             rate: model.discount_rate,
             grant: model.offer.grant,
@@ -44,9 +45,19 @@ impl Terms {
         }
     }
 
+    /// The offer's terms `(f_i, A_i, U_i)`.
+    #[inline]
+    pub(crate) fn offer(&self, p: &PathRecord) -> [f64; 3] {
+        [
+            pay_factor(p.employed_years, self.rate, self.offer_bonus),
+            p.offer_equity - self.grant * p.offer_equity_per_grant,
+            p.offer_equity_per_grant,
+        ]
+    }
+
     #[inline]
     fn of(&self, p: &PathRecord) -> [f64; 4] {
-        let f = pay_factor(p.employed_years, self.rate, self.offer_bonus);
+        let [f, a, u] = self.offer(p);
         let alt = &self.alternative;
         let f_alt = if alt.bonus_rate == self.offer_bonus {
             f
@@ -55,8 +66,8 @@ impl Terms {
         };
         [
             f,
-            p.offer_equity - self.grant * p.offer_equity_per_grant,
-            p.offer_equity_per_grant,
+            a,
+            u,
             // As stats::totals computes it.
             alt.sign_on + alt.base * f_alt + p.alternative_equity,
         ]
@@ -122,34 +133,49 @@ impl FloorProblem {
             });
     }
 
+    /// The lever `solve_for` holding the other term at `held` (the base
+    /// for a grant lever, the grant for a base lever).
+    pub fn lever_holding(&self, solve_for: SolveFor, held: f64) -> Lever {
+        let (base, grant) = match solve_for {
+            SolveFor::Grant => (held, self.grant),
+            SolveFor::Base => (self.base, held),
+        };
+        Lever {
+            solve_for,
+            sign_on: self.sign_on,
+            base,
+            grant,
+        }
+    }
+
+    /// The offer's totals on `lever` ([`Lever::line`]); the slope is
+    /// borrowed from the stored terms.
+    pub fn lines(&self, lever: Lever) -> LinearPaths<'_> {
+        let intercept = self
+            .pay_factor
+            .par_iter()
+            .zip(&self.equity_fixed)
+            .zip(&self.equity_per_grant)
+            .map(|((f, a), u)| lever.line(*f, *a, *u).0)
+            .collect::<Vec<f64>>()
+            .into();
+        let slope = match lever.solve_for {
+            SolveFor::Grant => Cow::Borrowed(&self.equity_per_grant[..]),
+            SolveFor::Base => Cow::Borrowed(&self.pay_factor[..]),
+        };
+        LinearPaths { intercept, slope }
+    }
+
     /// The offer's totals as a function of the initial grant, holding the
     /// base at `base`.
     pub fn grant_lever(&self, base: f64) -> LinearPaths<'_> {
-        LinearPaths {
-            intercept: self
-                .pay_factor
-                .par_iter()
-                .zip(&self.equity_fixed)
-                .map(|(f, a)| self.sign_on + base * f + a)
-                .collect::<Vec<f64>>()
-                .into(),
-            slope: Cow::Borrowed(&self.equity_per_grant),
-        }
+        self.lines(self.lever_holding(SolveFor::Grant, base))
     }
 
     /// The offer's totals as a function of the base, holding the initial
     /// grant at `grant`.
     pub fn base_lever(&self, grant: f64) -> LinearPaths<'_> {
-        LinearPaths {
-            intercept: self
-                .equity_fixed
-                .par_iter()
-                .zip(&self.equity_per_grant)
-                .map(|(a, u)| self.sign_on + a + grant * u)
-                .collect::<Vec<f64>>()
-                .into(),
-            slope: Cow::Borrowed(&self.pay_factor),
-        }
+        self.lines(self.lever_holding(SolveFor::Base, grant))
     }
 
     /// The lever `solve_for` with the other held as offered.
@@ -204,9 +230,9 @@ impl FloorProblem {
                 })
                 .collect()
         };
-        if solve_for == SolveFor::Grant && floors.iter().any(|f| !f.reachable) {
+        if floors.iter().any(Floor::needs_base_floor) {
             let base = self.lever(SolveFor::Base);
-            for floor in floors.iter_mut().filter(|f| !f.reachable) {
+            for floor in floors.iter_mut().filter(|f| f.needs_base_floor()) {
                 // The offer as given: the same totals whichever the lever.
                 floor.base_floor = Some(Box::new(Floor::new(
                     floor.criterion,

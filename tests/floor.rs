@@ -104,8 +104,7 @@ fn check_resimulated(extra: Vec<Override>, solve_for: SolveFor, criteria: &[Crit
         let summary = |pay, equity: fn(&PathRecord) -> f64| {
             Summary::of(
                 &mut totals(&again_sim.records, model, pay, equity),
-                again.employee.outside_wealth,
-                again.employee.risk_aversion,
+                Preferences::of(&again),
             )
         };
         let offer_summary = summary(&model.offer.pay, |p| p.offer_equity);

@@ -11,7 +11,7 @@ use equisim::decisions::{self, SweepRequest};
 use equisim::engine::{self, RunOptions};
 use equisim::report::{self, RunReport};
 use equisim::scenario::{self, Criterion, Override, SolveFor};
-use equisim::stats::Outputs;
+use equisim::stats::{Outputs, Preferences};
 use std::path::{Path, PathBuf};
 
 const PATHS: i64 = 16;
@@ -74,8 +74,7 @@ fn pipeline(data: &[u8]) -> Ending {
     }
     let outputs = match Outputs::compute(
         &sim,
-        s.employee.outside_wealth,
-        s.employee.risk_aversion,
+        Preferences::of(&s),
         (&s.offer.label, &s.alternative.label),
     ) {
         Ok(o) => o,

@@ -58,8 +58,8 @@ fn value_per_option(rho: f64) -> f64 {
         .floor
         .expect("a value per option");
     // The same indifference through the sequential CE of the stats module.
-    let a = certainty_equivalent(&cash.at(v), riskless, rho).unwrap();
-    let b = certainty_equivalent(&held, riskless, rho).unwrap();
+    let a = certainty_equivalent(&cash.at(v), Preferences::new(riskless, rho)).unwrap();
+    let b = certainty_equivalent(&held, Preferences::new(riskless, rho)).unwrap();
     assert!((a - b).abs() <= 1e-9 * b, "{a} vs {b}");
     v
 }

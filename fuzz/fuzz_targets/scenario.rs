@@ -13,7 +13,7 @@ use equisim::decisions::{self, Floor, Floors, SweepRequest};
 use equisim::engine::{self, RunOptions};
 use equisim::report::{self, RunReport};
 use equisim::scenario::{self, Override, SolveFor};
-use equisim::stats::Outputs;
+use equisim::stats::{Outputs, Preferences};
 use libfuzzer_sys::fuzz_target;
 
 /// Paths simulated per run: enough to exercise every statistic.
@@ -86,8 +86,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let outputs = match Outputs::compute(
         &sim,
-        s.employee.outside_wealth,
-        s.employee.risk_aversion,
+        Preferences::of(&s),
         (&s.offer.label, &s.alternative.label),
     ) {
         Ok(o) => o,

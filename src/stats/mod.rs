@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn moments_and_quantiles() {
         let mut v: Vec<f64> = (1..=100).map(f64::from).collect();
-        let s = Summary::of(&mut v, 1000.0, 0.0);
+        let s = Summary::of(&mut v, Preferences::new(1000.0, 0.0));
         assert_eq!(s.mean, 50.5);
         assert!((s.sd - 29.011491975882016).abs() < 1e-12);
         assert_eq!(s.percentiles.p50, 50.5);
@@ -254,7 +254,7 @@ mod tests {
         v.extend([0.0; 500]);
         let mut sorted = v.clone();
         sort(&mut sorted);
-        let s = Summary::of(&mut v, 1e6, 2.0);
+        let s = Summary::of(&mut v, Preferences::new(1e6, 2.0));
         assert_eq!(s.percentiles, Percentiles::of_sorted(&sorted));
         let es = expected_shortfall_sorted(&sorted, 0.10);
         assert!(
@@ -267,13 +267,13 @@ mod tests {
     #[test]
     fn ce_below_mean_and_errors_on_ruin() {
         let x = [-50.0, 0.0, 100.0, 400.0];
-        let ce2 = certainty_equivalent(&x, 100.0, 2.0).unwrap();
+        let ce2 = certainty_equivalent(&x, Preferences::new(100.0, 2.0)).unwrap();
         // Harmonic mean of wealth 50, 100, 200, 500 = 4 / (0.02 + 0.01 + 0.005 + 0.002).
         assert!((ce2 - (4.0 / 0.037 - 100.0)).abs() < 1e-9, "{ce2}");
-        let ce20 = certainty_equivalent(&x, 100.0, 20.0).unwrap();
+        let ce20 = certainty_equivalent(&x, Preferences::new(100.0, 20.0)).unwrap();
         assert!(ce20 < ce2 && ce20 > -50.0);
         assert_eq!(
-            certainty_equivalent(&x, 50.0, 2.0),
+            certainty_equivalent(&x, Preferences::new(50.0, 2.0)),
             Err(NonPositiveWealth { worst: -50.0 })
         );
     }

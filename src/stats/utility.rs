@@ -30,6 +30,14 @@ impl Preferences {
 }
 
 impl Preferences {
+    /// Outside wealth `w0` and risk aversion `γ`.
+    pub const fn new(outside_wealth: f64, risk_aversion: f64) -> Preferences {
+        Preferences {
+            outside_wealth,
+            risk_aversion,
+        }
+    }
+
     /// Whether the certainty equivalent is the mean (no risk aversion).
     pub fn is_risk_neutral(&self) -> bool {
         self.risk_aversion == 0.0

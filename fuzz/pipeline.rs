@@ -99,7 +99,10 @@ pub fn run(data: &[u8]) -> Ending {
         Err(e) => return error(e),
     };
     assert_eq!(outputs.first_non_finite(), None);
-    check_finite("", &serde_json::to_value(&outputs).expect("outputs serialize"));
+    check_finite(
+        "",
+        &serde_json::to_value(&outputs).expect("outputs serialize"),
+    );
 
     let floors = s
         .floor

@@ -22,6 +22,7 @@ mod streaming;
 
 // The command line and what it writes.
 mod charts;
+mod cli;
 mod cli_errors;
 mod cli_floor;
 mod decision_charts;

@@ -39,7 +39,7 @@ pub enum Command {
 Examples:
   equisim run scenarios/hf-paris-ask.toml
   equisim run scenarios/hf-paris-ask.toml --paths 100000 --threads 1 --out runs/paris
-  equisim run scenarios/hf-paris-ask.toml --set company.volatility=0.8 --set offer.equity.grant=120000
+  equisim run scenarios/minimal.toml --set company.volatility=0.8 --set offer.equity.grant=120000
   equisim run scenarios/minimal.toml --json > summary.json
   equisim run scenarios/hf-paris-ask.toml --paths 1000000000   # streamed, bounded memory")]
     Run(RunArgs),
@@ -47,7 +47,7 @@ Examples:
     #[command(after_help = "\
 Examples:
   equisim check scenarios/minimal.toml
-  equisim check scenarios/hf-paris-ask.toml --set 'employee.illiquidity={ method = \"finnerty\" }'")]
+  equisim check scenarios/minimal.toml --set 'employee.illiquidity={ method = \"finnerty\" }'")]
     Check(CheckArgs),
     /// The accept-at floor: the least grant (or base) at which the offer is
     /// worth as much as the alternative, per criterion.
@@ -68,9 +68,9 @@ scenario's [floor] table.")]
     #[command(after_help = "\
 Examples:
   equisim sweep scenarios/hf-paris-ask.toml
-  equisim sweep scenarios/hf-paris-ask.toml --param employee.illiquidity.discount --from 0 --to 0.6 --steps 13
-  equisim sweep scenarios/hf-paris-ask.toml --param company.volatility --from 0.3 --to 1.0 --steps 8 --paths 200000
-  equisim sweep scenarios/hf-nyc-ask.toml --param offer.equity.refresh.0.probability --from 0 --to 1 --steps 5
+  equisim sweep scenarios/hf-paris-ask.toml --param employee.illiquidity.discount --from 0 --to 0.6
+  equisim sweep scenarios/hf-paris-ask.toml --param company.volatility --from 0.3 --to 1 --steps 8
+  equisim sweep scenarios/hf-nyc-ask.toml --param offer.equity.refresh.0.probability --from 0 --to 1
 
 Every value uses the same seed (common random numbers), so the curve is
 smooth. Risk aversion, outside wealth and a flat illiquidity discount reuse

@@ -1,6 +1,8 @@
 //! Numbers formatted for people: money, shares, counts. The one home of
 //! every number's text, in tables, messages and charts alike.
 
+use crate::scenario::fields::Unit;
+
 /// The symbol for a currency label, or the label and a space.
 pub fn symbol(currency: &str) -> String {
     match currency.to_ascii_uppercase().as_str() {
@@ -159,6 +161,45 @@ pub fn format_rate(rate: f64) -> String {
     format!("{text}%")
 }
 
+/// A value of a field in `unit` as a tick label, with as many decimals as ticks `step`
+/// apart need.
+pub fn tick_in_unit(unit: Unit, v: f64, step: f64, currency: &str) -> String {
+    let decimals = |unit_step: f64| -> usize {
+        if unit_step <= 0.0 || !unit_step.is_finite() {
+            return 0;
+        }
+        let d = -(unit_step.log10().floor());
+        (d.max(0.0) as usize).min(6)
+    };
+    // -0 prints as 0.
+    let v = if v.abs() < step.abs() * 1e-9 { 0.0 } else { v };
+    match unit {
+        Unit::Share => {
+            let d = decimals(step * 100.0 * 1.000_000_1);
+            format!("{:.d$}%", v * 100.0)
+        }
+        Unit::Money => money_tick(v, currency),
+        Unit::Number => {
+            let d = decimals(step * 1.000_000_1);
+            format!("{v:.d$}")
+        }
+    }
+}
+
+/// A value of a field in `unit` in running text (`25%`, `€75K`, `2.5`).
+pub fn in_unit(unit: Unit, v: f64, currency: &str) -> String {
+    match unit {
+        Unit::Share => {
+            let p = v * 100.0;
+            let s = format!("{p:.2}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            format!("{s}%")
+        }
+        Unit::Money => format_money(v, currency),
+        Unit::Number => crate::scenario::fmt_value(v),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +220,20 @@ mod tests {
         assert_eq!(format_count(999), "999");
         assert_eq!(format_count(20_000), "20,000");
         assert_eq!(format_count(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn parameter_kinds_and_ticks() {
+        assert_eq!(Unit::of("employee.illiquidity.discount"), Unit::Share);
+        assert_eq!(Unit::of("offer.equity.refresh.0.probability"), Unit::Share);
+        assert_eq!(Unit::of("offer.base"), Unit::Money);
+        assert_eq!(Unit::of("employee.risk_aversion"), Unit::Number);
+        assert_eq!(tick_in_unit(Unit::Share, 0.1, 0.1, "EUR"), "10%");
+        assert_eq!(tick_in_unit(Unit::Share, 0.025, 0.005, "EUR"), "2.5%");
+        assert_eq!(tick_in_unit(Unit::Number, 2.5, 0.5, "EUR"), "2.5");
+        assert_eq!(tick_in_unit(Unit::Number, 4.0, 2.0, "EUR"), "4");
+        assert_eq!(tick_in_unit(Unit::Money, 75_000.0, 5_000.0, "EUR"), "€75K");
+        assert_eq!(in_unit(Unit::Share, 0.25, "EUR"), "25%");
+        assert_eq!(in_unit(Unit::Share, 0.125, "EUR"), "12.5%");
     }
 }

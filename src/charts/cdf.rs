@@ -2,12 +2,14 @@
 //! value, with P10 and median guides, and the region where the private
 //! offer is worth less than the alternative at the same percentile shaded.
 
+use super::axis::FixedTicks;
 use super::bins::{Grid, Histogram, TOTAL_VIEW, view_name};
-use super::theme::{
-    Dash, FittedLegend, FixedTicks, Frame, Legend, Rect, Swatch, colors, darker, text,
-};
+use super::draw::Rect;
+use super::layout::Frame;
+use super::legend::{FittedLegend, Legend, Swatch};
+use super::theme::{Area, Dash, Theme, colors, darker, text};
 use super::value::x_ticks;
-use super::{Area, DrawResult, RunData, Theme};
+use super::{DrawResult, RunData};
 use crate::format::{format_money, money_tick, percent_label};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};

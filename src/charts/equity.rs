@@ -9,13 +9,14 @@
 //! nothing count in "pays nothing" (so it matches the summary's
 //! P(equity pays nothing)); the notes say how many paid to exercise.
 
+use super::axis::FixedTicks;
 use super::bins::{Grid, LOG_VIEW, view_name};
-use super::theme::{
-    Dash, FittedLegend, FixedTicks, Frame, Legend, Swatch, colors, outcome_color, outcome_label,
-    text, wrap,
-};
+use super::draw::wrap;
+use super::layout::Frame;
+use super::legend::{FittedLegend, Legend, Swatch};
+use super::theme::{Area, Dash, Theme, colors, outcome_color, outcome_label, text};
 use super::value::percent_tick;
-use super::{Area, DrawResult, RunData, Theme};
+use super::{DrawResult, RunData};
 use crate::format::{format_money, money_tick, percent_label};
 use crate::model::company::Outcome;
 use crate::scenario::Instrument;

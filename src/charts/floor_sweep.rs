@@ -5,23 +5,18 @@
 //! a gap and the notes say why; the base floor (the lever that is left) is
 //! drawn in a second panel, with the offer's base as its reference.
 
-use super::lines::{
-    Guide, Panel, ParamKind, Reference, Series, XAxis, caption, compact, criterion_color,
-    draw_panel, legend_band, list, name, scenario_value,
-};
-use super::theme::{Dash, Frame, Legend, Swatch, colors, darker, text};
-use super::{Area, DrawResult, Theme};
+use super::DrawResult;
+use super::axis::XAxis;
+use super::layout::{Frame, caption, compact};
+use super::legend::{Legend, Swatch, legend_band};
+use super::panel::{Guide, Panel, Reference, Series, draw_panel};
+use super::theme::{Area, Dash, Theme, colors, criterion_color, darker, text};
 use crate::decisions::{Floor, SweepResult, Unreachable};
 use crate::format::{format_count, format_money, format_percent};
+use crate::report::words::{criterion_name, lever_name, list, why_unreachable_briefly};
+use crate::scenario::fields::Unit;
 use crate::scenario::{Scenario, SolveFor};
 use plotters::style::RGBColor;
-
-fn lever_word(s: SolveFor) -> &'static str {
-    match s {
-        SolveFor::Grant => "grant",
-        SolveFor::Base => "base",
-    }
-}
 
 /// `"discount"` for `employee.illiquidity.discount`.
 fn short_name(parameter: &str) -> String {
@@ -37,46 +32,6 @@ fn constant(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     let mut it = values.into_iter();
     let first = it.next()?;
     it.all(|v| v == first).then_some(first)
-}
-
-/// Why a floor is unreachable, as a clause short enough for a chart's
-/// notes (the `floor` command gives the long form).
-fn clause(floor: &Floor, alt: &str, cur: &str) -> Option<String> {
-    let m = |v: f64| format_money(v, cur);
-    let lever = lever_word(floor.solve_for);
-    let what = name(floor.criterion);
-    let target = floor.target.map_or("n/a".to_string(), m);
-    Some(match floor.unreachable.as_ref()? {
-        Unreachable::TargetUndefined => {
-            format!("{alt}'s {what} is undefined (wealth not positive on some paths)")
-        }
-        Unreachable::MeanDoesNotRise { .. } => format!("a larger {lever} lowers the mean"),
-        Unreachable::PercentilePinned {
-            needed_share,
-            best_share,
-            ..
-        } => format!(
-            "the {what} needs {} of paths at or above {target} and gets at most {}",
-            format_percent(*needed_share),
-            format_percent(*best_share)
-        ),
-        Unreachable::CertaintyEquivalentPeaks {
-            peak_value,
-            peak_at,
-            ..
-        } => format!(
-            "the {what} peaks at {} (at a {lever} of {}), below {target}",
-            m(*peak_value),
-            m(*peak_at)
-        ),
-        Unreachable::CertaintyEquivalentBounded { limit, .. } => {
-            format!("the {what} stays below {}, under {target}", m(*limit))
-        }
-        Unreachable::CertaintyEquivalentUndefined { share } => format!(
-            "the {what} is undefined (wealth not positive on {} of paths whatever the {lever})",
-            format_percent(*share)
-        ),
-    })
 }
 
 /// What lies behind unreachable grant floors: the paths where the equity
@@ -110,14 +65,18 @@ fn causes(floors: &[&Floor]) -> Option<String> {
 }
 
 /// `"35%–60%"`, `"40%"`: the stretches where a series is unreachable.
-fn stretches(gaps: &[(f64, f64)], kind: ParamKind, cur: &str) -> String {
+fn stretches(gaps: &[(f64, f64)], kind: Unit, cur: &str) -> String {
     let parts: Vec<String> = gaps
         .iter()
         .map(|(a, b)| {
             if a == b {
-                kind.text(*a, cur)
+                crate::format::in_unit(kind, *a, cur)
             } else {
-                format!("{}–{}", kind.text(*a, cur), kind.text(*b, cur))
+                format!(
+                    "{}–{}",
+                    crate::format::in_unit(kind, *a, cur),
+                    crate::format::in_unit(kind, *b, cur)
+                )
             }
         })
         .collect();
@@ -133,10 +92,10 @@ pub(super) fn draw(
     let cur = scenario.currency.as_str();
     let m = |v: f64| format_money(v, cur);
     let (offer, alt) = (&scenario.offer.label, &scenario.alternative.label);
-    let kind = ParamKind::of(&result.parameter);
+    let kind = Unit::of(&result.parameter);
     let short = short_name(&result.parameter);
     let lever = result.solve_for;
-    let word = lever_word(lever);
+    let word = lever_name(lever);
     let criteria = &result.criteria;
 
     let main: Vec<Series> = criteria
@@ -180,8 +139,8 @@ pub(super) fn draw(
             SolveFor::Base => &offered_base,
         };
         match constant(series.iter().map(|p| p.1)) {
-            Some(v) => format!("{} held at {}", lever_word(held), m(v)),
-            None => format!("{} as offered", lever_word(held)),
+            Some(v) => format!("{} held at {}", lever_name(held), m(v)),
+            None => format!("{} as offered", lever_name(held)),
         }
     };
     let other = match lever {
@@ -218,14 +177,20 @@ pub(super) fn draw(
                     .collect()
             })
             .unwrap_or_default();
-        let names: Vec<String> = members.iter().map(|s| name(s.criterion)).collect();
+        let names: Vec<String> = members
+            .iter()
+            .map(|s| criterion_name(s.criterion))
+            .collect();
         let gap_points = members[0].points.iter().filter(|p| p.1.is_none()).count();
         let at = if gap_points > 1 {
-            format!(" (figures at {})", kind.text(start, cur))
+            format!(" (figures at {})", crate::format::in_unit(kind, start, cur))
         } else {
             String::new()
         };
-        let clauses: Vec<String> = floors.iter().filter_map(|f| clause(f, alt, cur)).collect();
+        let clauses: Vec<String> = floors
+            .iter()
+            .filter_map(|f| why_unreachable_briefly(f, alt, cur))
+            .collect();
         let mut note = format!(
             "No {word} brings the {} up to {alt}'s {where_}{at}",
             list(&names, "or")
@@ -279,11 +244,11 @@ pub(super) fn draw(
         desc: result.parameter.clone(),
         currency: cur,
     };
-    let guide_value = scenario_value(scenario, &result.parameter);
+    let guide_value = crate::scenario::fields::number_at(scenario, &result.parameter);
     let guide = || {
         guide_value.map(|v| Guide {
             x: v,
-            label: format!("scenario: {}", kind.text(v, cur)),
+            label: format!("scenario: {}", crate::format::in_unit(kind, v, cur)),
             values: true,
         })
     };
@@ -292,7 +257,7 @@ pub(super) fn draw(
     let missing: Vec<String> = main
         .iter()
         .filter(|s| s.is_empty())
-        .map(|s| name(s.criterion))
+        .map(|s| criterion_name(s.criterion))
         .collect();
     let message = (!missing.is_empty()).then(|| {
         let what = if missing.len() == main.len() {
@@ -315,8 +280,10 @@ pub(super) fn draw(
     };
     let main_label = offered_label(&current, word);
     let side_label = offered_label(&offered_base, "base");
-    let legend_rows: Vec<(RGBColor, String)> =
-        main.iter().map(|s| (s.color, name(s.criterion))).collect();
+    let legend_rows: Vec<(RGBColor, String)> = main
+        .iter()
+        .map(|s| (s.color, criterion_name(s.criterion)))
+        .collect();
     let mut panels = vec![Panel {
         caption: Some(format!("Least {word}, {}", held_text(other))),
         y_desc: format!("{} floor", capitalized(word)),
@@ -422,7 +389,7 @@ mod tests {
         assert_eq!(constant([1.0, 1.0]), Some(1.0));
         assert_eq!(constant([1.0, 2.0]), None);
         assert_eq!(
-            stretches(&[(0.35, 0.6), (0.1, 0.1)], ParamKind::Share, "EUR"),
+            stretches(&[(0.35, 0.6), (0.1, 0.1)], Unit::Share, "EUR"),
             "35%–60% and 10%"
         );
     }

@@ -3,14 +3,16 @@
 //! the alternative, one line per criterion; offers above a line beat the
 //! alternative on that criterion. The offer itself is a labelled point.
 
-use super::lines::{
-    Guide, Panel, ParamKind, Reference, Series, XAxis, criterion_color, draw_panel, legend_band,
-    list, name,
-};
-use super::theme::{Frame, Legend};
-use super::{Area, DrawResult, Theme};
+use super::DrawResult;
+use super::axis::XAxis;
+use super::layout::Frame;
+use super::legend::{Legend, legend_band};
+use super::panel::{Guide, Panel, Reference, Series, draw_panel};
+use super::theme::{Area, Theme, criterion_color};
 use crate::decisions::Frontier;
 use crate::format::{format_count, format_money};
+use crate::report::words::{criterion_name, list};
+use crate::scenario::fields::Unit;
 use crate::scenario::{Instrument, Scenario};
 use plotters::style::RGBColor;
 
@@ -82,7 +84,11 @@ pub(super) fn draw(
             } else {
                 "its".into()
             };
-            format!("{whose} {} {}", name(s.criterion), list(&parts, "or"))
+            format!(
+                "{whose} {} {}",
+                criterion_name(s.criterion),
+                list(&parts, "or")
+            )
         })
         .collect();
     if !gaps.is_empty() {
@@ -110,7 +116,7 @@ pub(super) fn draw(
     let missing: Vec<String> = series
         .iter()
         .filter(|s| s.is_empty())
-        .map(|s| name(s.criterion))
+        .map(|s| criterion_name(s.criterion))
         .collect();
     let message = (!missing.is_empty()).then(|| {
         format!(
@@ -122,7 +128,7 @@ pub(super) fn draw(
     });
     let legend_rows: Vec<(RGBColor, String)> = series
         .iter()
-        .map(|s| (s.color, name(s.criterion)))
+        .map(|s| (s.color, criterion_name(s.criterion)))
         .collect();
     let mut panel = Panel {
         caption: None,
@@ -168,7 +174,7 @@ pub(super) fn draw(
     let axis = XAxis {
         lo,
         hi,
-        kind: ParamKind::Money,
+        kind: Unit::Money,
         desc: "Base (yearly)".into(),
         currency: cur,
     };

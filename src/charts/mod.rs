@@ -3,9 +3,11 @@
 //! private equity alone (`equity.png`); and the decision charts: the floor
 //! per criterion against a swept parameter (`floor_sweep.png`, drawn by
 //! `sweep`) and the base/grant indifference frontier (`frontier.png`,
-//! drawn by `floor`), built from [`lines`].
+//! drawn by `floor`), built from [`panel`]s.
 //!
-//! Every chart shares one look ([`theme`]): one palette, one font embedded
+//! Every chart shares one look ([`theme`]) and is put together from the
+//! same pieces: [`draw`] (text and lines), [`legend`], [`layout`] (title
+//! block, notes, captions, gutters), [`axis`] and [`panel`]. One palette, one font embedded
 //! in the binary (DejaVu Sans, registered with plotters' `ab_glyph`
 //! renderer, so text renders the same on a machine with no fonts), the
 //! same margins, a title with the scenario's name and a subtitle with the
@@ -30,13 +32,20 @@
 //! })?;
 //! ```
 
+// The pieces every chart is made of, by concept.
+pub mod axis;
 pub mod bins;
+pub mod draw;
+pub mod layout;
+pub mod legend;
+pub mod panel;
+pub mod theme;
+
+// One file a chart.
 mod cdf;
 mod equity;
 mod floor_sweep;
 mod frontier;
-pub mod lines;
-pub mod theme;
 mod value;
 
 use crate::decisions::{Frontier, SweepResult};
@@ -74,7 +83,7 @@ pub const FRONTIER_CHART: &str = "frontier.png";
 /// [`frontier_bases_covering`](crate::decisions::frontier_bases_covering)).
 pub const FRONTIER_BASES: u64 = 25;
 
-pub use lines::criterion_color;
+pub use theme::criterion_color;
 
 /// DejaVu Sans (Bitstream Vera licence, see `assets/fonts/LICENSE-DejaVu.txt`).
 static FONT_BYTES: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");

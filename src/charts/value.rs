@@ -2,8 +2,11 @@
 //! bins, with each offer's mean, median and P10 marked by a labelled line.
 
 use super::bins::{Grid, Histogram, TOTAL_VIEW, view_name};
-use super::theme::{Dash, FittedLegend, Frame, Legend, Rect, Swatch, colors, darker, text};
-use super::{Area, DrawResult, RunData, Theme};
+use super::draw::Rect;
+use super::layout::Frame;
+use super::legend::{FittedLegend, Legend, Swatch};
+use super::theme::{Area, Dash, Theme, colors, darker, text};
+use super::{DrawResult, RunData};
 use crate::format::{format_money, money_tick, percent_label};
 use crate::stats::Summary;
 use plotters::coord::types::RangedCoordf64;

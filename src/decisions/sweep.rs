@@ -158,24 +158,9 @@ enum NumberKind {
 /// What the resolved scenario holds at `path`: a number (and which kind),
 /// something else (described in words), or nothing.
 fn field_kind(scenario: &Scenario, path: &str) -> Result<Option<NumberKind>, &'static str> {
-    let Ok(mut here) = toml::Value::try_from(scenario) else {
+    let Some(here) = crate::scenario::fields::value_at(scenario, path) else {
         return Ok(None);
     };
-    for part in path.split('.') {
-        let next = match here {
-            toml::Value::Table(mut t) => t.remove(part),
-            toml::Value::Array(mut items) => part
-                .parse::<usize>()
-                .ok()
-                .filter(|i| *i < items.len())
-                .map(|i| items.swap_remove(i)),
-            _ => None,
-        };
-        match next {
-            Some(v) => here = v,
-            None => return Ok(None),
-        }
-    }
     match here {
         toml::Value::Integer(_) => Ok(Some(NumberKind::Integer)),
         toml::Value::Float(_) => Ok(Some(NumberKind::Float)),

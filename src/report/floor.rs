@@ -2,29 +2,12 @@
 //! scenario has a `[floor]` table) and as the `floor` object of
 //! `summary.json`.
 
+use super::words::{criterion_name, lever_name, why_unreachable};
 use crate::decisions::{Floor, FloorBounds, Floors, Unreachable};
 use crate::format::{format_money, format_percent};
 use crate::scenario::{Criterion, Scenario, SolveFor};
 use serde::Serialize;
 use std::fmt::Write;
-
-/// A criterion as people say it: "mean", "median", "P10", "certainty
-/// equivalent".
-pub fn criterion_name(c: Criterion) -> String {
-    match c {
-        Criterion::Mean => "mean".into(),
-        Criterion::Median => "median".into(),
-        Criterion::Percentile(p) => format!("P{p}"),
-        Criterion::CertaintyEquivalent => "certainty equivalent".into(),
-    }
-}
-
-fn lever_name(s: SolveFor) -> &'static str {
-    match s {
-        SolveFor::Grant => "grant",
-        SolveFor::Base => "base",
-    }
-}
 
 /// "your grant of €100K is 23.0% above the P10 floor of €81.3K", or why
 /// there is no floor.
@@ -55,147 +38,6 @@ pub fn verdict(floor: &Floor, scenario: &Scenario) -> String {
             )
         }
     }
-}
-
-/// Why a floor is unreachable, in words.
-pub fn explanation(floor: &Floor, scenario: &Scenario) -> Option<String> {
-    let why = floor.unreachable.as_ref()?;
-    let m = |v: f64| format_money(v, &scenario.currency);
-    let lever = lever_name(floor.solve_for);
-    let name = criterion_name(floor.criterion);
-    let target = floor.target.map_or("n/a".to_string(), m);
-    let grant_lever = floor.solve_for == SolveFor::Grant;
-    let text = match why {
-        Unreachable::TargetUndefined => format!(
-            "the alternative's {name} is undefined: on some paths outside wealth plus its value is not \
-             positive; raise employee.outside_wealth"
-        ),
-        Unreachable::MeanDoesNotRise { per_unit } => format!(
-            "a larger {lever} does not raise the mean: each extra 1 of {lever} changes the offer's \
-             mean by {per_unit:.3}{}",
-            if grant_lever {
-                " (exercise costs paid in cash on departure outweigh what the shares pay)"
-            } else {
-                ""
-            }
-        ),
-        Unreachable::PercentilePinned {
-            needed_share,
-            best_share,
-            best_at,
-            flat_share,
-            decreasing_share,
-            limit,
-        } => {
-            let mut causes = Vec::new();
-            if *flat_share > 0.0 {
-                causes.push(if grant_lever {
-                    format!(
-                        "on {} of paths the equity pays nothing whatever the grant (failure, or \
-                         leaving before anything vests)",
-                        format_percent(*flat_share)
-                    )
-                } else {
-                    format!(
-                        "on {} of paths the base does not change the total",
-                        format_percent(*flat_share)
-                    )
-                });
-            }
-            if *decreasing_share > 0.0 && grant_lever {
-                causes.push(format!(
-                    "on {} a larger grant lowers the total (the strike is paid in cash on departure \
-                     and the shares then pay less than it)",
-                    format_percent(*decreasing_share)
-                ));
-            }
-            let causes = if causes.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", causes.join(", and "))
-            };
-            let rising = (1.0 - flat_share - decreasing_share).max(0.0);
-            match limit {
-                Some(l) if l.is_finite() && grant_lever => format!(
-                    "however large the grant, the {name} tends to {}{causes}; only {} of paths gain from a \
-                     larger grant, fewer than the {} the {name} needs at or above the alternative's {target}",
-                    m(*l),
-                    format_percent(rising),
-                    format_percent(*needed_share)
-                ),
-                _ => {
-                    // Where the best is reached, unless only at an absurd size.
-                    let at = if *best_at <= 100.0 * floor.current.max(1.0) {
-                        format!(" (at a {lever} of {})", m(*best_at))
-                    } else {
-                        String::new()
-                    };
-                    let ceiling = match limit {
-                        Some(l) if l.is_finite() => {
-                            format!("; however large the {lever}, the {name} tends to {}", m(*l))
-                        }
-                        None => {
-                            format!("; a large enough {lever} drags the {name} down without bound")
-                        }
-                        _ => String::new(),
-                    };
-                    format!(
-                        "the {name} needs {} of paths at or above the alternative's {target} at once, and \
-                         no {lever} gets more than {} there{at}{causes}{ceiling}",
-                        format_percent(*needed_share),
-                        format_percent(*best_share),
-                    )
-                }
-            }
-        }
-        Unreachable::CertaintyEquivalentPeaks {
-            peak_value,
-            peak_at,
-            ruin_at,
-        } => {
-            let mut s = format!(
-                "the certainty equivalent peaks at {} with a {lever} of {}, below the alternative's \
-                 {target}, and falls beyond it",
-                m(*peak_value),
-                m(*peak_at)
-            );
-            if grant_lever {
-                let _ = write!(
-                    s,
-                    ": a larger grant raises the strike paid in cash on departure, which outside wealth \
-                     of {} cannot absorb on the paths where the shares then pay nothing",
-                    m(scenario.employee.outside_wealth)
-                );
-            }
-            if let Some(r) = ruin_at {
-                let _ = write!(
-                    s,
-                    " (from a {lever} of {} the worst path's wealth is gone)",
-                    m(*r)
-                );
-            }
-            s
-        }
-        Unreachable::CertaintyEquivalentBounded { limit, flat_share } => format!(
-            "however large the {lever}, the certainty equivalent stays below {}, under the alternative's \
-             {target}: on {} of paths the {} whatever the {lever}, and risk aversion {} weighs those \
-             paths heavily",
-            m(*limit),
-            format_percent(*flat_share),
-            if grant_lever {
-                "equity pays nothing"
-            } else {
-                "total does not change"
-            },
-            scenario.employee.risk_aversion
-        ),
-        Unreachable::CertaintyEquivalentUndefined { share } => format!(
-            "the certainty equivalent is undefined whatever the {lever}: on {} of paths outside wealth \
-             plus the offer's value is not positive; raise employee.outside_wealth",
-            format_percent(*share)
-        ),
-    };
-    Some(text)
 }
 
 /// A note when the criterion does not rise steadily with the lever.
@@ -301,7 +143,7 @@ pub fn floor_text(floors: &Floors, scenario: &Scenario) -> String {
                 ))
             );
         }
-        if let Some(why) = explanation(f, scenario) {
+        if let Some(why) = why_unreachable(f, scenario) {
             let _ = writeln!(s, "{pad}{}", wrap(&format!("why: {why}")));
         }
         if let Some(note) = monotonicity_note(f, scenario) {
@@ -316,7 +158,7 @@ pub fn floor_text(floors: &Floors, scenario: &Scenario) -> String {
                 ),
                 None => format!(
                     "no base reaches it either{}",
-                    explanation(b, scenario).map_or(String::new(), |w| format!(": {w}"))
+                    why_unreachable(b, scenario).map_or(String::new(), |w| format!(": {w}"))
                 ),
             };
             let _ = writeln!(s, "{pad}{}", wrap(&line));
@@ -367,7 +209,7 @@ impl FloorReport {
             falls_below_again: f.falls_below_again,
             decreasing_share: f.decreasing_share,
             unreachable: f.unreachable.clone(),
-            explanation: explanation(f, scenario),
+            explanation: why_unreachable(f, scenario),
             note: monotonicity_note(f, scenario),
             base_floor: f
                 .base_floor

@@ -4,6 +4,7 @@
 pub mod floor;
 pub mod sweep;
 mod table;
+pub mod words;
 
 use crate::decisions::Floors;
 use crate::scenario::Scenario;

@@ -1,6 +1,7 @@
 //! A sweep's table for the terminal, `sweep.csv` and `sweep.json`.
 
-use super::floor::{FloorsReport, criterion_name};
+use super::floor::FloorsReport;
+use super::words::criterion_name;
 use crate::decisions::{PathReuse, SweepResult};
 use crate::format::{format_money, format_percent};
 use crate::scenario::{Scenario, SolveFor, fmt_value};

@@ -25,6 +25,7 @@
 //! ```
 
 pub mod defaults;
+pub mod fields;
 mod locate;
 mod overrides;
 pub mod range;

@@ -54,6 +54,27 @@ impl Range {
         }
     }
 
+    /// `(low, high)`.
+    pub const fn open(low: f64, high: f64) -> Range {
+        Range {
+            low,
+            high,
+            low_included: false,
+            high_included: false,
+        }
+    }
+
+    /// The interval in brackets: `[0, 1)`, `(0, 100]`.
+    pub fn interval(&self) -> String {
+        format!(
+            "{}{}, {}{}",
+            if self.low_included { '[' } else { '(' },
+            super::fmt_value(self.low),
+            super::fmt_value(self.high),
+            if self.high_included { ']' } else { ')' }
+        )
+    }
+
     /// Whether `value` is finite and inside.
     pub fn contains(&self, value: f64) -> bool {
         let above = if self.low_included {
@@ -96,5 +117,7 @@ mod tests {
         assert!(r.contains(0.0) && !r.contains(1.0));
         assert!(!Range::closed(0.0, f64::INFINITY).contains(f64::INFINITY));
         assert_eq!(r.to_string(), "at least 0 and less than 1");
+        assert_eq!(r.interval(), "[0, 1)");
+        assert_eq!(Range::open(-1.0, 0.5).interval(), "(-1, 0.5)");
     }
 }

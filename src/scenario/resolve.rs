@@ -6,9 +6,11 @@
 //! for ever or overflow (documented in the README).
 
 use super::defaults;
+use super::range::Range;
 use super::raw::*;
 use super::types::*;
 use crate::error::ScenarioError;
+use std::borrow::Cow;
 
 type Check<T> = Result<T, ScenarioError>;
 
@@ -62,26 +64,104 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
     })
 }
 
-/// `value` if it is finite and within `[lo, hi]`, the default if absent.
-fn bounded(
-    path: &str,
-    value: Option<f64>,
-    default: f64,
-    lo: f64,
-    hi: f64,
-    allowed: &str,
-) -> Check<f64> {
+/// The values a field allows, and how its messages say so: the range is
+/// what is checked, and the words come from it, so that no bound is
+/// written twice.
+#[derive(Debug, Clone)]
+struct Allowed {
+    range: Range,
+    says: Says,
+}
+
+#[derive(Debug, Clone)]
+enum Says {
+    /// `in [0, 1)`, then a unit (` years`).
+    Interval(&'static str),
+    /// `a finite amount >= 0` (or `> 0`).
+    Amount,
+    /// `a number >= 0` (or `> 0`).
+    Number,
+    /// Words of their own, where the range alone does not say it all.
+    Words(Cow<'static, str>),
+}
+
+impl Allowed {
+    /// Any finite amount `>= 0`.
+    const AMOUNT: Allowed = Allowed {
+        range: Range::closed(0.0, f64::MAX),
+        says: Says::Amount,
+    };
+    /// Any finite amount `> 0`.
+    const POSITIVE_AMOUNT: Allowed = Allowed {
+        range: Range::left_open(0.0, f64::MAX),
+        says: Says::Amount,
+    };
+    /// Any finite number.
+    const FINITE: Allowed = Allowed::words(Range::closed(f64::MIN, f64::MAX), "a finite number");
+
+    /// `in [lo, hi]` (or another interval).
+    const fn within(range: Range) -> Allowed {
+        Allowed::within_in(range, "")
+    }
+
+    /// `in [lo, hi] unit`.
+    const fn within_in(range: Range, unit: &'static str) -> Allowed {
+        Allowed {
+            range,
+            says: Says::Interval(unit),
+        }
+    }
+
+    /// `a number >= lo`.
+    const fn number(range: Range) -> Allowed {
+        Allowed {
+            range,
+            says: Says::Number,
+        }
+    }
+
+    const fn words(range: Range, words: &'static str) -> Allowed {
+        Allowed {
+            range,
+            says: Says::Words(Cow::Borrowed(words)),
+        }
+    }
+
+    fn describe(&self) -> Cow<'_, str> {
+        let r = &self.range;
+        let above = if r.low_included { ">=" } else { ">" };
+        match &self.says {
+            Says::Interval(unit) => format!("in {}{unit}", r.interval()).into(),
+            Says::Amount => format!("a finite amount {above} {}", fmt_value(r.low)).into(),
+            Says::Number => format!("a number {above} {}", fmt_value(r.low)).into(),
+            Says::Words(w) => Cow::Borrowed(w),
+        }
+    }
+}
+
+/// `value`, or `default` when absent, if `allowed` takes it.
+fn field(path: &str, value: Option<f64>, default: f64, allowed: Allowed) -> Check<f64> {
     let v = value.unwrap_or(default);
-    check_bounded(path, v, lo, hi, allowed)?;
+    check(path, v, allowed)?;
     Ok(v)
 }
 
-fn check_bounded(path: &str, v: f64, lo: f64, hi: f64, allowed: &str) -> Check<()> {
+/// Fails unless `v` is finite and in `allowed`'s range, saying what is
+/// allowed (and that it must be finite, for a NaN or an infinity).
+fn check(path: &str, v: f64, allowed: Allowed) -> Check<()> {
     if !v.is_finite() {
-        return Err(ScenarioError::invalid(path, fmt_value(v), &finite(allowed)));
+        return Err(ScenarioError::invalid(
+            path,
+            fmt_value(v),
+            &finite(&allowed.describe()),
+        ));
     }
-    if v < lo || v > hi {
-        return Err(ScenarioError::invalid(path, fmt_value(v), allowed));
+    if !allowed.range.contains(v) {
+        return Err(ScenarioError::invalid(
+            path,
+            fmt_value(v),
+            &allowed.describe(),
+        ));
     }
     Ok(())
 }
@@ -130,22 +210,6 @@ pub(super) fn related_fields(path: &str) -> Vec<String> {
     }
 }
 
-/// A value in `[lo, hi)`.
-fn half_open(
-    path: &str,
-    value: Option<f64>,
-    default: f64,
-    lo: f64,
-    hi: f64,
-    allowed: &str,
-) -> Check<f64> {
-    let v = bounded(path, value, default, lo, hi, allowed)?;
-    if v >= hi {
-        return Err(ScenarioError::invalid(path, fmt_value(v), allowed));
-    }
-    Ok(v)
-}
-
 fn required(path: &str, value: Option<f64>, allowed: &str) -> Check<f64> {
     value.ok_or_else(|| ScenarioError::missing(path, allowed))
 }
@@ -156,7 +220,7 @@ fn required(path: &str, value: Option<f64>, allowed: &str) -> Check<f64> {
 pub const MAX_MONEY: f64 = 1e15;
 
 fn money(path: &str, value: Option<f64>, default: f64) -> Check<f64> {
-    let v = bounded(path, value, default, 0.0, f64::MAX, "a finite amount >= 0")?;
+    let v = field(path, value, default, Allowed::AMOUNT)?;
     check_at_most_money(path, v)?;
     Ok(v)
 }
@@ -195,28 +259,17 @@ fn simulation(raw: RawSimulation) -> Check<Simulation> {
             "a whole number from 1 to 10^10",
         ));
     }
-    let window_years = bounded(
+    let window_years = field(
         "simulation.window_years",
         raw.window_years,
-        4.0,
-        0.0,
-        100.0,
-        "in (0, 100] years",
+        defaults::simulation::WINDOW_YEARS,
+        Allowed::within_in(Range::left_open(0.0, 100.0), " years"),
     )?;
-    if window_years <= 0.0 {
-        return Err(ScenarioError::invalid(
-            "simulation.window_years",
-            fmt_value(window_years),
-            "in (0, 100] years",
-        ));
-    }
-    let horizon_years = bounded(
+    let horizon_years = field(
         "simulation.horizon_years",
         raw.horizon_years,
-        10.0,
-        0.0,
-        100.0,
-        "in (0, 100] years",
+        defaults::simulation::HORIZON_YEARS,
+        Allowed::within_in(Range::left_open(0.0, 100.0), " years"),
     )?;
     if horizon_years < window_years {
         return Err(ScenarioError::invalid(
@@ -233,20 +286,20 @@ fn simulation(raw: RawSimulation) -> Check<Simulation> {
         seed: raw.seed.unwrap_or(defaults::SEED),
         window_years,
         horizon_years,
-        discount_rate: bounded(
+        discount_rate: field(
             "simulation.discount_rate",
             raw.discount_rate,
             defaults::DISCOUNT_RATE,
-            0.0,
-            0.5,
-            "in [0, 0.5]",
+            Allowed::within(Range::closed(0.0, 0.5)),
         )?,
     })
 }
 
 fn employee(raw: RawEmployee) -> Check<Employee> {
     let illiquidity = match raw.illiquidity {
-        None => Illiquidity::Flat { discount: 0.25 },
+        None => Illiquidity::Flat {
+            discount: defaults::employee::ILLIQUIDITY_DISCOUNT,
+        },
         Some(ill) => {
             let method = ill.method.unwrap_or(RawIlliquidityMethod::Flat);
             if method != RawIlliquidityMethod::Flat
@@ -268,50 +321,35 @@ fn employee(raw: RawEmployee) -> Check<Employee> {
                 RawIlliquidityMethod::Finnerty => Illiquidity::Finnerty,
                 RawIlliquidityMethod::Chaffe => Illiquidity::Chaffe,
                 RawIlliquidityMethod::Flat => Illiquidity::Flat {
-                    discount: bounded(
+                    discount: field(
                         "employee.illiquidity.discount",
                         ill.discount,
-                        0.25,
-                        0.0,
-                        1.0,
-                        "in [0, 1]",
+                        defaults::employee::ILLIQUIDITY_DISCOUNT,
+                        Allowed::within(Range::closed(0.0, 1.0)),
                     )?,
                 },
             }
         }
     };
-    let outside_wealth = bounded(
+    let outside_wealth = field(
         "employee.outside_wealth",
         raw.outside_wealth,
-        100_000.0,
-        0.0,
-        f64::MAX,
-        "a finite amount > 0",
+        defaults::employee::OUTSIDE_WEALTH,
+        Allowed::POSITIVE_AMOUNT,
     )?;
-    if outside_wealth <= 0.0 {
-        return Err(ScenarioError::invalid(
-            "employee.outside_wealth",
-            fmt_value(outside_wealth),
-            "a finite amount > 0",
-        ));
-    }
     check_at_most_money("employee.outside_wealth", outside_wealth)?;
     Ok(Employee {
-        attrition_per_year: half_open(
+        attrition_per_year: field(
             "employee.attrition_per_year",
             raw.attrition_per_year,
-            0.15,
-            0.0,
-            1.0,
-            "in [0, 1)",
+            defaults::employee::ATTRITION_PER_YEAR,
+            Allowed::within(Range::right_open(0.0, 1.0)),
         )?,
-        risk_aversion: bounded(
+        risk_aversion: field(
             "employee.risk_aversion",
             raw.risk_aversion,
-            2.0,
-            0.0,
-            20.0,
-            "in [0, 20]",
+            defaults::employee::RISK_AVERSION,
+            Allowed::within(Range::closed(0.0, 20.0)),
         )?,
         outside_wealth,
         illiquidity,
@@ -324,47 +362,33 @@ fn company(raw: RawCompany) -> Check<Company> {
         raw.valuation,
         "a finite amount > 0 (the last post-money valuation)",
     )?;
-    check_bounded(
-        "company.valuation",
-        valuation,
-        0.0,
-        f64::MAX,
-        "a finite amount > 0",
-    )?;
-    if valuation <= 0.0 {
-        return Err(ScenarioError::invalid(
-            "company.valuation",
-            fmt_value(valuation),
-            "a finite amount > 0",
-        ));
-    }
+    check("company.valuation", valuation, Allowed::POSITIVE_AMOUNT)?;
     Ok(Company {
         valuation,
-        drift: bounded("company.drift", raw.drift, 0.10, -1.0, 1.0, "in [-1, 1]")?,
-        volatility: bounded(
+        drift: field(
+            "company.drift",
+            raw.drift,
+            defaults::company::DRIFT,
+            Allowed::within(Range::closed(-1.0, 1.0)),
+        )?,
+        volatility: field(
             "company.volatility",
             raw.volatility,
-            0.60,
-            0.0,
-            3.0,
-            "in [0, 3]",
+            defaults::company::VOLATILITY,
+            Allowed::within(Range::closed(0.0, 3.0)),
         )?,
         // Compared with the valuation only: any finite size works.
-        preference_stack: bounded(
+        preference_stack: field(
             "company.preference_stack",
             raw.preference_stack,
-            0.0,
-            0.0,
-            f64::MAX,
-            "a finite amount >= 0",
+            defaults::company::PREFERENCE_STACK,
+            Allowed::AMOUNT,
         )?,
-        preferred_fraction: half_open(
+        preferred_fraction: field(
             "company.preferred_fraction",
             raw.preferred_fraction,
-            0.5,
-            0.0,
-            1.0,
-            "in [0, 1)",
+            defaults::company::PREFERRED_FRACTION,
+            Allowed::within(Range::right_open(0.0, 1.0)),
         )?,
         rounds: rounds(raw.rounds)?,
         exit: exit(raw.exit)?,
@@ -372,36 +396,23 @@ fn company(raw: RawCompany) -> Check<Company> {
 }
 
 fn rounds(raw: RawRounds) -> Check<Rounds> {
-    let per_year = bounded(
+    let per_year = field(
         "company.rounds.per_year",
         raw.per_year,
-        0.3,
-        0.0,
-        MAX_ROUNDS_PER_YEAR,
-        "in [0, 100] rounds per year",
+        defaults::company::ROUNDS_PER_YEAR,
+        Allowed::within_in(Range::closed(0.0, MAX_ROUNDS_PER_YEAR), " rounds per year"),
     )?;
-    let mean = bounded(
+    let mean = field(
         "company.rounds.dilution_mean",
         raw.dilution_mean,
-        0.10,
-        0.0,
-        1.0,
-        "in (0, 1)",
+        defaults::company::ROUNDS_DILUTION_MEAN,
+        Allowed::within(Range::open(0.0, 1.0)),
     )?;
-    if mean <= 0.0 || mean >= 1.0 {
-        return Err(ScenarioError::invalid(
-            "company.rounds.dilution_mean",
-            fmt_value(mean),
-            "in (0, 1)",
-        ));
-    }
-    let sd = bounded(
+    let sd = field(
         "company.rounds.dilution_sd",
         raw.dilution_sd,
-        0.03,
-        0.0,
-        f64::MAX,
-        "a number >= 0",
+        defaults::company::ROUNDS_DILUTION_SD,
+        Allowed::number(Range::closed(0.0, f64::MAX)),
     )?;
     if sd * sd >= mean * (1.0 - mean) {
         return Err(ScenarioError::invalid(
@@ -418,13 +429,11 @@ fn rounds(raw: RawRounds) -> Check<Rounds> {
         per_year,
         dilution_mean: mean,
         dilution_sd: sd,
-        pool_per_year: half_open(
+        pool_per_year: field(
             "company.rounds.pool_per_year",
             raw.pool_per_year,
-            0.01,
-            0.0,
-            1.0,
-            "in [0, 1)",
+            defaults::company::ROUNDS_POOL_PER_YEAR,
+            Allowed::within(Range::right_open(0.0, 1.0)),
         )?,
     })
 }
@@ -432,37 +441,32 @@ fn rounds(raw: RawRounds) -> Check<Rounds> {
 fn multiple(path: &str, raw: Option<RawMultiple>, median: f64, sigma: f64) -> Check<Multiple> {
     let raw = raw.unwrap_or_default();
     let median_path = format!("{path}.median");
-    let m = bounded(
+    let m = field(
         &median_path,
         raw.median,
         median,
-        0.0,
-        1e6,
-        "a number > 0 (at most 10^6)",
+        Allowed::words(Range::left_open(0.0, 1e6), "a number > 0 (at most 10^6)"),
     )?;
-    if m <= 0.0 {
-        return Err(ScenarioError::invalid(
-            &median_path,
-            fmt_value(m),
-            "a number > 0 (at most 10^6)",
-        ));
-    }
     Ok(Multiple {
         median: m,
-        sigma: bounded(
+        sigma: field(
             &format!("{path}.sigma"),
             raw.sigma,
             sigma,
-            0.0,
-            5.0,
-            "in [0, 5]",
+            Allowed::within(Range::closed(0.0, 5.0)),
         )?,
     })
 }
 
 fn exit(raw: RawExit) -> Check<Exit> {
-    let rate =
-        |path: &str, v: Option<f64>, d: f64| half_open(path, v, d, 0.0, 1.0, "in [0, 1) per year");
+    let rate = |path: &str, v: Option<f64>, d: f64| {
+        field(
+            path,
+            v,
+            d,
+            Allowed::within_in(Range::right_open(0.0, 1.0), " per year"),
+        )
+    };
     let ipo = rate("company.exit.ipo_per_year", raw.ipo_per_year, 0.07)?;
     let acq = rate(
         "company.exit.acquisition_per_year",
@@ -491,13 +495,11 @@ fn exit(raw: RawExit) -> Check<Exit> {
         ));
     }
     Ok(Exit {
-        earliest_years: bounded(
+        earliest_years: field(
             "company.exit.earliest_years",
             raw.earliest_years,
-            0.5,
-            0.0,
-            100.0,
-            "in [0, 100] years",
+            defaults::company::EXIT_EARLIEST_YEARS,
+            Allowed::within_in(Range::closed(0.0, 100.0), " years"),
         )?,
         ipo_per_year: ipo,
         acquisition_per_year: acq,
@@ -509,29 +511,23 @@ fn exit(raw: RawExit) -> Check<Exit> {
             0.85,
             0.35,
         )?,
-        lockup_years: bounded(
+        lockup_years: field(
             "company.exit.lockup_years",
             raw.lockup_years,
-            0.5,
-            0.0,
-            100.0,
-            "in [0, 100] years",
+            defaults::company::EXIT_LOCKUP_YEARS,
+            Allowed::within_in(Range::closed(0.0, 100.0), " years"),
         )?,
-        lockup_volatility: bounded(
+        lockup_volatility: field(
             "company.exit.lockup_volatility",
             raw.lockup_volatility,
-            0.5,
-            0.0,
-            3.0,
-            "in [0, 3]",
+            defaults::company::EXIT_LOCKUP_VOLATILITY,
+            Allowed::within(Range::closed(0.0, 3.0)),
         )?,
-        secondary_discount: half_open(
+        secondary_discount: field(
             "company.exit.secondary_discount",
             raw.secondary_discount,
-            0.3,
-            0.0,
-            1.0,
-            "in [0, 1)",
+            defaults::company::EXIT_SECONDARY_DISCOUNT,
+            Allowed::within(Range::right_open(0.0, 1.0)),
         )?,
     })
 }
@@ -540,29 +536,18 @@ fn exit(raw: RawExit) -> Check<Exit> {
 pub fn vesting(path: &str, raw: Option<RawVesting>, default: Vesting) -> Check<Vesting> {
     let raw = raw.unwrap_or_default();
     let years_path = format!("{path}.years");
-    let years = bounded(
+    let years = field(
         &years_path,
         raw.years,
         default.years,
-        0.0,
-        100.0,
-        "in (0, 100] years",
+        Allowed::within_in(Range::left_open(0.0, 100.0), " years"),
     )?;
-    if years <= 0.0 {
-        return Err(ScenarioError::invalid(
-            &years_path,
-            fmt_value(years),
-            "in (0, 100] years",
-        ));
-    }
     let months_path = format!("{path}.every_months");
-    let every_months = bounded(
+    let every_months = field(
         &months_path,
         raw.every_months,
         default.every_months,
-        1.0,
-        1200.0,
-        "a whole number of months >= 1",
+        Allowed::words(Range::closed(1.0, 1200.0), "a whole number of months >= 1"),
     )?;
     if every_months.fract() != 0.0 {
         return Err(ScenarioError::invalid(
@@ -572,22 +557,20 @@ pub fn vesting(path: &str, raw: Option<RawVesting>, default: Vesting) -> Check<V
         ));
     }
     let cliff_path = format!("{path}.cliff_years");
-    let cliff_allowed = format!("in [0, years = {}]", fmt_value(years));
-    let cliff_years = bounded(
-        &cliff_path,
-        raw.cliff_years,
-        default.cliff_years,
-        0.0,
-        f64::MAX,
-        &cliff_allowed,
-    )?;
-    if cliff_years > years {
+    let cliff_allowed = Allowed {
+        range: Range::closed(0.0, years),
+        says: Says::Words(format!("in [0, years = {}]", fmt_value(years)).into()),
+    };
+    let cliff_years = raw.cliff_years.unwrap_or(default.cliff_years);
+    if cliff_years.is_finite() && cliff_years > years {
+        // The cliff may be the default, which the schedule's years clash with.
         return Err(ScenarioError::invalid(
             &cliff_path,
             shown(cliff_years, raw.cliff_years),
-            &cliff_allowed,
+            &cliff_allowed.describe(),
         ));
     }
+    check(&cliff_path, cliff_years, cliff_allowed)?;
     if !whole(12.0 * years / every_months) {
         return Err(ScenarioError::invalid(
             &months_path,
@@ -632,17 +615,10 @@ fn refreshes(path: &str, raw: Vec<RawRefresh>, default_vesting: Vesting) -> Chec
         .map(|(i, r)| {
             let p = format!("{path}.{i}");
             let at_years = required(&format!("{p}.at_years"), r.at_years, "a time in years >= 0")?;
-            check_bounded(&format!("{p}.at_years"), at_years, 0.0, 100.0, "in [0, 100] years")?;
+            check(&format!("{p}.at_years"), at_years, Allowed::within_in(Range::closed(0.0, 100.0), " years"))?;
             let amount = match (r.grant, r.grant_ratio) {
                 (Some(g), None) => RefreshAmount::Grant(money(&format!("{p}.grant"), Some(g), 0.0)?),
-                (None, Some(k)) => RefreshAmount::GrantRatio(bounded(
-                    &format!("{p}.grant_ratio"),
-                    Some(k),
-                    0.0,
-                    0.0,
-                    1e6,
-                    "in [0, 10^6]",
-                )?),
+                (None, Some(k)) => RefreshAmount::GrantRatio(field(&format!("{p}.grant_ratio"), Some(k), 0.0, Allowed::words(Range::closed(0.0, 1e6), "in [0, 10^6]"))?),
                 (Some(_), Some(_)) => {
                     return Err(ScenarioError::new(
                         p.clone(),
@@ -661,7 +637,7 @@ fn refreshes(path: &str, raw: Vec<RawRefresh>, default_vesting: Vesting) -> Chec
             };
             Ok(Refresh {
                 at_years,
-                probability: bounded(&format!("{p}.probability"), r.probability, 1.0, 0.0, 1.0, "in [0, 1]")?,
+                probability: field(&format!("{p}.probability"), r.probability, 1.0, Allowed::within(Range::closed(0.0, 1.0)))?,
                 amount,
                 vesting: vesting(&format!("{p}.vesting"), r.vesting, default_vesting)?,
             })
@@ -707,48 +683,34 @@ fn offer(raw: RawOffer, warnings: &mut Vec<String>) -> Check<Offer> {
         equity: PrivateEquity {
             grant: money("offer.equity.grant", Some(grant), 0.0)?,
             instrument,
-            strike_ratio: bounded(
+            strike_ratio: field(
                 "offer.equity.strike_ratio",
                 eq.strike_ratio,
-                0.35,
-                0.0,
-                10.0,
-                "in [0, 10]",
+                defaults::offer::EQUITY_STRIKE_RATIO,
+                Allowed::within(Range::closed(0.0, 10.0)),
             )?,
-            exercise_window_years: bounded(
+            exercise_window_years: field(
                 "offer.equity.exercise_window_years",
                 eq.exercise_window_years,
-                0.25,
-                0.0,
-                100.0,
-                "in [0, 100] years",
+                defaults::offer::EQUITY_EXERCISE_WINDOW_YEARS,
+                Allowed::within_in(Range::closed(0.0, 100.0), " years"),
             )?,
             exercise_on_departure: eq.exercise_on_departure.unwrap_or(true),
-            acceleration_on_acquisition: bounded(
+            acceleration_on_acquisition: field(
                 "offer.equity.acceleration_on_acquisition",
                 eq.acceleration_on_acquisition,
-                0.0,
-                0.0,
-                1.0,
-                "in [0, 1]",
+                defaults::offer::EQUITY_ACCELERATION_ON_ACQUISITION,
+                Allowed::within(Range::closed(0.0, 1.0)),
             )?,
             vesting: vesting(
                 "offer.equity.vesting",
                 eq.vesting,
-                Vesting {
-                    years: 4.0,
-                    cliff_years: 1.0,
-                    every_months: 1.0,
-                },
+                defaults::offer::EQUITY_VESTING,
             )?,
             refresh: refreshes(
                 "offer.equity.refresh",
                 eq.refresh,
-                Vesting {
-                    years: 4.0,
-                    cliff_years: 0.0,
-                    every_months: 1.0,
-                },
+                defaults::offer::REFRESH_VESTING,
             )?,
         },
     })
@@ -758,7 +720,7 @@ fn offer(raw: RawOffer, warnings: &mut Vec<String>) -> Check<Offer> {
 /// likely a percentage typed as a number (`10` for 10%), which is accepted
 /// with a warning.
 fn bonus_rate(path: &str, value: Option<f64>, warnings: &mut Vec<String>) -> Check<f64> {
-    let rate = bounded(path, value, 0.0, 0.0, 10.0, "in [0, 10]")?;
+    let rate = field(path, value, 0.0, Allowed::within(Range::closed(0.0, 10.0)))?;
     if rate > 1.0 {
         warnings.push(format!(
             "{path} = {} is a bonus of {}% of the base: the rate is a share (0.1 = 10%); \
@@ -790,38 +752,26 @@ fn alternative(raw: RawAlternative, warnings: &mut Vec<String>) -> Check<Alterna
             vesting: vesting(
                 "alternative.equity.vesting",
                 eq.vesting,
-                Vesting {
-                    years: 4.0,
-                    cliff_years: 1.0,
-                    every_months: 3.0,
-                },
+                defaults::alternative::EQUITY_VESTING,
             )?,
             stock: Stock {
-                drift: bounded(
+                drift: field(
                     "alternative.equity.stock.drift",
                     stock.drift,
-                    0.09,
-                    -1.0,
-                    1.0,
-                    "in [-1, 1]",
+                    defaults::alternative::EQUITY_STOCK_DRIFT,
+                    Allowed::within(Range::closed(-1.0, 1.0)),
                 )?,
-                volatility: bounded(
+                volatility: field(
                     "alternative.equity.stock.volatility",
                     stock.volatility,
-                    0.30,
-                    0.0,
-                    3.0,
-                    "in [0, 3]",
+                    defaults::alternative::EQUITY_STOCK_VOLATILITY,
+                    Allowed::within(Range::closed(0.0, 3.0)),
                 )?,
             },
             refresh: refreshes(
                 "alternative.equity.refresh",
                 eq.refresh,
-                Vesting {
-                    years: 4.0,
-                    cliff_years: 0.0,
-                    every_months: 3.0,
-                },
+                defaults::alternative::REFRESH_VESTING,
             )?,
         },
     })
@@ -867,9 +817,9 @@ fn sweep(raw: RawSweep) -> Check<SweepSpec> {
         ScenarioError::missing("sweep.parameter", "the dotted path of a numeric field")
     })?;
     let from = required("sweep.from", raw.from, "a finite number")?;
-    check_bounded("sweep.from", from, f64::MIN, f64::MAX, "a finite number")?;
+    check("sweep.from", from, Allowed::FINITE)?;
     let to = required("sweep.to", raw.to, "a finite number")?;
-    check_bounded("sweep.to", to, f64::MIN, f64::MAX, "a finite number")?;
+    check("sweep.to", to, Allowed::FINITE)?;
     let steps = raw.steps.unwrap_or(defaults::SWEEP_STEPS);
     if !defaults::SWEEP_STEPS_ALLOWED.contains(&steps) {
         return Err(ScenarioError::invalid(
@@ -884,4 +834,168 @@ fn sweep(raw: RawSweep) -> Check<SweepSpec> {
         to,
         steps,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The required fields and `extra` TOML, resolved.
+    fn resolved(extra: &str) -> Result<(Scenario, Vec<String>), String> {
+        let text = format!(
+            "name = \"t\"\n[company]\nvaluation = 1e9\n[offer]\nbase = 1\n[offer.equity]\n\
+             grant = 1\n[alternative]\nbase = 1\n{extra}"
+        );
+        crate::scenario::load_str("t.toml", &text, &[])
+            .map(|l| (l.scenario, l.warnings))
+            .map_err(|e| e.to_string())
+    }
+
+    /// The message for `field = value` in `[table]`.
+    fn refused(table: &str, field: &str, value: &str) -> String {
+        let extra = format!("[{table}]\n{field} = {value}\n");
+        // The required tables come first; a second header of one would be
+        // invalid TOML, so those fields go into the text by replacement.
+        let text = match table {
+            "company" | "offer" | "alternative" => {
+                let base = "name = \"t\"\n[company]\nvaluation = 1e9\n[offer]\nbase = 1\n\
+                            [offer.equity]\ngrant = 1\n[alternative]\nbase = 1\n";
+                base.replacen(
+                    &format!("[{table}]\n"),
+                    &format!("[{table}]\n{field} = {value}\n"),
+                    1,
+                )
+            }
+            _ => {
+                return resolved(&extra)
+                    .map(|_| String::new())
+                    .unwrap_or_else(|e| e);
+            }
+        };
+        crate::scenario::load_str("t.toml", &text, &[])
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_words_come_from_the_range() {
+        let say = |a: Allowed| a.describe().into_owned();
+        assert_eq!(say(Allowed::within(Range::closed(0.0, 0.5))), "in [0, 0.5]");
+        assert_eq!(
+            say(Allowed::within_in(Range::left_open(0.0, 100.0), " years")),
+            "in (0, 100] years"
+        );
+        assert_eq!(say(Allowed::within(Range::open(0.0, 1.0))), "in (0, 1)");
+        assert_eq!(say(Allowed::AMOUNT), "a finite amount >= 0");
+        assert_eq!(say(Allowed::POSITIVE_AMOUNT), "a finite amount > 0");
+        assert_eq!(
+            say(Allowed::number(Range::closed(0.0, f64::MAX))),
+            "a number >= 0"
+        );
+    }
+
+    #[test]
+    fn each_end_of_a_range_is_kept_or_refused_as_written() {
+        // (0, 100] years: 0 is refused, 100 taken.
+        assert_eq!(
+            refused("simulation", "window_years", "0"),
+            "t.toml:11:16: 0 is not allowed: simulation.window_years must be in (0, 100] years"
+        );
+        assert_eq!(refused("simulation", "horizon_years", "100"), "");
+        // [0, 1): 1 is refused.
+        assert!(
+            refused("employee", "attrition_per_year", "1")
+                .ends_with("employee.attrition_per_year must be in [0, 1)"),
+        );
+        // (0, 1) at both ends.
+        for v in ["0", "1"] {
+            assert!(
+                refused("company.rounds", "dilution_mean", v)
+                    .ends_with("company.rounds.dilution_mean must be in (0, 1)"),
+                "{v}"
+            );
+        }
+        // An amount > 0.
+        assert!(
+            refused("employee", "outside_wealth", "0")
+                .ends_with("employee.outside_wealth must be a finite amount > 0")
+        );
+        let text = "name = \"t\"\n[company]\nvaluation = -1\n[offer]\nbase = 1\n[offer.equity]\n\
+                    grant = 1\n[alternative]\nbase = 1\n";
+        let e = crate::scenario::load_str("t.toml", text, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("company.valuation must be a finite amount > 0"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_value_that_is_not_finite_is_told_so() {
+        assert!(
+            refused("company", "volatility", "nan")
+                .ends_with("company.volatility must be a finite number in [0, 3]"),
+        );
+        assert!(
+            refused("employee", "outside_wealth", "inf")
+                .ends_with("employee.outside_wealth must be a finite amount > 0"),
+        );
+    }
+
+    #[test]
+    fn rules_between_fields() {
+        // The horizon covers the window.
+        let e = refused("simulation", "window_years", "20");
+        assert!(
+            e.ends_with(
+                "simulation.horizon_years must be at least simulation.window_years (20) and at most 100"
+            ),
+            "{e}"
+        );
+        // A Beta dilution needs sd^2 < mean (1 - mean).
+        let e = refused("company.rounds", "dilution_sd", "0.31");
+        assert!(e.contains("below sqrt(mean (1 - mean)) = 0.3000"), "{e}");
+        // The default cliff (1 year) cannot exceed a shorter schedule.
+        let e = resolved("[offer.equity.vesting]\nyears = 0.5\nevery_months = 6\n").unwrap_err();
+        assert!(
+            e.ends_with(
+                "1 (the default) is not allowed: offer.equity.vesting.cliff_years must be in [0, years = 0.5]"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn defaults_fill_what_is_left_out() {
+        let (s, warnings) = resolved("").unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(s.simulation.discount_rate, defaults::DISCOUNT_RATE);
+        assert_eq!(
+            s.employee.attrition_per_year,
+            defaults::employee::ATTRITION_PER_YEAR
+        );
+        assert_eq!(s.company.volatility, defaults::company::VOLATILITY);
+        assert_eq!(s.offer.equity.vesting, defaults::offer::EQUITY_VESTING);
+        assert_eq!(
+            s.alternative.equity.vesting,
+            defaults::alternative::EQUITY_VESTING
+        );
+        assert_eq!(
+            s.employee.illiquidity,
+            Illiquidity::Flat {
+                discount: defaults::employee::ILLIQUIDITY_DISCOUNT
+            }
+        );
+    }
+
+    #[test]
+    fn a_bonus_above_one_warns_and_is_kept() {
+        let text = "name = \"t\"\n[company]\nvaluation = 1e9\n[offer]\nbase = 1\nbonus_rate = 2\n\
+                    [offer.equity]\ngrant = 1\n[alternative]\nbase = 1\n";
+        let loaded = crate::scenario::load_str("t.toml", text, &[]).unwrap();
+        assert_eq!(loaded.scenario.offer.bonus_rate, 2.0);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(loaded.warnings[0].starts_with("offer.bonus_rate = 2 is a bonus of 200%"));
+    }
 }

@@ -21,7 +21,7 @@ use std::time::Instant;
 #[derive(Clone)]
 pub struct RunSettings<'a> {
     pub options: RunOptions,
-    /// Runs of more paths than this stream (see [`engine::stream`]).
+    /// Runs of more paths than this stream (see [`engine::chunks`]).
     pub stream_above: u64,
     /// Where the charts go and their size; `None` draws none.
     pub charts: Option<(&'a Path, ChartSize)>,

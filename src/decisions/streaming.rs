@@ -1,6 +1,6 @@
 //! Runs too large to keep every path: the outputs and the floors from
 //! paths simulated, summarized and dropped chunk by chunk
-//! ([`crate::engine::stream`]), in memory that does not grow with the
+//! ([`crate::engine::chunks`]), in memory that does not grow with the
 //! number of paths.
 //!
 //! The first pass gives every output ([`StreamedOutputs`]) and, from the
@@ -28,7 +28,7 @@ use super::floor::{
     Distribution, Floor, FloorBounds, Floors, Lever, Motion, PathReach, Preferences, Solution,
     Terms, Unreachable, path_reach, solve_mean_of,
 };
-use crate::engine::stream::stream_chunks;
+use crate::engine::chunks::stream_chunks;
 use crate::engine::{PathRecord, Plan, RunOptions};
 use crate::error::Error;
 use crate::model::Model;

@@ -3,7 +3,7 @@
 //!
 //! Rayon hands runs of at least [`CHUNK_PATHS`] paths to threads, and each
 //! path draws from streams seeded by (seed, path index) alone (see
-//! [`streams`]), so how the paths are split never changes a draw. The
+//! [`random`]), so how the paths are split never changes a draw. The
 //! records land in path order, so every statistic computed from them is
 //! bit-identical whatever the number of threads.
 
@@ -11,8 +11,8 @@ mod beta;
 pub(crate) mod exp;
 mod memory;
 pub mod path;
-pub mod stream;
-pub mod streams;
+pub mod chunks;
+pub mod random;
 
 use crate::error::Error;
 use crate::model::Model;
@@ -25,7 +25,7 @@ use rayon::prelude::*;
 pub const CHUNK_PATHS: usize = 4096;
 
 /// Most paths kept in memory at once (one [`PathRecord`] each); larger
-/// runs stream (see [`stream`]).
+/// runs stream (see [`chunks`]).
 pub const MAX_IN_MEMORY_PATHS: u64 = 100_000_000;
 
 /// Runs of more paths than this stream by default instead of keeping every

@@ -4,7 +4,7 @@
 
 use super::beta::GammaRatioBeta;
 use super::exp;
-use super::streams::{self, PathRng};
+use super::random::{self, PathRng};
 use crate::model::Model;
 use crate::model::company::{Outcome, RoundDilution, common_proceeds};
 use crate::model::offers::{Grant, GrantSize};
@@ -325,7 +325,7 @@ impl Plan {
     /// path's own rounds stream.
     fn rounds(&self, index: u64, event_time: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
         let rate = self.model.rounds_per_year;
-        let mut rng = (rate > 0.0).then(|| streams::stream(self.seed, index, streams::ROUNDS));
+        let mut rng = (rate > 0.0).then(|| random::stream(self.seed, index, random::ROUNDS));
         let mut t = 0.0;
         std::iter::from_fn(
             // Inlined into its loop: called once per round, it otherwise
@@ -356,7 +356,7 @@ impl Plan {
         let w = m.window_years;
         let h = m.horizon_years;
         let r = m.discount_rate;
-        let mut core = streams::stream(self.seed, index, streams::CORE);
+        let mut core = random::stream(self.seed, index, random::CORE);
         let CoreDraws {
             departure_draw,
             exit_draw,
@@ -539,7 +539,7 @@ impl Plan {
     /// of the draws is returned so that none can be optimized away.
     pub fn draw_only(&self, index: u64) -> f64 {
         let m = &self.model;
-        let mut core = streams::stream(self.seed, index, streams::CORE);
+        let mut core = random::stream(self.seed, index, random::CORE);
         let d = self.core_draws(&mut core);
         let mut sum = d.departure_draw + d.exit_draw + d.type_draw + d.multiple_z + d.lockup_z;
         sum += f64::from(d.offer_refresh_won.0) + f64::from(d.alt_refresh_won.0);
@@ -557,7 +557,7 @@ impl Plan {
         }
         let employed = departure.min(m.window_years);
         if !self.stock.times.is_empty() {
-            let mut rng = streams::stream(self.seed, index, streams::STOCK);
+            let mut rng = random::stream(self.seed, index, random::STOCK);
             for &t in &self.stock.times {
                 if t > employed + TIME_TOLERANCE {
                     break;
@@ -611,7 +611,7 @@ impl Plan {
         };
         let grants = &m.offer.grants;
         let draws = if grants.len() > 1 {
-            let mut core = streams::stream(self.seed, index, streams::CORE);
+            let mut core = random::stream(self.seed, index, random::CORE);
             self.core_draws(&mut core).offer_refresh_won
         } else {
             RefreshDraws::default()
@@ -661,7 +661,7 @@ impl Plan {
         // Per row: `S_{s_g}` and `Σ_i w_{g,i} S_i` so far.
         let mut price_at_grant = [1.0f64; MAX_GRANTS];
         let mut weighted = [0.0f64; MAX_GRANTS];
-        let mut rng = streams::stream(self.seed, index, streams::STOCK);
+        let mut rng = random::stream(self.seed, index, random::STOCK);
         let mut log_price = 0.0;
         let mut prices = [0.0f64; STOCK_BLOCK];
         for start in (0..points).step_by(STOCK_BLOCK) {

@@ -140,7 +140,7 @@ impl Distribution<f64> for GammaRatioBeta {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::streams::stream;
+    use crate::engine::random::stream;
 
     /// Kolmogorov–Smirnov distance to the Beta CDF below its 0.1% critical
     /// value `1.95 / √n`, and the moments (below).

@@ -141,7 +141,7 @@ pub fn exp_in_place(xs: &mut [f64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::streams::stream;
+    use crate::engine::random::stream;
     use rand::RngExt;
 
     /// Distance in units in the last place between two finite positive

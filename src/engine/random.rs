@@ -30,7 +30,7 @@ pub fn mix(mut z: u64) -> u64 {
 /// The generator for stream `stream` of path `path` under `seed`.
 ///
 /// ```
-/// use equisim::engine::streams::{stream, CORE, STOCK};
+/// use equisim::engine::random::{stream, CORE, STOCK};
 /// use rand::Rng;
 /// let a = stream(42, 7, CORE).next_u64();
 /// assert_eq!(a, stream(42, 7, CORE).next_u64());

@@ -8,10 +8,10 @@
 //! bit-identical whatever the number of threads.
 
 mod beta;
+pub mod chunks;
 pub(crate) mod exp;
 mod memory;
 pub mod path;
-pub mod chunks;
 pub mod random;
 
 use crate::error::Error;

@@ -1,8 +1,11 @@
 //! The command line as clap parses it: flags as typed, before any of
 //! them is resolved (see `resolve.rs`).
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use equisim::command::dlom::Method;
 use equisim::engine;
+use equisim::scenario::SolveFor;
 use std::path::PathBuf;
 
 pub const EXAMPLES: &str = "\
@@ -147,12 +150,16 @@ pub struct SimArgs {
     pub quiet: bool,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum LeverArg {
-    /// The initial grant, holding the base.
-    Grant,
-    /// The base, holding the grant.
-    Base,
+/// `--solve-for`: the library's own lever, with each value explained.
+fn solve_for() -> impl TypedValueParser<Value = SolveFor> {
+    PossibleValuesParser::new([
+        PossibleValue::new("grant").help("The initial grant, holding the base"),
+        PossibleValue::new("base").help("The base, holding the grant"),
+    ])
+    .map(|s| match s.as_str() {
+        "base" => SolveFor::Base,
+        _ => SolveFor::Grant,
+    })
 }
 
 /// What a floor solves for, shared by `floor` and `sweep`.
@@ -160,8 +167,8 @@ pub enum LeverArg {
 pub struct FloorChoice {
     /// Solve for the grant (holding the base) or the base (holding the
     /// grant) [default: the scenario's floor.solve_for, else grant].
-    #[arg(long, value_enum, value_name = "LEVER")]
-    pub solve_for: Option<LeverArg>,
+    #[arg(long, value_name = "LEVER", value_parser = solve_for())]
+    pub solve_for: Option<SolveFor>,
     /// Criteria, comma-separated: mean, median, ce, pNN [default: the
     /// scenario's floor.criteria, else mean,median,p10,ce].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
@@ -224,21 +231,25 @@ pub struct SweepArgs {
     pub chart_size: String,
 }
 
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum DlomMethod {
-    /// Finnerty (2012): average-strike put.
-    Finnerty,
-    /// Chaffe (1993): at-the-money Black-Scholes put.
-    Chaffe,
-    /// Longstaff (1995): lookback upper bound.
-    Longstaff,
+/// `--method`: the library's closed forms, each explained.
+fn method() -> impl TypedValueParser<Value = Method> {
+    PossibleValuesParser::new([
+        PossibleValue::new("finnerty").help("Finnerty (2012): average-strike put"),
+        PossibleValue::new("chaffe").help("Chaffe (1993): at-the-money Black-Scholes put"),
+        PossibleValue::new("longstaff").help("Longstaff (1995): lookback upper bound"),
+    ])
+    .map(|s| match s.as_str() {
+        "chaffe" => Method::Chaffe,
+        "longstaff" => Method::Longstaff,
+        _ => Method::Finnerty,
+    })
 }
 
 #[derive(Args)]
 pub struct DlomArgs {
     /// The closed form.
-    #[arg(long, value_enum)]
-    pub method: DlomMethod,
+    #[arg(long, value_parser = method())]
+    pub method: Method,
     /// Annual volatility of the equity, 0 to 3 (0.6 = 60%).
     #[arg(long, value_name = "S", allow_negative_numbers = true)]
     pub volatility: f64,

@@ -3,14 +3,13 @@
 //! happens here, before a scenario is read.
 
 use crate::args::{
-    CheckArgs, Command, DlomArgs, DlomMethod, FloorArgs, FloorChoice, LeverArg, RunArgs,
-    ScenarioArgs, SimArgs, SweepArgs,
+    CheckArgs, Command, DlomArgs, FloorArgs, FloorChoice, RunArgs, ScenarioArgs, SimArgs, SweepArgs,
 };
 use equisim::charts::ChartSize;
 use equisim::command::dlom as closed_form;
 use equisim::command::{self, Input};
 use equisim::error::Error;
-use equisim::scenario::{Criterion, Override, SolveFor};
+use equisim::scenario::{Criterion, Override};
 use std::path::PathBuf;
 
 /// How a command's result is shown.
@@ -119,10 +118,7 @@ fn run(args: RunArgs) -> Result<Resolved, Error> {
 
 /// `--solve-for` and `--criteria`; what is absent comes from the scenario.
 fn floor_choice(choice: &FloorChoice) -> Result<command::FloorChoice, Error> {
-    let solve_for = choice.solve_for.map(|lever| match lever {
-        LeverArg::Grant => SolveFor::Grant,
-        LeverArg::Base => SolveFor::Base,
-    });
+    let solve_for = choice.solve_for;
     let criteria = match &choice.criteria {
         None => None,
         Some(list) => {
@@ -201,11 +197,7 @@ fn sweep(args: SweepArgs) -> Result<Resolved, Error> {
 }
 
 fn dlom(args: DlomArgs) -> Result<closed_form::Request, Error> {
-    let method = match args.method {
-        DlomMethod::Finnerty => closed_form::Method::Finnerty,
-        DlomMethod::Chaffe => closed_form::Method::Chaffe,
-        DlomMethod::Longstaff => closed_form::Method::Longstaff,
-    };
+    let method = args.method;
     // Each range describes itself: "from 0 to 3", "more than 0 and at most 100".
     let checks = [
         (

@@ -133,27 +133,26 @@ impl fmt::Display for UnsafeOutput {
         match self {
             UnsafeOutput::FolderIsTheScenario { folder } => write!(
                 f,
-                "the output folder {} is the scenario file itself: give --out a folder, \
-                 for example --out output/run",
+                "the output folder {} is the scenario file itself",
                 folder.display()
             ),
             UnsafeOutput::FolderIsAFile { folder } => write!(
                 f,
-                "the output folder {} is a file, not a folder: give --out a folder",
+                "the output folder {} is a file, not a folder",
                 folder.display()
             ),
             UnsafeOutput::FolderHoldsTheScenario { folder, scenario } => write!(
                 f,
                 "the output folder {} holds the scenario file {}, which a run could overwrite \
                  (outputs are .json, .csv and .png files): rename the scenario to .toml or \
-                 choose another folder with --out",
+                 choose another folder",
                 folder.display(),
                 scenario.display()
             ),
             UnsafeOutput::WouldReplaceTheScenario { path, scenario } => write!(
                 f,
                 "refusing to write {}: it is the scenario file {} that this run reads; \
-                 choose another output folder with --out",
+                 choose another output folder",
                 path.display(),
                 scenario.display()
             ),

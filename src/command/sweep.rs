@@ -17,8 +17,9 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub struct Request {
     pub input: Input,
-    /// Dotted path of the field (`--param`).
-    pub parameter: Option<String>,
+    /// Dotted path of the field, and how the caller named it for messages
+    /// (the binary's `--param`); `None`: the scenario's `sweep.parameter`.
+    pub parameter: Option<(String, &'static str)>,
     pub from: Option<f64>,
     pub to: Option<f64>,
     pub steps: Option<u64>,
@@ -61,7 +62,7 @@ pub fn sweep(request: &Request, options: &RunOptions) -> Result<Outcome, Error> 
         missing: what,
     };
     let (parameter, origin) = match (&request.parameter, spec) {
-        (Some(p), _) => (p.trim().to_string(), "--param"),
+        (Some((p, named_by)), _) => (p.trim().to_string(), *named_by),
         (None, Some(s)) => (s.parameter.clone(), "sweep.parameter"),
         (None, None) => return Err(missing(Missing::Parameter)),
     };

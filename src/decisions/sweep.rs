@@ -142,8 +142,8 @@ pub struct SweepRequest<'a> {
     pub from: f64,
     pub to: f64,
     pub steps: u64,
-    /// Where the parameter came from, for messages: `--param` or
-    /// `sweep.parameter`.
+    /// Where the parameter was named, for messages: a flag (`--param`),
+    /// or `sweep.parameter` for the scenario's `[sweep]` table.
     pub origin: &'static str,
     pub solve_for: SolveFor,
     pub criteria: Vec<Criterion>,
@@ -186,14 +186,21 @@ pub struct SweepPlan {
 }
 
 impl SweepRequest<'_> {
+    /// The parameter as the user named it: `--param PATH` after a flag,
+    /// `sweep.parameter = "PATH"` in the file.
+    fn named(&self, parameter: &str) -> String {
+        if self.origin.starts_with('-') {
+            format!("{} {parameter}", self.origin)
+        } else {
+            format!("{} = \"{parameter}\"", self.origin)
+        }
+    }
+
     /// `parameter (at value)` as the user named the parameter, for messages.
     fn at(&self, value: f64) -> String {
         let value = crate::scenario::fmt_value(value);
         let parameter = &self.parameter;
-        match self.origin {
-            "--param" => format!("--param {parameter} (at {value})"),
-            other => format!("{other} = \"{parameter}\" (at {value})"),
-        }
+        format!("{} (at {value})", self.named(parameter))
     }
 }
 
@@ -208,10 +215,7 @@ pub fn plan_sweep(request: &SweepRequest) -> Result<SweepPlan, Error> {
         Ok(kind) => kind,
         Err(what) => {
             return Err(Error::NotNumeric {
-                origin: match request.origin {
-                    "--param" => format!("--param {parameter}"),
-                    other => format!("{other} = \"{parameter}\""),
-                },
+                origin: request.named(parameter),
                 parameter: parameter.to_string(),
                 what: what.to_string(),
             });

@@ -172,6 +172,17 @@ pub fn error(e: &Error) -> String {
             };
             format!("{flag} is needed: the scenario has no [sweep] table to take it from")
         }
+        Error::UnsafeOutput(unsafe_output) => {
+            use equisim::error::UnsafeOutput;
+            match unsafe_output {
+                UnsafeOutput::FolderIsTheScenario { .. } => {
+                    format!("{e}: give --out a folder, for example --out output/run")
+                }
+                UnsafeOutput::FolderIsAFile { .. } => format!("{e}: give --out a folder"),
+                UnsafeOutput::FolderHoldsTheScenario { .. }
+                | UnsafeOutput::WouldReplaceTheScenario { .. } => format!("{e} with --out"),
+            }
+        }
         other => other.to_string(),
     }
 }

@@ -180,7 +180,7 @@ fn sweep(args: SweepArgs) -> Result<Resolved, Error> {
     }
     let input = input(&args.scenario, Some(&args.sim))?;
     let request = command::sweep::Request {
-        parameter: args.param.clone(),
+        parameter: args.param.clone().map(|p| (p, "--param")),
         from: args.from,
         to: args.to,
         steps: args.steps,

@@ -15,7 +15,7 @@
 //! (table, JSON, CSV) and [`charts`] (PNG). [`command`] has one function
 //! per command of the `equisim` binary, which puts them together; the
 //! binary only parses, calls one of them and prints. Numbers are formatted
-//! in [`format`], every output file is written through [`fs`], and
+//! in [`format`](mod@format), every output file is written through [`fs`], and
 //! progress and warnings go to an [`observer`].
 
 pub mod charts;

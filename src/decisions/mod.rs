@@ -8,8 +8,11 @@
 //! consume it.
 
 pub mod floor;
-pub mod streaming;
 pub mod sweep;
+
+/// Runs too large to keep every path (the floors solved in streamed
+/// passes live with the other floor solvers, in [`floor::streamed`]).
+pub use floor::streamed as streaming;
 
 pub use floor::{
     Floor, FloorBounds, FloorProblem, Floors, Frontier, LinearPaths, Preferences, Solution,

@@ -45,7 +45,8 @@ pub struct Simulation {
 pub struct RunOptions {
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
-    /// Told of every chunk of paths simulated ([`Observer::advance`]).
+    /// Told of every chunk of paths simulated
+    /// ([`Observer::advance`](crate::observer::Observer::advance)).
     pub observer: Option<Shared>,
 }
 

@@ -1,5 +1,5 @@
 //! The scenario file as written: every field optional, unknown fields
-//! rejected. [`super::resolve`] turns it into a [`super::Scenario`] with the
+//! rejected. The resolver turns it into a [`super::Scenario`] with the
 //! defaults filled in and every range checked.
 
 use serde::Deserialize;

@@ -73,9 +73,11 @@ mod mean;
 mod percentile;
 mod root;
 
-// What the solvers answer for a scenario: its floors and the frontier.
+// What the solvers answer for a scenario: its floors and the frontier;
+// and the same floors from a run that streams its paths.
 mod floors;
 mod frontier;
+pub mod streamed;
 
 use certainty_equivalent::*;
 pub use criterion::*;

@@ -24,7 +24,7 @@
 //! fine grid inside the bracket narrows it, and the floor is interpolated
 //! linearly there. The bracket is the stated bound.
 
-use super::floor::{
+use super::{
     Distribution, Floor, FloorBounds, Floors, Lever, Motion, PathReach, Preferences, Solution,
     Terms, Unreachable, path_reach, solve_mean_of,
 };

@@ -11,7 +11,7 @@ use equisim::command;
 use equisim::engine::RunOptions;
 use equisim::error::Error;
 use progress::{Bar, eprintln_quietly};
-use resolve::{Execution, Resolved};
+use resolve::{Execution, Resolved, Show};
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -42,27 +42,26 @@ fn main() -> ExitCode {
 fn execute(resolved: Resolved) -> Result<String, Error> {
     match resolved {
         Resolved::Run(request, execution, show) => {
-            let bar = Arc::new(Bar::new(show.quiet));
-            let outcome = command::run(&request, &options(execution, &bar));
-            bar.finish();
-            Ok(print::run(&outcome?, show.json))
+            observed(execution, show, |o| command::run(&request, o))
+                .map(|outcome| print::run(&outcome, show.json))
         }
         Resolved::Check(input) => {
-            let bar = Arc::new(Bar::new(true));
-            let outcome = command::check(&input, &options(Execution { threads: None }, &bar))?;
-            Ok(print::check(&input.scenario, &outcome))
+            let quiet = Show {
+                json: false,
+                quiet: true,
+            };
+            observed(Execution { threads: None }, quiet, |o| {
+                command::check(&input, o)
+            })
+            .map(|outcome| print::check(&input.scenario, &outcome))
         }
         Resolved::Floor(request, execution, show) => {
-            let bar = Arc::new(Bar::new(show.quiet));
-            let outcome = command::floor(&request, &options(execution, &bar));
-            bar.finish();
-            Ok(print::floor(&outcome?, show.json))
+            observed(execution, show, |o| command::floor(&request, o))
+                .map(|outcome| print::floor(&outcome, show.json))
         }
         Resolved::Sweep(request, execution, show) => {
-            let bar = Arc::new(Bar::new(show.quiet));
-            let outcome = command::sweep(&request, &options(execution, &bar));
-            bar.finish();
-            Ok(print::sweep(&outcome?, show.json))
+            observed(execution, show, |o| command::sweep(&request, o))
+                .map(|outcome| print::sweep(&outcome, show.json))
         }
         Resolved::Dlom(request) => {
             let outcome = command::dlom(&request)?;
@@ -74,9 +73,19 @@ fn execute(resolved: Resolved) -> Result<String, Error> {
     }
 }
 
-fn options(execution: Execution, bar: &Arc<Bar>) -> RunOptions {
-    RunOptions {
+/// Runs `command` with the progress bar (unless quiet) and the warnings on
+/// stderr, and clears the bar when it is done.
+fn observed<T>(
+    execution: Execution,
+    show: Show,
+    command: impl FnOnce(&RunOptions) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let bar = Arc::new(Bar::new(show.quiet));
+    let options = RunOptions {
         threads: execution.threads,
         observer: Some(bar.clone()),
-    }
+    };
+    let outcome = command(&options);
+    bar.finish();
+    outcome
 }

@@ -21,6 +21,15 @@ pub struct Show {
     pub quiet: bool,
 }
 
+impl Show {
+    fn of(json: bool, sim: &SimArgs) -> Show {
+        Show {
+            json,
+            quiet: sim.quiet,
+        }
+    }
+}
+
 /// A command line, resolved.
 pub enum Resolved {
     Run(command::run::Request, Execution, Show),
@@ -109,10 +118,7 @@ fn run(args: RunArgs) -> Result<Resolved, Error> {
         charts,
         stream_above: args.stream_above,
     };
-    let show = Show {
-        json: args.json,
-        quiet: args.sim.quiet,
-    };
+    let show = Show::of(args.json, &args.sim);
     Ok(Resolved::Run(request, execution(&args.sim), show))
 }
 
@@ -160,10 +166,7 @@ fn floor(args: FloorArgs) -> Result<Resolved, Error> {
         chart: chart_size(&args.chart_size, args.no_charts)?,
         input,
     };
-    let show = Show {
-        json: args.json,
-        quiet: args.sim.quiet,
-    };
+    let show = Show::of(args.json, &args.sim);
     Ok(Resolved::Floor(request, execution(&args.sim), show))
 }
 
@@ -189,10 +192,7 @@ fn sweep(args: SweepArgs) -> Result<Resolved, Error> {
         chart: chart_size(&args.chart_size, args.no_charts)?,
         input,
     };
-    let show = Show {
-        json: args.json,
-        quiet: args.sim.quiet,
-    };
+    let show = Show::of(args.json, &args.sim);
     Ok(Resolved::Sweep(request, execution(&args.sim), show))
 }
 

@@ -151,19 +151,30 @@ impl FloorProblem {
     /// The offer's totals on `lever` ([`Lever::line`]); the slope is
     /// borrowed from the stored terms.
     pub fn lines(&self, lever: Lever) -> LinearPaths<'_> {
-        let intercept = self
-            .pay_factor
-            .par_iter()
-            .zip(&self.equity_fixed)
-            .zip(&self.equity_per_grant)
-            .map(|((f, a), u)| lever.line(*f, *a, *u).0)
-            .collect::<Vec<f64>>()
-            .into();
-        let slope = match lever.solve_for {
-            SolveFor::Grant => Cow::Borrowed(&self.equity_per_grant[..]),
-            SolveFor::Base => Cow::Borrowed(&self.pay_factor[..]),
+        // Each intercept reads the two terms it depends on, not all three:
+        // the frontier builds one per base of its grid.
+        let (intercept, slope): (Vec<f64>, _) = match lever.solve_for {
+            SolveFor::Grant => (
+                self.pay_factor
+                    .par_iter()
+                    .zip(&self.equity_fixed)
+                    .map(|(f, a)| lever.line(*f, *a, 0.0).0)
+                    .collect(),
+                &self.equity_per_grant,
+            ),
+            SolveFor::Base => (
+                self.equity_fixed
+                    .par_iter()
+                    .zip(&self.equity_per_grant)
+                    .map(|(a, u)| lever.line(0.0, *a, *u).0)
+                    .collect(),
+                &self.pay_factor,
+            ),
         };
-        LinearPaths { intercept, slope }
+        LinearPaths {
+            intercept: intercept.into(),
+            slope: Cow::Borrowed(slope),
+        }
     }
 
     /// The offer's totals as a function of the initial grant, holding the

@@ -3,6 +3,7 @@
 
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
+use equisim::charts::ChartSize;
 use equisim::command::dlom::Method;
 use equisim::engine;
 use equisim::scenario::SolveFor;
@@ -117,14 +118,21 @@ pub struct RunArgs {
     /// Do not draw the charts (value.png, cdf.png, equity.png).
     #[arg(long)]
     pub no_charts: bool,
-    /// Chart size in pixels, from 400x300 to 4000x4000.
-    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
-    pub chart_size: String,
+    #[command(flatten)]
+    pub chart_size: ChartSizeArg,
     /// Stream runs of more paths than this: every path is summarized and
     /// dropped, memory stays bounded, percentiles come from a quantile
     /// sketch (0 streams every run).
     #[arg(long, value_name = "N", default_value_t = engine::DEFAULT_STREAM_ABOVE)]
     pub stream_above: u64,
+}
+
+/// `--chart-size`, shared by every command that draws.
+#[derive(Args)]
+pub struct ChartSizeArg {
+    /// Chart size in pixels, from 400x300 to 4000x4000.
+    #[arg(long = "chart-size", value_name = "WxH", default_value_t = ChartSize::DEFAULT.to_string())]
+    pub text: String,
 }
 
 #[derive(Args)]
@@ -192,9 +200,8 @@ pub struct FloorArgs {
     /// Do not draw the chart (frontier.png); nothing is written then.
     #[arg(long)]
     pub no_charts: bool,
-    /// Chart size in pixels, from 400x300 to 4000x4000.
-    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
-    pub chart_size: String,
+    #[command(flatten)]
+    pub chart_size: ChartSizeArg,
 }
 
 #[derive(Args)]
@@ -226,9 +233,8 @@ pub struct SweepArgs {
     /// Do not draw the chart (floor_sweep.png).
     #[arg(long)]
     pub no_charts: bool,
-    /// Chart size in pixels, from 400x300 to 4000x4000.
-    #[arg(long, value_name = "WxH", default_value = "1600x1000")]
-    pub chart_size: String,
+    #[command(flatten)]
+    pub chart_size: ChartSizeArg,
 }
 
 /// `--method`: the library's closed forms, each explained.

@@ -111,7 +111,7 @@ fn execution(sim: &SimArgs) -> Execution {
 
 fn run(args: RunArgs) -> Result<Resolved, Error> {
     let input = input(&args.scenario, Some(&args.sim))?;
-    let charts = chart_size(&args.chart_size, args.no_charts)?;
+    let charts = chart_size(&args.chart_size.text, args.no_charts)?;
     let request = command::run::Request {
         out_dir: out_dir(&args.out, &input),
         input,
@@ -163,7 +163,7 @@ fn floor(args: FloorArgs) -> Result<Resolved, Error> {
     let request = command::floor::Request {
         choice: floor_choice(&args.choice)?,
         out_dir: out_dir(&args.out, &input),
-        chart: chart_size(&args.chart_size, args.no_charts)?,
+        chart: chart_size(&args.chart_size.text, args.no_charts)?,
         input,
     };
     let show = Show::of(args.json, &args.sim);
@@ -189,7 +189,7 @@ fn sweep(args: SweepArgs) -> Result<Resolved, Error> {
         steps: args.steps,
         choice: floor_choice(&args.choice)?,
         out_dir: out_dir(&args.out, &input),
-        chart: chart_size(&args.chart_size, args.no_charts)?,
+        chart: chart_size(&args.chart_size.text, args.no_charts)?,
         input,
     };
     let show = Show::of(args.json, &args.sim);

@@ -276,9 +276,6 @@ impl<'a> FloorCommandReport<'a> {
 
     /// The report as pretty JSON, ending in a newline.
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+        super::pretty_json(self)
     }
 }

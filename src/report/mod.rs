@@ -58,10 +58,7 @@ impl<'a> RunReport<'a> {
     }
 
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self)
-            .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-        s.push('\n');
-        s
+        pretty_json(self)
     }
 
     /// Every number of the report except the scenario, one `key,value` row
@@ -119,4 +116,13 @@ fn csv_field(s: &str) -> String {
     } else {
         s.to_string()
     }
+}
+
+/// A report as pretty JSON ending in a newline: the form of every JSON file
+/// and of `--json` output.
+pub(crate) fn pretty_json(report: &impl Serialize) -> String {
+    let mut s =
+        serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
 }

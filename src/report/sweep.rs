@@ -238,8 +238,5 @@ pub fn sweep_json(result: &SweepResult, scenario: &Scenario) -> String {
             .collect(),
         warnings: &result.warnings,
     };
-    let mut s =
-        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    super::pretty_json(&report)
 }

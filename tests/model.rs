@@ -28,6 +28,11 @@ fn public_rsus_with_attrition_and_a_refresh() {
 }
 
 #[test]
+fn weighted_public_rsus() {
+    check(closed_form::weighted_public_rsus);
+}
+
+#[test]
 fn cash_pay_with_attrition() {
     check(closed_form::cash_pay_with_attrition);
 }

@@ -179,6 +179,7 @@ fn build(p: &Params) -> Scenario {
                 years: 4.0,
                 cliff_years: 0.0,
                 every_months: 1.0,
+                weights: None,
             },
         })
         .collect();

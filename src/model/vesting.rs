@@ -1,6 +1,6 @@
 //! Vesting schedules: which fraction of a grant has vested at a time.
 
-use crate::scenario::Vesting;
+use crate::scenario::{Vesting, YearWeights};
 
 /// Tolerance on elapsed months, so that `t - s = 1.0` years counts as 12
 /// whole months despite rounding in `t` and `s`.
@@ -31,6 +31,8 @@ pub struct Schedule {
     pub cliff_years: f64,
     /// Months `m` between vest events.
     pub every_months: f64,
+    /// The share vesting in each year; `None`: `1 / Y` each.
+    pub weights: Option<YearWeights>,
 }
 
 impl Schedule {
@@ -40,6 +42,7 @@ impl Schedule {
             years: v.years,
             cliff_years: v.cliff_years,
             every_months: v.every_months,
+            weights: v.weights,
         }
     }
 
@@ -50,11 +53,13 @@ impl Schedule {
 
     /// Cumulative vested fraction at time `t`:
     ///
-    /// `v(t) = 0` if `t - s < c`, else `min(1, floor(12 (t - s) / m) · m / (12 Y))`.
+    /// `v(t) = 0` if `t - s < c`, else `min(1, floor(12 (t - s) / m) · m / (12 Y))`;
+    /// with yearly weights `w_k`, the tranches of the events so far, each
+    /// year's share in `12 / m` equal tranches (the cliff rule the same).
     ///
     /// ```
     /// use equisim::model::vesting::Schedule;
-    /// let s = Schedule { start: 0.0, years: 4.0, cliff_years: 1.0, every_months: 1.0 };
+    /// let s = Schedule { start: 0.0, years: 4.0, cliff_years: 1.0, every_months: 1.0, weights: None };
     /// assert_eq!(s.vested_fraction(0.99), 0.0);   // before the cliff
     /// assert_eq!(s.vested_fraction(1.0), 0.25);   // the cliff releases 12 months at once
     /// assert_eq!(s.vested_fraction(10.0), 1.0);
@@ -66,7 +71,10 @@ impl Schedule {
             return 0.0;
         }
         let periods = floor(12.0 * elapsed / self.every_months + MONTH_TOLERANCE);
-        (periods * self.every_months / (12.0 * self.years)).min(1.0)
+        match &self.weights {
+            None => (periods * self.every_months / (12.0 * self.years)).min(1.0),
+            Some(w) => w.vested(periods, 12.0 / self.every_months),
+        }
     }
 
     /// Time of the `j`-th vest event (1-based), `s + j m / 12`.
@@ -96,6 +104,7 @@ mod tests {
             years: 4.0,
             cliff_years: 1.0,
             every_months: 1.0,
+            weights: None,
         }
     }
 
@@ -173,11 +182,49 @@ mod tests {
             years: 4.0,
             cliff_years: 0.0,
             every_months: 1.0,
+            weights: None,
         };
         assert_eq!(s.vested_fraction(1.9), 0.0);
         assert_eq!(s.vested_fraction(2.0), 0.0);
         assert!((s.vested_fraction(2.0 + 1.0 / 12.0) - 1.0 / 48.0).abs() < 1e-15);
         assert_eq!(s.vested_fraction(4.0), 0.5);
         assert_eq!(s.event_time(24), 4.0);
+    }
+
+    #[test]
+    fn yearly_weights_vest_each_year_in_equal_tranches() {
+        let weights = crate::scenario::YearWeights::new(&[0.05, 0.15, 0.40, 0.40]).unwrap();
+        let s = Schedule {
+            start: 0.0,
+            years: 4.0,
+            cliff_years: 1.0,
+            every_months: 3.0,
+            weights: Some(weights),
+        };
+        let close = |t: f64, v: f64| {
+            let got = s.vested_fraction(t);
+            assert!((got - v).abs() < 1e-12, "v({t}) = {got}, expected {v}");
+        };
+        close(0.99, 0.0);
+        close(1.0, 0.05);
+        close(1.25, 0.05 + 0.15 / 4.0);
+        close(2.0, 0.20);
+        close(2.5, 0.20 + 0.40 / 2.0);
+        close(3.0, 0.60);
+        close(3.75, 0.60 + 0.30);
+        close(4.0, 1.0);
+        close(9.0, 1.0);
+        let total: f64 = (1..=s.events()).map(|j| s.tranche(j)).sum();
+        assert!((total - 1.0).abs() < 1e-12);
+        // Even weights are the unweighted schedule.
+        let even = Schedule {
+            weights: crate::scenario::YearWeights::new(&[0.25; 4]),
+            ..s
+        };
+        let plain = Schedule { weights: None, ..s };
+        for j in 0..=20 {
+            let t = j as f64 * 0.25;
+            assert!((even.vested_fraction(t) - plain.vested_fraction(t)).abs() < 1e-12);
+        }
     }
 }

@@ -106,6 +106,7 @@ pub mod offer {
         years: 4.0,
         cliff_years: 0.0,
         every_months: 1.0,
+        weights: None,
     };
 
     /// `offer.equity.vesting`: the initial grant's vesting.
@@ -113,6 +114,7 @@ pub mod offer {
         years: 4.0,
         cliff_years: 1.0,
         every_months: 1.0,
+        weights: None,
     };
 
     /// `offer.equity.strike_ratio`.
@@ -134,6 +136,7 @@ pub mod alternative {
         years: 4.0,
         cliff_years: 0.0,
         every_months: 3.0,
+        weights: None,
     };
 
     /// `alternative.equity.vesting`: the initial grant's vesting.
@@ -141,6 +144,7 @@ pub mod alternative {
         years: 4.0,
         cliff_years: 1.0,
         every_months: 3.0,
+        weights: None,
     };
 
     /// `alternative.equity.stock.drift`.

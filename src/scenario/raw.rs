@@ -152,6 +152,7 @@ pub struct RawVesting {
     pub years: Option<f64>,
     pub cliff_years: Option<f64>,
     pub every_months: Option<f64>,
+    pub weights: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

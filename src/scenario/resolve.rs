@@ -591,11 +591,71 @@ pub fn vesting(path: &str, raw: Option<RawVesting>, default: Vesting) -> Check<V
             ),
         ));
     }
+    let weights = match &raw.weights {
+        None => None,
+        Some(list) => Some(year_weights(path, list, years, every_months)?),
+    };
     Ok(Vesting {
         years,
         cliff_years,
         every_months,
+        weights,
     })
+}
+
+/// `vesting.weights`: one share a year of a whole number of years, each
+/// `>= 0`, summing to 1 within 1e-9, with whole vest periods in a year.
+fn year_weights(path: &str, list: &[f64], years: f64, every_months: f64) -> Check<YearWeights> {
+    let weights_path = format!("{path}.weights");
+    if !whole(years) {
+        return Err(ScenarioError::invalid(
+            &format!("{path}.years"),
+            fmt_value(years),
+            "a whole number of years with weights (one weight a year)",
+        ));
+    }
+    if list.len() != years.round() as usize {
+        return Err(ScenarioError::invalid(
+            &weights_path,
+            format!("{} weights", list.len()),
+            &format!(
+                "one weight a year: {path}.years = {} needs {}",
+                fmt_value(years),
+                years.round()
+            ),
+        ));
+    }
+    if list.len() > MAX_WEIGHTED_YEARS {
+        return Err(ScenarioError::invalid(
+            &weights_path,
+            format!("{} weights", list.len()),
+            &format!("at most {MAX_WEIGHTED_YEARS} years of weights"),
+        ));
+    }
+    for (i, w) in list.iter().enumerate() {
+        check(
+            &format!("{weights_path}.{i}"),
+            *w,
+            Allowed::within(Range::closed(0.0, 1.0)),
+        )?;
+    }
+    let sum: f64 = list.iter().sum();
+    if (sum - 1.0).abs() > 1e-9 {
+        return Err(ScenarioError::invalid(
+            &weights_path,
+            format!("weights summing to {}", fmt_value(sum)),
+            "shares of the grant summing to 1 (within 1e-9)",
+        ));
+    }
+    if !whole(12.0 / every_months) {
+        return Err(ScenarioError::invalid(
+            &format!("{path}.every_months"),
+            fmt_value(every_months),
+            "a divisor of 12 with weights (each year vests in equal tranches)",
+        ));
+    }
+    YearWeights::new(list)
+        .ok_or_else(|| ScenarioError::invalid(&weights_path, "[]", "one share of the grant a year"))
 }
 
 fn whole(x: f64) -> bool {
@@ -997,5 +1057,42 @@ mod tests {
         assert_eq!(loaded.scenario.offer.bonus_rate, 2.0);
         assert_eq!(loaded.warnings.len(), 1);
         assert!(loaded.warnings[0].starts_with("offer.bonus_rate = 2 is a bonus of 200%"));
+    }
+
+    #[test]
+    fn yearly_weights_are_checked() {
+        let vesting = |v: &str| {
+            resolved(&format!("[alternative.equity]\nvesting = {{ {v} }}\n"))
+                .err()
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            vesting(
+                "years = 4, cliff_years = 1, every_months = 3, weights = [0.05, 0.15, 0.40, 0.40]"
+            ),
+            ""
+        );
+        let e = vesting("years = 4, every_months = 3, weights = [0.5, 0.5]");
+        assert!(
+            e.ends_with(
+                "2 weights is not allowed: alternative.equity.vesting.weights must be one weight a \
+                 year: alternative.equity.vesting.years = 4 needs 4"
+            ),
+            "{e}"
+        );
+        let e = vesting("years = 2, every_months = 3, weights = [0.6, 0.5]");
+        assert!(
+            e.ends_with("must be shares of the grant summing to 1 (within 1e-9)"),
+            "{e}"
+        );
+        let e = vesting("years = 2, every_months = 3, weights = [1.2, -0.2]");
+        assert!(
+            e.ends_with("alternative.equity.vesting.weights.0 must be in [0, 1]"),
+            "{e}"
+        );
+        let e = vesting("years = 2, cliff_years = 0, every_months = 8, weights = [0.5, 0.5]");
+        assert!(e.contains("alternative.equity.vesting.every_months"), "{e}");
+        let e = vesting("years = 1.5, every_months = 6, weights = [0.5, 0.5]");
+        assert!(e.contains("must be a whole number of years"), "{e}");
     }
 }

@@ -137,12 +137,78 @@ pub struct PrivateEquity {
     pub refresh: Vec<Refresh>,
 }
 
-/// A vesting schedule: `years`, a cliff, and a vest event every `every_months`.
+/// A vesting schedule: `years`, a cliff, and a vest event every
+/// `every_months`; the same share each year, or `weights` by year.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Vesting {
     pub years: f64,
     pub cliff_years: f64,
     pub every_months: f64,
+    /// The share of the grant that vests in each year (Amazon's
+    /// `[0.05, 0.15, 0.40, 0.40]`); `None`: `1 / years` each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weights: Option<YearWeights>,
+}
+
+/// Most years a weighted schedule may have (the weights are kept in a
+/// fixed-size array so that a path never allocates).
+pub const MAX_WEIGHTED_YEARS: usize = 10;
+
+/// The share of a grant that vests in each year of a weighted schedule,
+/// summing to 1, and their running sums.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearWeights {
+    years: usize,
+    weights: [f64; MAX_WEIGHTED_YEARS],
+    /// `cumulative[k]`: the share vested by the end of year `k`.
+    cumulative: [f64; MAX_WEIGHTED_YEARS + 1],
+}
+
+impl YearWeights {
+    /// `weights` (at most [`MAX_WEIGHTED_YEARS`], each `>= 0`), divided by
+    /// their sum so that the grant vests whole however they were rounded.
+    /// `None` for an empty list, too many years or a sum that is not
+    /// positive.
+    pub fn new(weights: &[f64]) -> Option<YearWeights> {
+        let sum: f64 = weights.iter().sum();
+        if weights.is_empty() || weights.len() > MAX_WEIGHTED_YEARS || sum.is_nan() || sum <= 0.0 {
+            return None;
+        }
+        let mut w = YearWeights {
+            years: weights.len(),
+            weights: [0.0; MAX_WEIGHTED_YEARS],
+            cumulative: [0.0; MAX_WEIGHTED_YEARS + 1],
+        };
+        for (k, x) in weights.iter().enumerate() {
+            w.weights[k] = x / sum;
+            w.cumulative[k + 1] = w.cumulative[k] + w.weights[k];
+        }
+        w.cumulative[w.years] = 1.0;
+        Some(w)
+    }
+
+    /// The weights, one a year.
+    pub fn as_slice(&self) -> &[f64] {
+        &self.weights[..self.years]
+    }
+
+    /// The share vested after `events` vest events, `per_year` of them a
+    /// year, each year's share in equal tranches.
+    #[inline]
+    pub fn vested(&self, events: f64, per_year: f64) -> f64 {
+        let full_years = (events / per_year + 1e-9) as usize;
+        if full_years >= self.years {
+            return 1.0;
+        }
+        let into_year = events - full_years as f64 * per_year;
+        self.cumulative[full_years] + self.weights[full_years] * into_year / per_year
+    }
+}
+
+impl Serialize for YearWeights {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.as_slice().serialize(s)
+    }
 }
 
 /// A refresh grant made at `at_years` with some probability.

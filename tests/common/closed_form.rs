@@ -12,7 +12,7 @@ use equisim::model::illiquidity::finnerty;
 pub type Check = fn(u64, u64) -> Vec<Comparison>;
 
 /// Every check, by name.
-pub const ALL: [(&str, Check); 12] = [
+pub const ALL: [(&str, Check); 13] = [
     (
         "public_rsus_without_attrition",
         public_rsus_without_attrition,
@@ -46,6 +46,7 @@ pub const ALL: [(&str, Check); 12] = [
         "private_refresh_priced_at_simulated_value",
         private_refresh_priced_at_simulated_value,
     ),
+    ("weighted_public_rsus", weighted_public_rsus),
 ];
 
 fn offer_equity(s: &equisim::scenario::Scenario) -> Vec<f64> {
@@ -63,6 +64,37 @@ pub fn public_rsus_without_attrition(paths: u64, seed: u64) -> Vec<Comparison> {
     let expected = 400_000.0 * over_events(4.0, 1.0, 3.0, |t| ((0.09 - r) * t).exp());
     let rsu: Vec<f64> = run(&s).iter().map(|p| p.alternative_equity).collect();
     vec![Comparison::mean("E[RSU PV]", rsu, expected)]
+}
+
+/// Uneven vesting (Amazon's 5/15/40/40, quarterly, a one-year cliff) with
+/// attrition: each tranche counts if the person is still there,
+/// `E[RSU PV] = G Σ_j tranche_j P(D ≥ t_j) e^{(μ' - r) t_j}`, the tranches
+/// worked out here from the weights: the cliff at 1 year releases the first
+/// year's 5% at once, then each later year's share comes in four equal
+/// quarterly tranches.
+pub fn weighted_public_rsus(paths: u64, seed: u64) -> Vec<Comparison> {
+    let s = scenario(
+        "[employee]\nattrition_per_year = 0.2\n[alternative.equity]\ngrant = 400_000\n\
+         stock = { drift = 0.09, volatility = 0.35 }\n\
+         vesting = { years = 4, cliff_years = 1, every_months = 3, weights = [0.05, 0.15, 0.40, 0.40] }\n",
+        paths,
+        seed,
+    );
+    let r = s.simulation.discount_rate;
+    let lambda = -(1.0f64 - 0.2).ln();
+    let weights = [0.05, 0.15, 0.40, 0.40];
+    let mut tranches = vec![(1.0, weights[0])];
+    for (year, w) in weights.iter().enumerate().skip(1) {
+        for q in 1..=4 {
+            tranches.push((year as f64 + q as f64 * 0.25, w / 4.0));
+        }
+    }
+    let expected: f64 = tranches
+        .iter()
+        .map(|(t, share)| 400_000.0 * share * (-lambda * t).exp() * ((0.09 - r) * t).exp())
+        .sum();
+    let rsu: Vec<f64> = run(&s).iter().map(|p| p.alternative_equity).collect();
+    vec![Comparison::mean("E[weighted RSU PV]", rsu, expected)]
 }
 
 pub fn public_rsus_with_attrition_and_a_refresh(paths: u64, seed: u64) -> Vec<Comparison> {

@@ -128,6 +128,7 @@ pub fn over_events(years: f64, cliff: f64, months: f64, f: impl Fn(f64) -> f64) 
         years,
         cliff_years: cliff,
         every_months: months,
+        weights: None,
     };
     (1..=s.events())
         .map(|j| s.tranche(j) * f(s.event_time(j)))

@@ -28,6 +28,11 @@ fn public_rsus_with_attrition_and_a_refresh() {
 }
 
 #[test]
+fn repeating_public_refresh() {
+    check(closed_form::repeating_public_refresh);
+}
+
+#[test]
 fn weighted_public_rsus() {
     check(closed_form::weighted_public_rsus);
 }

@@ -169,6 +169,7 @@ fn build(p: &Params) -> Scenario {
         .iter()
         .map(|&(at, probability, ratio, size)| Refresh {
             at_years: at,
+            every_years: None,
             probability,
             amount: if ratio {
                 RefreshAmount::GrantRatio(size)

@@ -60,8 +60,8 @@ impl Model {
             round_dilution: RoundDilution::new(c.rounds.dilution_mean, c.rounds.dilution_sd),
             pool_per_year: c.rounds.pool_per_year,
             illiquidity: s.employee.illiquidity,
-            offer: PrivateOffer::new(&s.offer),
-            alternative: PublicOffer::new(&s.alternative),
+            offer: PrivateOffer::new(&s.offer, s.simulation.window_years),
+            alternative: PublicOffer::new(&s.alternative, s.simulation.window_years),
         }
     }
 

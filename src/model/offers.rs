@@ -37,20 +37,24 @@ impl Grant {
     }
 }
 
-fn grants(initial: Schedule, refreshes: &[crate::scenario::Refresh]) -> Vec<Grant> {
+/// The initial grant, then each refresh at each of its dates (a repeating
+/// refresh is one grant per date, each decided on its own).
+fn grants(initial: Schedule, refreshes: &[crate::scenario::Refresh], window: f64) -> Vec<Grant> {
     let mut out = vec![Grant {
         schedule: initial,
         size: GrantSize::Scaled(1.0),
         probability: 1.0,
     }];
-    out.extend(refreshes.iter().map(|r| Grant {
-        schedule: Schedule::new(r.at_years, &r.vesting),
-        size: match r.amount {
-            RefreshAmount::Grant(a) => GrantSize::Fixed(a),
-            RefreshAmount::GrantRatio(k) => GrantSize::Scaled(k),
-        },
-        probability: r.probability,
-    }));
+    for r in refreshes {
+        out.extend(r.dates(window).map(|at| Grant {
+            schedule: Schedule::new(at, &r.vesting),
+            size: match r.amount {
+                RefreshAmount::Grant(a) => GrantSize::Fixed(a),
+                RefreshAmount::GrantRatio(k) => GrantSize::Scaled(k),
+            },
+            probability: r.probability,
+        }));
+    }
     out
 }
 
@@ -83,7 +87,7 @@ pub struct OptionTerms {
 }
 
 impl PrivateOffer {
-    pub fn new(o: &Offer) -> PrivateOffer {
+    pub fn new(o: &Offer, window: f64) -> PrivateOffer {
         let eq = &o.equity;
         PrivateOffer {
             pay: Pay {
@@ -92,7 +96,7 @@ impl PrivateOffer {
                 sign_on: o.sign_on,
             },
             grant: eq.grant,
-            grants: grants(Schedule::new(0.0, &eq.vesting), &eq.refresh),
+            grants: grants(Schedule::new(0.0, &eq.vesting), &eq.refresh, window),
             options: (eq.instrument == Instrument::Options).then_some(OptionTerms {
                 strike_ratio: eq.strike_ratio,
                 exercise_window_years: eq.exercise_window_years,
@@ -119,7 +123,7 @@ pub struct PublicOffer {
 }
 
 impl PublicOffer {
-    pub fn new(a: &Alternative) -> PublicOffer {
+    pub fn new(a: &Alternative, window: f64) -> PublicOffer {
         let eq = &a.equity;
         PublicOffer {
             pay: Pay {
@@ -128,7 +132,7 @@ impl PublicOffer {
                 sign_on: a.sign_on,
             },
             grant: eq.grant,
-            grants: grants(Schedule::new(0.0, &eq.vesting), &eq.refresh),
+            grants: grants(Schedule::new(0.0, &eq.vesting), &eq.refresh, window),
             drift: eq.stock.drift,
             volatility: eq.stock.volatility,
         }

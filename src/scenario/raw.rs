@@ -159,6 +159,7 @@ pub struct RawVesting {
 #[serde(deny_unknown_fields)]
 pub struct RawRefresh {
     pub at_years: Option<f64>,
+    pub every_years: Option<f64>,
     pub probability: Option<f64>,
     pub grant: Option<f64>,
     pub grant_ratio: Option<f64>,

@@ -46,8 +46,8 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
     let simulation = simulation(raw.simulation)?;
     let employee = employee(raw.employee)?;
     let company = company(raw.company)?;
-    let offer = offer(raw.offer, warnings)?;
-    let alternative = alternative(raw.alternative, warnings)?;
+    let offer = offer(raw.offer, simulation.window_years, warnings)?;
+    let alternative = alternative(raw.alternative, simulation.window_years, warnings)?;
     let floor = raw.floor.map(floor).transpose()?;
     let sweep = raw.sweep.map(sweep).transpose()?;
 
@@ -662,7 +662,12 @@ fn whole(x: f64) -> bool {
     (x - x.round()).abs() < 1e-9 * x.abs().max(1.0)
 }
 
-fn refreshes(path: &str, raw: Vec<RawRefresh>, default_vesting: Vesting) -> Check<Vec<Refresh>> {
+fn refreshes(
+    path: &str,
+    raw: Vec<RawRefresh>,
+    default_vesting: Vesting,
+    window_years: f64,
+) -> Check<Vec<Refresh>> {
     if raw.len() > MAX_REFRESHES {
         return Err(ScenarioError::invalid(
             path,
@@ -670,7 +675,8 @@ fn refreshes(path: &str, raw: Vec<RawRefresh>, default_vesting: Vesting) -> Chec
             &format!("at most {MAX_REFRESHES} refresh grants"),
         ));
     }
-    raw.into_iter()
+    let list = raw
+        .into_iter()
         .enumerate()
         .map(|(i, r)| {
             let p = format!("{path}.{i}");
@@ -695,17 +701,41 @@ fn refreshes(path: &str, raw: Vec<RawRefresh>, default_vesting: Vesting) -> Chec
                     ));
                 }
             };
+            let every_years = r
+                .every_years
+                .map(|k| {
+                    check(
+                        &format!("{p}.every_years"),
+                        k,
+                        Allowed::within_in(Range::left_open(0.0, 100.0), " years"),
+                    )
+                    .map(|()| k)
+                })
+                .transpose()?;
             Ok(Refresh {
                 at_years,
+                every_years,
                 probability: field(&format!("{p}.probability"), r.probability, 1.0, Allowed::within(Range::closed(0.0, 1.0)))?,
                 amount,
                 vesting: vesting(&format!("{p}.vesting"), r.vesting, default_vesting)?,
             })
         })
-        .collect()
+        .collect::<Check<Vec<Refresh>>>()?;
+    let expanded: usize = list.iter().map(|r| r.dates(window_years).count()).sum();
+    if expanded > MAX_REFRESHES {
+        return Err(ScenarioError::invalid(
+            path,
+            format!(
+                "{expanded} refresh grants with their repeats (within simulation.window_years = {})",
+                fmt_value(window_years)
+            ),
+            &format!("at most {MAX_REFRESHES} refresh grants, repeats included"),
+        ));
+    }
+    Ok(list)
 }
 
-fn offer(raw: RawOffer, warnings: &mut Vec<String>) -> Check<Offer> {
+fn offer(raw: RawOffer, window_years: f64, warnings: &mut Vec<String>) -> Check<Offer> {
     let base = required(
         "offer.base",
         raw.base,
@@ -771,6 +801,7 @@ fn offer(raw: RawOffer, warnings: &mut Vec<String>) -> Check<Offer> {
                 "offer.equity.refresh",
                 eq.refresh,
                 defaults::offer::REFRESH_VESTING,
+                window_years,
             )?,
         },
     })
@@ -794,7 +825,11 @@ fn bonus_rate(path: &str, value: Option<f64>, warnings: &mut Vec<String>) -> Che
     Ok(rate)
 }
 
-fn alternative(raw: RawAlternative, warnings: &mut Vec<String>) -> Check<Alternative> {
+fn alternative(
+    raw: RawAlternative,
+    window_years: f64,
+    warnings: &mut Vec<String>,
+) -> Check<Alternative> {
     let base = required(
         "alternative.base",
         raw.base,
@@ -832,6 +867,7 @@ fn alternative(raw: RawAlternative, warnings: &mut Vec<String>) -> Check<Alterna
                 "alternative.equity.refresh",
                 eq.refresh,
                 defaults::alternative::REFRESH_VESTING,
+                window_years,
             )?,
         },
     })
@@ -1094,5 +1130,29 @@ mod tests {
         assert!(e.contains("alternative.equity.vesting.every_months"), "{e}");
         let e = vesting("years = 1.5, every_months = 6, weights = [0.5, 0.5]");
         assert!(e.contains("must be a whole number of years"), "{e}");
+    }
+
+    #[test]
+    fn repeating_refreshes_count_against_the_limit() {
+        let refresh = |every: &str| {
+            resolved(&format!(
+                "[[offer.equity.refresh]]\nat_years = 0.5\nevery_years = {every}\ngrant_ratio = 0.1\n"
+            ))
+        };
+        let (s, _) = refresh("1").unwrap();
+        assert_eq!(s.offer.equity.refresh[0].dates(4.0).count(), 4);
+        let e = refresh("0.2").unwrap_err();
+        assert!(
+            e.ends_with(
+                "18 refresh grants with their repeats (within simulation.window_years = 4) is not \
+                 allowed: offer.equity.refresh must be at most 15 refresh grants, repeats included"
+            ),
+            "{e}"
+        );
+        let e = refresh("0").unwrap_err();
+        assert!(
+            e.ends_with("offer.equity.refresh.0.every_years must be in (0, 100] years"),
+            "{e}"
+        );
     }
 }

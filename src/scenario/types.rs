@@ -215,10 +215,40 @@ impl Serialize for YearWeights {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Refresh {
     pub at_years: f64,
+    /// Repeat every so many years after `at_years` while the date is
+    /// before the window's end, each repeat decided on its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every_years: Option<f64>,
     pub probability: f64,
     #[serde(flatten)]
     pub amount: RefreshAmount,
     pub vesting: Vesting,
+}
+
+impl Refresh {
+    /// The grant dates this entry stands for in a window of `window` years:
+    /// `at_years`, then (with `every_years = k`) `at_years + k`,
+    /// `at_years + 2k`, … while the date is before the window's end.
+    ///
+    /// ```
+    /// use equisim::scenario::{Refresh, RefreshAmount, defaults};
+    /// let r = Refresh {
+    ///     at_years: 1.0,
+    ///     every_years: Some(1.0),
+    ///     probability: 0.8,
+    ///     amount: RefreshAmount::GrantRatio(0.25),
+    ///     vesting: defaults::offer::REFRESH_VESTING,
+    /// };
+    /// assert_eq!(r.dates(4.0).collect::<Vec<_>>(), [1.0, 2.0, 3.0]);
+    /// ```
+    pub fn dates(&self, window: f64) -> impl Iterator<Item = f64> + '_ {
+        let repeats = self.every_years.map(move |k| {
+            (1u32..)
+                .map(move |n| self.at_years + f64::from(n) * k)
+                .take_while(move |t| *t < window)
+        });
+        std::iter::once(self.at_years).chain(repeats.into_iter().flatten())
+    }
 }
 
 /// A refresh's size: absolute, or a multiple of the offer's initial grant.

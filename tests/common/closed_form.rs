@@ -12,7 +12,7 @@ use equisim::model::illiquidity::finnerty;
 pub type Check = fn(u64, u64) -> Vec<Comparison>;
 
 /// Every check, by name.
-pub const ALL: [(&str, Check); 13] = [
+pub const ALL: [(&str, Check); 14] = [
     (
         "public_rsus_without_attrition",
         public_rsus_without_attrition,
@@ -47,6 +47,7 @@ pub const ALL: [(&str, Check); 13] = [
         private_refresh_priced_at_simulated_value,
     ),
     ("weighted_public_rsus", weighted_public_rsus),
+    ("repeating_public_refresh", repeating_public_refresh),
 ];
 
 fn offer_equity(s: &equisim::scenario::Scenario) -> Vec<f64> {
@@ -95,6 +96,39 @@ pub fn weighted_public_rsus(paths: u64, seed: u64) -> Vec<Comparison> {
         .sum();
     let rsu: Vec<f64> = run(&s).iter().map(|p| p.alternative_equity).collect();
     vec![Comparison::mean("E[weighted RSU PV]", rsu, expected)]
+}
+
+/// A refresh that repeats every year from year 1 (`every_years = 1`):
+/// grants at 1, 2 and 3 within a 4-year window, each made with probability
+/// `p` while the person is there, each buying shares at its date's price:
+/// `E = Σ_s A p Σ_{t_j ≤ W} tranche_j e^{μ' (t_j - s) - (r + λ) t_j}`.
+pub fn repeating_public_refresh(paths: u64, seed: u64) -> Vec<Comparison> {
+    let s = scenario(
+        "[employee]\nattrition_per_year = 0.1\n[alternative.equity]\ngrant = 0\n\
+         stock = { drift = 0.07, volatility = 0.3 }\n\
+         [[alternative.equity.refresh]]\nat_years = 1.0\nevery_years = 1.0\nprobability = 0.6\ngrant = 50_000\n",
+        paths,
+        seed,
+    );
+    let r = s.simulation.discount_rate;
+    let lambda = -(1.0f64 - 0.1).ln();
+    let mut expected = 0.0;
+    for grant_date in [1.0, 2.0, 3.0] {
+        // The alternative's refresh vesting: 4 years, no cliff, quarterly.
+        for j in 1..=16 {
+            let t: f64 = grant_date + 0.25 * j as f64;
+            if t <= 4.0 + 1e-12 {
+                expected +=
+                    50_000.0 * 0.6 / 16.0 * (0.07 * (t - grant_date) - (r + lambda) * t).exp();
+            }
+        }
+    }
+    let rsu: Vec<f64> = run(&s).iter().map(|p| p.alternative_equity).collect();
+    vec![Comparison::mean(
+        "E[repeating refresh RSU PV]",
+        rsu,
+        expected,
+    )]
 }
 
 pub fn public_rsus_with_attrition_and_a_refresh(paths: u64, seed: u64) -> Vec<Comparison> {

@@ -120,7 +120,8 @@ fn unknown_field_in_an_array_of_tables_has_its_index() {
         &with("probability = 0.7", "probabilty = 0.7"),
         &[],
         "bad.toml:34:1: offer.equity.refresh.0.probabilty: unknown field `probabilty`, expected one of \
-         `at_years`, `probability`, `grant`, `grant_ratio`, `vesting` (did you mean `probability`?)",
+         `at_years`, `every_years`, `probability`, `grant`, `grant_ratio`, `vesting` (did you mean \
+         `probability`?)",
     );
 }
 

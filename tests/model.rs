@@ -28,6 +28,16 @@ fn public_rsus_with_attrition_and_a_refresh() {
 }
 
 #[test]
+fn risk_neutral_rsus() {
+    check(closed_form::risk_neutral_rsus);
+}
+
+#[test]
+fn risk_neutral_private_value() {
+    check(closed_form::risk_neutral_private_value);
+}
+
+#[test]
 fn repeating_public_refresh() {
     check(closed_form::repeating_public_refresh);
 }
@@ -92,5 +102,5 @@ fn private_refresh_priced_at_simulated_value() {
 /// Every check in the shared list has a test above.
 #[test]
 fn every_closed_form_is_checked() {
-    assert_eq!(closed_form::ALL.len(), 12);
+    assert_eq!(closed_form::ALL.len(), 16);
 }

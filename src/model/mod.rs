@@ -45,13 +45,14 @@ pub struct Model {
 impl Model {
     pub fn new(s: &Scenario) -> Model {
         let c = &s.company;
+        let (measure, rate) = (s.simulation.measure, s.simulation.discount_rate);
         Model {
             window_years: s.simulation.window_years,
             horizon_years: s.simulation.horizon_years,
             discount_rate: s.simulation.discount_rate,
             departure_rate: -(-s.employee.attrition_per_year).ln_1p(),
             valuation: c.valuation,
-            value_log_drift: c.drift - 0.5 * c.volatility * c.volatility,
+            value_log_drift: measure.drift(c.drift, rate) - 0.5 * c.volatility * c.volatility,
             value_volatility: c.volatility,
             preference_stack: c.preference_stack,
             preferred_fraction: c.preferred_fraction,
@@ -61,7 +62,11 @@ impl Model {
             pool_per_year: c.rounds.pool_per_year,
             illiquidity: s.employee.illiquidity,
             offer: PrivateOffer::new(&s.offer, s.simulation.window_years),
-            alternative: PublicOffer::new(&s.alternative, s.simulation.window_years),
+            alternative: PublicOffer::new(
+                &s.alternative,
+                s.simulation.window_years,
+                measure.drift(s.alternative.equity.stock.drift, rate),
+            ),
         }
     }
 

@@ -123,7 +123,9 @@ pub struct PublicOffer {
 }
 
 impl PublicOffer {
-    pub fn new(a: &Alternative, window: f64) -> PublicOffer {
+    /// The alternative's offer, its stock drifting at `drift` (the
+    /// scenario's, or the discount rate under the risk-neutral measure).
+    pub fn new(a: &Alternative, window: f64, drift: f64) -> PublicOffer {
         let eq = &a.equity;
         PublicOffer {
             pay: Pay {
@@ -133,7 +135,7 @@ impl PublicOffer {
             },
             grant: eq.grant,
             grants: grants(Schedule::new(0.0, &eq.vesting), &eq.refresh, window),
-            drift: eq.stock.drift,
+            drift,
             volatility: eq.stock.volatility,
         }
     }

@@ -1,7 +1,7 @@
 //! The summary table printed by `equisim run`.
 
 use crate::format::{count_of, format_money, format_percent, format_rate, years};
-use crate::scenario::{Illiquidity, Scenario};
+use crate::scenario::{Illiquidity, Measure, Scenario};
 use crate::stats::{OfferOutputs, Outputs, Summary};
 use std::fmt::Write;
 
@@ -18,14 +18,18 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
     };
     let _ = writeln!(
         s,
-        "{}, seed {}, window {}, horizon {}, discount rate {}, illiquidity {}, risk aversion {}",
+        "{}, seed {}, window {}, horizon {}, discount rate {}, illiquidity {}, risk aversion {}{}",
         count_of(sim.paths, "path"),
         sim.seed,
         years(sim.window_years),
         years(sim.horizon_years),
         format_rate(sim.discount_rate),
         ill,
-        scenario.employee.risk_aversion
+        scenario.employee.risk_aversion,
+        match sim.measure {
+            Measure::RealWorld => "",
+            Measure::RiskNeutral => ", risk-neutral (both drifts at the discount rate)",
+        }
     );
     let _ = writeln!(s);
 

@@ -31,6 +31,14 @@ pub struct RawSimulation {
     pub window_years: Option<f64>,
     pub horizon_years: Option<f64>,
     pub discount_rate: Option<f64>,
+    pub measure: Option<RawMeasure>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawMeasure {
+    RealWorld,
+    RiskNeutral,
 }
 
 #[derive(Debug, Default, Deserialize)]

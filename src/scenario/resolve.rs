@@ -292,6 +292,10 @@ fn simulation(raw: RawSimulation) -> Check<Simulation> {
             defaults::DISCOUNT_RATE,
             Allowed::within(Range::closed(0.0, 0.5)),
         )?,
+        measure: match raw.measure {
+            Some(RawMeasure::RiskNeutral) => Measure::RiskNeutral,
+            Some(RawMeasure::RealWorld) | None => Measure::RealWorld,
+        },
     })
 }
 

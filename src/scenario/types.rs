@@ -32,6 +32,30 @@ pub struct Simulation {
     pub horizon_years: f64,
     /// Continuously compounded discount rate `r` per year.
     pub discount_rate: f64,
+    /// Whether the scenario's drifts are used, or both replaced by `r`.
+    pub measure: Measure,
+}
+
+/// The probability measure the paths are drawn under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// The scenario's drifts: what the person expects.
+    RealWorld,
+    /// Both drifts (the company's value and the public stock) set to the
+    /// discount rate: every mean is a market value.
+    RiskNeutral,
+}
+
+impl Measure {
+    /// The drift a value with `drift` has under this measure, `rate` the
+    /// discount rate.
+    pub fn drift(self, drift: f64, rate: f64) -> f64 {
+        match self {
+            Measure::RealWorld => drift,
+            Measure::RiskNeutral => rate,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

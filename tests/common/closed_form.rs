@@ -12,7 +12,7 @@ use equisim::model::illiquidity::finnerty;
 pub type Check = fn(u64, u64) -> Vec<Comparison>;
 
 /// Every check, by name.
-pub const ALL: [(&str, Check); 14] = [
+pub const ALL: [(&str, Check); 16] = [
     (
         "public_rsus_without_attrition",
         public_rsus_without_attrition,
@@ -48,6 +48,8 @@ pub const ALL: [(&str, Check); 14] = [
     ),
     ("weighted_public_rsus", weighted_public_rsus),
     ("repeating_public_refresh", repeating_public_refresh),
+    ("risk_neutral_rsus", risk_neutral_rsus),
+    ("risk_neutral_private_value", risk_neutral_private_value),
 ];
 
 fn offer_equity(s: &equisim::scenario::Scenario) -> Vec<f64> {
@@ -127,6 +129,45 @@ pub fn repeating_public_refresh(paths: u64, seed: u64) -> Vec<Comparison> {
     vec![Comparison::mean(
         "E[repeating refresh RSU PV]",
         rsu,
+        expected,
+    )]
+}
+
+/// Under the risk-neutral measure the stock drifts at `r` whatever the
+/// scenario says, so each tranche is worth its share of the grant:
+/// `E[RSU PV] = G Σ_j tranche_j P(D ≥ t_j)`.
+pub fn risk_neutral_rsus(paths: u64, seed: u64) -> Vec<Comparison> {
+    let s = scenario(
+        "[simulation]\nmeasure = \"risk_neutral\"\n[employee]\nattrition_per_year = 0.2\n\
+         [alternative.equity]\ngrant = 400_000\nstock = { drift = 0.15, volatility = 0.35 }\n",
+        paths,
+        seed,
+    );
+    let lambda = -(1.0f64 - 0.2).ln();
+    let expected = 400_000.0 * over_events(4.0, 1.0, 3.0, |t| (-lambda * t).exp());
+    let rsu: Vec<f64> = run(&s).iter().map(|p| p.alternative_equity).collect();
+    vec![Comparison::mean("E[risk-neutral RSU PV]", rsu, expected)]
+}
+
+/// Under the risk-neutral measure the company's value discounted at `r` is
+/// a martingale: with no exit, no dilution and the whole grant vested, the
+/// secondary sale at the horizon is worth `G (1 - secondary) (1 - flat)`
+/// today, whatever the scenario's drift.
+pub fn risk_neutral_private_value(paths: u64, seed: u64) -> Vec<Comparison> {
+    let s = scenario(
+        "[simulation]\nmeasure = \"risk_neutral\"\n[employee]\nattrition_per_year = 0.0\n\
+         illiquidity = { method = \"flat\", discount = 0.25 }\n\
+         [company]\ndrift = 0.5\nvolatility = 0.4\n\
+         [company.rounds]\nper_year = 0.0\npool_per_year = 0.0\n\
+         [company.exit]\nipo_per_year = 0.0\nacquisition_per_year = 0.0\nfailure_per_year = 0.0\n\
+         secondary_discount = 0.3\n",
+        paths,
+        seed,
+    );
+    let expected = 100_000.0 * (1.0 - 0.3) * (1.0 - 0.25);
+    vec![Comparison::mean(
+        "E[risk-neutral private equity PV]",
+        offer_equity(&s),
         expected,
     )]
 }

@@ -28,6 +28,11 @@ fn public_rsus_with_attrition_and_a_refresh() {
 }
 
 #[test]
+fn pay_after_leaving() {
+    check(closed_form::pay_after_leaving);
+}
+
+#[test]
 fn risk_neutral_rsus() {
     check(closed_form::risk_neutral_rsus);
 }
@@ -102,5 +107,5 @@ fn private_refresh_priced_at_simulated_value() {
 /// Every check in the shared list has a test above.
 #[test]
 fn every_closed_form_is_checked() {
-    assert_eq!(closed_form::ALL.len(), 16);
+    assert_eq!(closed_form::ALL.len(), 17);
 }

@@ -341,9 +341,10 @@ proptest! {
     }
 
     /// Scaling every amount of money (valuation, preference stack, base,
-    /// sign-on, grants, absolute refresh grants, outside wealth) by `k`
-    /// scales every money output by `k`, the certainty equivalent
-    /// included (CRRA utility is homogeneous), and changes nothing else.
+    /// sign-on, grants, absolute refresh grants, outside wealth, the pay
+    /// after leaving) by `k` scales every money output by `k`, the
+    /// certainty equivalent included (CRRA utility is homogeneous), and
+    /// changes nothing else.
     #[test]
     fn money_is_homogeneous(p in params(), k in prop_oneof![0.001f64..1.0, 1.0f64..1000.0]) {
         let s = build(&p);
@@ -362,6 +363,7 @@ proptest! {
         t.alternative.sign_on *= k;
         t.alternative.equity.grant *= k;
         t.employee.outside_wealth *= k;
+        t.employee.base_after_leaving *= k;
         let (a, b) = (outputs(&s, &simulate(&s)), outputs(&t, &simulate(&t)));
         let mut problems = Vec::new();
         compare_scaled(

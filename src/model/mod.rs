@@ -38,6 +38,8 @@ pub struct Model {
     pub round_dilution: RoundDilution,
     pub pool_per_year: f64,
     pub illiquidity: Illiquidity,
+    /// Yearly pay from leaving to the window's end, beside both offers.
+    pub base_after_leaving: f64,
     pub offer: PrivateOffer,
     pub alternative: PublicOffer,
 }
@@ -61,6 +63,7 @@ impl Model {
             round_dilution: RoundDilution::new(c.rounds.dilution_mean, c.rounds.dilution_sd),
             pool_per_year: c.rounds.pool_per_year,
             illiquidity: s.employee.illiquidity,
+            base_after_leaving: s.employee.base_after_leaving,
             offer: PrivateOffer::new(&s.offer, s.simulation.window_years),
             alternative: PublicOffer::new(
                 &s.alternative,
@@ -68,6 +71,17 @@ impl Model {
                 measure.drift(s.alternative.equity.stock.drift, rate),
             ),
         }
+    }
+
+    /// PV of the pay after leaving on a path employed `employed_years`:
+    /// the same beside both offers, and moved by neither floor lever.
+    #[inline]
+    pub fn pay_after_leaving(&self, employed_years: f64) -> f64 {
+        if self.base_after_leaving == 0.0 {
+            return 0.0;
+        }
+        self.base_after_leaving
+            * cash::pay_after_leaving(employed_years, self.window_years, self.discount_rate)
     }
 
     /// The fraction of private proceeds kept after the illiquidity discount

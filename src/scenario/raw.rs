@@ -48,6 +48,7 @@ pub struct RawEmployee {
     pub risk_aversion: Option<f64>,
     pub outside_wealth: Option<f64>,
     pub illiquidity: Option<RawIlliquidity>,
+    pub base_after_leaving: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -44,7 +44,9 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
     }
 
     let simulation = simulation(raw.simulation)?;
-    let employee = employee(raw.employee)?;
+    // The pay after leaving defaults to the alternative's base.
+    let alternative_base = raw.alternative.base.unwrap_or(0.0);
+    let employee = employee(raw.employee, alternative_base)?;
     let company = company(raw.company)?;
     let offer = offer(raw.offer, simulation.window_years, warnings)?;
     let alternative = alternative(raw.alternative, simulation.window_years, warnings)?;
@@ -299,7 +301,7 @@ fn simulation(raw: RawSimulation) -> Check<Simulation> {
     })
 }
 
-fn employee(raw: RawEmployee) -> Check<Employee> {
+fn employee(raw: RawEmployee, alternative_base: f64) -> Check<Employee> {
     let illiquidity = match raw.illiquidity {
         None => Illiquidity::Flat {
             discount: defaults::employee::ILLIQUIDITY_DISCOUNT,
@@ -357,6 +359,11 @@ fn employee(raw: RawEmployee) -> Check<Employee> {
         )?,
         outside_wealth,
         illiquidity,
+        base_after_leaving: money(
+            "employee.base_after_leaving",
+            raw.base_after_leaving,
+            alternative_base,
+        )?,
     })
 }
 

@@ -67,6 +67,9 @@ pub struct Employee {
     /// Riskless outside wealth `w0` for the certainty equivalent.
     pub outside_wealth: f64,
     pub illiquidity: Illiquidity,
+    /// Yearly pay from leaving to the window's end, the same beside both
+    /// offers (the next job).
+    pub base_after_leaving: f64,
 }
 
 /// How private proceeds are discounted for lack of marketability.

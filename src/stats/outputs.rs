@@ -138,11 +138,14 @@ pub fn totals(
         .collect()
 }
 
-/// One path's total for an offer with `pay`, given its equity PV.
+/// One path's total for an offer with `pay`, given its equity PV: the
+/// sign-on, the base (and bonus) while employed, the pay after leaving,
+/// and the equity.
 #[inline]
 pub fn total(p: &PathRecord, model: &Model, pay: &Pay, equity: f64) -> f64 {
     pay.sign_on
         + pay.base * pay_factor(p.employed_years, model.discount_rate, pay.bonus_rate)
+        + model.pay_after_leaving(p.employed_years)
         + equity
 }
 

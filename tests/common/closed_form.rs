@@ -12,7 +12,7 @@ use equisim::model::illiquidity::finnerty;
 pub type Check = fn(u64, u64) -> Vec<Comparison>;
 
 /// Every check, by name.
-pub const ALL: [(&str, Check); 16] = [
+pub const ALL: [(&str, Check); 17] = [
     (
         "public_rsus_without_attrition",
         public_rsus_without_attrition,
@@ -50,6 +50,7 @@ pub const ALL: [(&str, Check); 16] = [
     ("repeating_public_refresh", repeating_public_refresh),
     ("risk_neutral_rsus", risk_neutral_rsus),
     ("risk_neutral_private_value", risk_neutral_private_value),
+    ("pay_after_leaving", pay_after_leaving),
 ];
 
 fn offer_equity(s: &equisim::scenario::Scenario) -> Vec<f64> {
@@ -169,6 +170,36 @@ pub fn risk_neutral_private_value(paths: u64, seed: u64) -> Vec<Comparison> {
         "E[risk-neutral private equity PV]",
         offer_equity(&s),
         expected,
+    )]
+}
+
+/// The whole window's cash on the alternative's side: its base while
+/// employed, then `b` from leaving (`D < W`) to the window's end:
+/// `E = B (1 - e^{-(r+λ)W}) / (r+λ) + (b/r) [λ/(λ+r) (1 - e^{-(λ+r)W}) - e^{-rW} (1 - e^{-λW})]`.
+pub fn pay_after_leaving(paths: u64, seed: u64) -> Vec<Comparison> {
+    let s = scenario(
+        "[employee]\nattrition_per_year = 0.3\nbase_after_leaving = 90_000\n\
+         [alternative]\nbase = 150_000\n[alternative.equity]\ngrant = 0\n",
+        paths,
+        seed,
+    );
+    let r = s.simulation.discount_rate;
+    let lambda = -(1.0f64 - 0.3).ln();
+    let w = 4.0;
+    let k = r + lambda;
+    let employed = 150_000.0 * (1.0 - (-k * w).exp()) / k;
+    let after = 90_000.0 / r
+        * (lambda / k * (1.0 - (-k * w).exp()) - (-r * w).exp() * (1.0 - (-lambda * w).exp()));
+    let model = equisim::model::Model::new(&s);
+    let pay = model.alternative.pay;
+    let totals: Vec<f64> = run(&s)
+        .iter()
+        .map(|p| equisim::stats::total(p, &model, &pay, p.alternative_equity))
+        .collect();
+    vec![Comparison::mean(
+        "E[the alternative's cash over the window]",
+        totals,
+        employed + after,
     )]
 }
 

@@ -36,9 +36,9 @@ impl LinearPaths<'_> {
 }
 
 /// The lever a floor moves, with the rest of the offer as given: on each
-/// path `X_i(ℓ) = a_i + ℓ s_i` from the path's pay factor `f_i`, its equity
-/// at a grant of 0 `A_i` and its equity per unit of grant `U_i` (model
-/// section 10):
+/// path `X_i(ℓ) = a_i + ℓ s_i` from the path's pay factor `f_i`, what moves
+/// with neither lever `A_i` (the pay after leaving and the equity at a
+/// grant of 0) and its equity per unit of grant `U_i` (model section 10):
 ///
 /// - the grant: `a_i = sign_on + B f_i + A_i`, `s_i = U_i`;
 /// - the base: `a_i = sign_on + A_i + G U_i`, `s_i = f_i`.
@@ -53,19 +53,13 @@ pub struct Lever {
 }
 
 impl Lever {
-    /// `(a_i, s_i)` of a path with pay factor `f`, equity `equity_fixed` at
-    /// a grant of 0 and `equity_per_grant` per unit of grant.
+    /// `(a_i, s_i)` of a path with pay factor `f`, `fixed` moving with
+    /// neither lever, and `equity_per_grant` per unit of grant.
     #[inline]
-    pub fn line(&self, f: f64, equity_fixed: f64, equity_per_grant: f64) -> (f64, f64) {
+    pub fn line(&self, f: f64, fixed: f64, equity_per_grant: f64) -> (f64, f64) {
         match self.solve_for {
-            SolveFor::Grant => (
-                self.sign_on + self.base * f + equity_fixed,
-                equity_per_grant,
-            ),
-            SolveFor::Base => (
-                self.sign_on + equity_fixed + self.grant * equity_per_grant,
-                f,
-            ),
+            SolveFor::Grant => (self.sign_on + self.base * f + fixed, equity_per_grant),
+            SolveFor::Base => (self.sign_on + fixed + self.grant * equity_per_grant, f),
         }
     }
 

@@ -11,9 +11,10 @@ pub struct FloorProblem {
     /// `f_i`: PV of one unit of yearly base (and its bonus) over the path's
     /// employment.
     pub pay_factor: Vec<f64>,
-    /// `A_i`: private equity PV (after illiquidity, less exercise costs) at
-    /// an initial grant of 0.
-    pub equity_fixed: Vec<f64>,
+    /// `A_i`: what moves with neither lever: the pay after leaving, and the
+    /// private equity PV (after illiquidity, less exercise costs) at an
+    /// initial grant of 0.
+    pub fixed: Vec<f64>,
     /// `U_i = ∂X_i/∂G`.
     pub equity_per_grant: Vec<f64>,
     /// `Y_i`: the alternative's total.
@@ -33,6 +34,8 @@ pub(crate) struct Terms {
     grant: f64,
     offer_bonus: f64,
     alternative: Pay,
+    window: f64,
+    base_after_leaving: f64,
 }
 
 impl Terms {
@@ -42,15 +45,28 @@ impl Terms {
             grant: model.offer.grant,
             offer_bonus: model.offer.pay.bonus_rate,
             alternative: model.alternative.pay,
+            window: model.window_years,
+            base_after_leaving: model.base_after_leaving,
         }
     }
 
-    /// The offer's terms `(f_i, A_i, U_i)`.
+    /// The pay after leaving, as [`Model::pay_after_leaving`].
+    #[inline]
+    fn after_leaving(&self, p: &PathRecord) -> f64 {
+        if self.base_after_leaving == 0.0 {
+            return 0.0;
+        }
+        self.base_after_leaving
+            * crate::model::cash::pay_after_leaving(p.employed_years, self.window, self.rate)
+    }
+
+    /// The offer's terms `(f_i, A_i, U_i)`, `A_i` holding what moves with
+    /// neither lever: the pay after leaving and the equity at a grant of 0.
     #[inline]
     pub(crate) fn offer(&self, p: &PathRecord) -> [f64; 3] {
         [
             pay_factor(p.employed_years, self.rate, self.offer_bonus),
-            p.offer_equity - self.grant * p.offer_equity_per_grant,
+            self.after_leaving(p) + (p.offer_equity - self.grant * p.offer_equity_per_grant),
             p.offer_equity_per_grant,
         ]
     }
@@ -68,8 +84,8 @@ impl Terms {
             f,
             a,
             u,
-            // As stats::totals computes it.
-            alt.sign_on + alt.base * f_alt + p.alternative_equity,
+            // As stats::total computes it.
+            alt.sign_on + alt.base * f_alt + self.after_leaving(p) + p.alternative_equity,
         ]
     }
 }
@@ -109,7 +125,7 @@ impl FloorProblem {
     fn empty(model: &Model, n: usize, prefs: Preferences) -> FloorProblem {
         FloorProblem {
             pay_factor: vec![0.0; n],
-            equity_fixed: vec![0.0; n],
+            fixed: vec![0.0; n],
             equity_per_grant: vec![0.0; n],
             alternative: vec![0.0; n],
             sign_on: model.offer.pay.sign_on,
@@ -124,7 +140,7 @@ impl FloorProblem {
         let end = start + records.len();
         self.pay_factor[start..end]
             .par_iter_mut()
-            .zip(&mut self.equity_fixed[start..end])
+            .zip(&mut self.fixed[start..end])
             .zip(&mut self.equity_per_grant[start..end])
             .zip(&mut self.alternative[start..end])
             .zip(records)
@@ -157,13 +173,13 @@ impl FloorProblem {
             SolveFor::Grant => (
                 self.pay_factor
                     .par_iter()
-                    .zip(&self.equity_fixed)
+                    .zip(&self.fixed)
                     .map(|(f, a)| lever.line(*f, *a, 0.0).0)
                     .collect(),
                 &self.equity_per_grant,
             ),
             SolveFor::Base => (
-                self.equity_fixed
+                self.fixed
                     .par_iter()
                     .zip(&self.equity_per_grant)
                     .map(|(a, u)| lever.line(0.0, *a, *u).0)

@@ -400,7 +400,7 @@ fn ruin_is_a_clear_error() {
         "risk aversion 20, tiny wealth, strikes paid in cash",
         "[employee]\nattrition_per_year = 0.9\nrisk_aversion = 20.0\noutside_wealth = 1.0\n\
          [company.exit]\nipo_per_year = 0.0\nacquisition_per_year = 0.0\nfailure_per_year = 0.9\n[offer]\nbase = 0\n\
-         [offer.equity]\ninstrument = \"options\"\nstrike_ratio = 10.0\n",
+         [offer.equity]\ninstrument = \"options\"\nstrike_ratio = 10.0\nexercise_on_departure = \"always\"\n",
         2_000,
         Expect::Error("outside_wealth"),
     );

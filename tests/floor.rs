@@ -327,8 +327,8 @@ fn rescaled_paths_equal_a_new_simulation() {
             "{a:?} vs {b:?}"
         );
         assert_eq!(a.equity_pays_zero, b.equity_pays_zero);
-        assert_eq!(a.exercised_on_departure, b.exercised_on_departure);
-        exercised += a.exercised_on_departure as usize;
+        assert_eq!(a.exercised_at_departure, b.exercised_at_departure);
+        exercised += a.exercised_on_departure() as usize;
     }
     assert!(exercised > 1000, "{exercised} paths paid a strike");
 }

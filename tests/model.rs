@@ -109,3 +109,87 @@ fn private_refresh_priced_at_simulated_value() {
 fn every_closed_form_is_checked() {
     assert_eq!(closed_form::ALL.len(), 17);
 }
+
+/// The exercise decision on leaving (model v2 §7), on paths with a
+/// deterministic company value `V_D = V0 e^{μD}` and no dilution: options
+/// struck at twice the last price are in the money on the day of leaving
+/// exactly when `D > ln 2 / μ`. There the person exercises as with
+/// `"always"`, before it they let the options lapse as with `"never"`;
+/// path by path, to the last digit.
+#[test]
+fn options_are_exercised_on_leaving_only_in_the_money() {
+    let rule = |r: &str| {
+        crate::common::scenario(
+            &format!(
+                "[employee]\nattrition_per_year = 0.3\n\
+                 [company]\ndrift = 0.5\nvolatility = 0.0\n\
+                 [company.rounds]\nper_year = 0.0\npool_per_year = 0.0\n\
+                 [company.exit]\nearliest_years = 5.0\n\
+                 [offer.equity]\ninstrument = \"options\"\nstrike_ratio = 2.0\n\
+                 exercise_on_departure = \"{r}\"\n"
+            ),
+            20_000,
+            3,
+        )
+    };
+    let (itm, always, never) = (
+        crate::common::run(&rule("if_in_the_money")),
+        crate::common::run(&rule("always")),
+        crate::common::run(&rule("never")),
+    );
+    let threshold = 2.0f64.ln() / 0.5;
+    let (mut exercised, mut lapsed) = (0, 0);
+    for ((a, b), c) in itm.iter().zip(&always).zip(&never) {
+        let d = a.employed_years;
+        // Left early, after the cliff (a grant only decides once vested).
+        if (1.0..4.0).contains(&d) {
+            if d > threshold {
+                assert_eq!(a.offer_equity, b.offer_equity, "D = {d}");
+                assert!(a.exercised_on_departure());
+                exercised += 1;
+            } else {
+                assert_eq!(a.offer_equity, c.offer_equity, "D = {d}");
+                assert!(!a.exercised_on_departure());
+                lapsed += 1;
+            }
+        } else {
+            assert_eq!(a.offer_equity, c.offer_equity, "D = {d}");
+            assert_eq!(a.offer_equity, b.offer_equity, "D = {d}");
+        }
+    }
+    assert!(exercised > 1000 && lapsed > 1000, "{exercised} {lapsed}");
+}
+
+/// The value on the day of leaving is drawn by a Brownian bridge between
+/// the dates the path already has (here the start and the exit), so its
+/// law is the value's own: `ln V_D ~ N((μ - σ²/2) D, σ² D)`. The share of
+/// leavers (after the cliff, before the exit) who exercise options struck
+/// at `k` is then `E[N(((μ - σ²/2) D - ln k) / (σ √D))]` over their `D`.
+#[test]
+fn the_value_on_leaving_has_the_value_paths_law() {
+    let (mu, sigma, k) = (0.1f64, 0.6f64, 1.3f64);
+    let s = crate::common::scenario(
+        &format!(
+            "[employee]\nattrition_per_year = 0.3\n\
+             [company]\ndrift = {mu}\nvolatility = {sigma}\n\
+             [company.rounds]\nper_year = 0.0\npool_per_year = 0.0\n\
+             [company.exit]\nearliest_years = 5.0\n\
+             [offer.equity]\ninstrument = \"options\"\nstrike_ratio = {k}\n"
+        ),
+        PATHS,
+        SEED,
+    );
+    let normal = statrs::distribution::Normal::standard();
+    use statrs::distribution::ContinuousCDF;
+    let (mut exercised, mut probability) = (Vec::new(), Vec::new());
+    for p in crate::common::run(&s) {
+        let d = p.employed_years;
+        if (1.0..4.0).contains(&d) {
+            exercised.push(p.exercised_on_departure() as u8 as f64);
+            let z = ((mu - 0.5 * sigma * sigma) * d - k.ln()) / (sigma * d.sqrt());
+            probability.push(normal.cdf(z));
+        }
+    }
+    let expected = probability.iter().sum::<f64>() / probability.len() as f64;
+    crate::common::Comparison::mean("P(exercise on leaving)", exercised, expected).check(4.0);
+}

@@ -52,7 +52,9 @@ pub(super) fn draw(
     );
     let mut notes = Vec::new();
     let equity = &scenario.offer.equity;
-    if equity.instrument == Instrument::Options && equity.exercise_on_departure {
+    if equity.instrument == Instrument::Options
+        && equity.exercise_on_departure != crate::scenario::ExerciseRule::Never
+    {
         notes.push(format!(
             "A larger grant also means more strike paid in cash on leaving, lost where the company then fails: \
              far above a line a percentile or the certainty equivalent can fall below {alt}'s again."

@@ -129,11 +129,10 @@ impl Simulation {
         let mut records = memory::with_huge_pages(self.records.len());
         self.records
             .par_iter()
-            .enumerate()
             .with_min_len(CHUNK_PATHS)
-            .map(|(i, p)| {
+            .map(|p| {
                 let mut p = *p;
-                let cost = plan.exercise_cost(i as u64, &p);
+                let cost = plan.exercise_cost(&p);
                 let total_cost = grant * cost.per_grant + cost.fixed;
                 p.offer_equity = ratio * (p.offer_equity + total_cost) - total_cost;
                 p.offer_equity_per_grant =

@@ -8,7 +8,7 @@ use super::random::{self, PathRng};
 use crate::model::Model;
 use crate::model::company::{Outcome, RoundDilution, common_proceeds};
 use crate::model::offers::{Grant, GrantSize};
-use crate::scenario::MAX_REFRESHES;
+use crate::scenario::{ExerciseRule, MAX_REFRESHES};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1, StandardNormal};
 
@@ -38,11 +38,64 @@ pub struct PathRecord {
     /// Whether the private equity's proceeds (after illiquidity, before
     /// exercise costs) are exactly 0.
     pub equity_pays_zero: bool,
-    /// Whether the person left early and the exercise window closed before
-    /// the event, so the strike of every vested option was paid in cash at
-    /// departure (`exercise_on_departure = true`). The exercise cost itself
-    /// is not stored: [`Plan::exercise_cost`] rebuilds it from this flag.
-    pub exercised_on_departure: bool,
+    /// The grants (bit `g` for grant `g`) whose vested options were
+    /// exercised, their strike paid in cash, when the person left early and
+    /// the exercise window closed before the event. The exercise cost itself
+    /// is not stored: [`Plan::exercise_cost`] rebuilds it from these bits.
+    pub exercised_at_departure: u16,
+}
+
+impl PathRecord {
+    /// Whether any option was exercised at departure.
+    pub fn exercised_on_departure(&self) -> bool {
+        self.exercised_at_departure != 0
+    }
+}
+
+/// The company's log value at the dates a path draws it (the start, the
+/// refresh dates before the event, the event), in date order, so that the
+/// value at any other date can be drawn by a Brownian bridge between its
+/// neighbours.
+#[derive(Debug, Clone, Copy)]
+struct ValuePath {
+    times: [f64; MAX_GRANTS + 1],
+    logs: [f64; MAX_GRANTS + 1],
+    len: usize,
+}
+
+impl ValuePath {
+    fn start() -> ValuePath {
+        ValuePath {
+            times: [0.0; MAX_GRANTS + 1],
+            logs: [0.0; MAX_GRANTS + 1],
+            len: 1,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, t: f64, log_value: f64) {
+        self.times[self.len] = t;
+        self.logs[self.len] = log_value;
+        self.len += 1;
+    }
+
+    /// The log value at `t` (between the start and the last date) given
+    /// the values at its neighbours `a ≤ t < b`: the bridge's mean, the
+    /// straight line between them, plus `σ √((t - a)(b - t) / (b - a)) z`.
+    /// The drift is in the neighbours' values already.
+    fn bridge(&self, t: f64, sigma: f64, z: f64) -> f64 {
+        let last = self.len - 1;
+        let b = (1..=last).find(|&i| self.times[i] > t).unwrap_or(last);
+        let a = b - 1;
+        let (ta, tb) = (self.times[a], self.times[b]);
+        let (la, lb) = (self.logs[a], self.logs[b]);
+        let span = tb - ta;
+        if span <= 0.0 {
+            return la;
+        }
+        let u = ((t - ta) / span).clamp(0.0, 1.0);
+        la + u * (lb - la) + sigma * (span * u * (1.0 - u)).sqrt() * z
+    }
 }
 
 /// Exercise cost of a path's private options, paid in cash at departure:
@@ -401,6 +454,9 @@ impl Plan {
         let mut log_value = 0.0;
         let mut value_at = [1.0; MAX_GRANTS];
         let mut t_prev = 0.0;
+        // The dates the value is drawn at, with their log values: the start,
+        // the refresh dates before the event, the event.
+        let mut known = ValuePath::start();
         for (&g, &(drift_step, vol_step)) in self.value_dates.iter().zip(&self.value_steps) {
             let z: f64 = StandardNormal.sample(&mut core);
             let s = offer_grants[g].date();
@@ -410,11 +466,13 @@ impl Plan {
                 log_value += drift_step + vol_step * z;
                 value_at[g] = exp::exp(log_value);
                 t_prev = s;
+                known.push(s, log_value);
             }
         }
         let z_event: f64 = StandardNormal.sample(&mut core);
         let dt = event_time - t_prev;
         let log_event_value = log_value + m.value_log_drift * dt + sigma * dt.sqrt() * z_event;
+        known.push(event_time, log_event_value);
 
         // What one unit of fully diluted equity pays, and when. The exit
         // value `V_T · M` is taken as one exponential, `e^{ln V_T + ln M}`.
@@ -448,33 +506,59 @@ impl Plan {
             *a = made(alt_grants, alt_refresh_won, g, false);
         }
 
-        // Dilution of each grant from its date to the event.
+        // Whether a person who leaves decides on the day whether their
+        // options are worth exercising: then the value at departure (from
+        // its own stream, so the decision moves no other draw) and each
+        // grant's dilution until then are needed too.
+        let offer = &m.offer;
+        let decides_at_departure = offer.options.is_some_and(|o| {
+            o.exercise_on_departure == ExerciseRule::IfInTheMoney
+                && left_early
+                && event_time - departure > o.exercise_window_years
+        });
+        let value_at_departure = if decides_at_departure {
+            let z: f64 = StandardNormal.sample(&mut random::stream(
+                self.seed,
+                index,
+                random::DEPARTURE_VALUE,
+            ));
+            exp::exp(known.bridge(departure, sigma, z))
+        } else {
+            f64::NAN
+        };
+
+        // Dilution of each grant from its date to the event (and to the
+        // departure, where it is needed).
         let mut survives = [0.0f64; MAX_GRANTS];
+        let mut survives_to_departure = [0.0f64; MAX_GRANTS];
         for (g, grant) in offer_grants.iter().enumerate() {
             survives[g] = exp::exp(-m.pool_per_year * (event_time - grant.date()).max(0.0));
+            if decides_at_departure {
+                survives_to_departure[g] =
+                    exp::exp(-m.pool_per_year * (departure - grant.date()).max(0.0));
+            }
         }
         for (t, dilution) in self.rounds(index, event_time) {
             let keep = 1.0 - dilution;
+            let by_departure = decides_at_departure && t <= departure;
             for (g, grant) in offer_grants.iter().enumerate() {
                 if grant.date() < t {
                     survives[g] *= keep;
+                    if by_departure {
+                        survives_to_departure[g] *= keep;
+                    }
                 }
             }
         }
 
         // The private grants' payoffs, split into the part that scales with
         // the initial grant and the part that does not.
-        let offer = &m.offer;
         let accelerate = outcome == Outcome::Acquisition && exit_time < employed;
         let mut scaled_net = 0.0;
         let mut fixed_net = 0.0;
         let mut scaled_proceeds = 0.0;
         let mut fixed_proceeds = 0.0;
-        let exercised_on_departure = offer.options.is_some_and(|o| {
-            left_early
-                && event_time - departure > o.exercise_window_years
-                && o.exercise_on_departure
-        });
+        let mut exercised_at_departure = 0u16;
         for (g, grant) in offer_grants.iter().enumerate() {
             if !made(offer_grants, offer_refresh_won, g, true) {
                 continue;
@@ -500,9 +584,20 @@ impl Plan {
                 Some(o) => {
                     let strike = o.strike_ratio * amount * vested;
                     let cashless = !left_early || event_time - departure <= o.exercise_window_years;
+                    let exercise = || match o.exercise_on_departure {
+                        ExerciseRule::Always => true,
+                        ExerciseRule::Never => false,
+                        // φ_g(D) V_D > K_g, both sides divided by G_g v_g:
+                        // the same decision for every grant size.
+                        ExerciseRule::IfInTheMoney => {
+                            value_at_departure / value_at[g] * survives_to_departure[g]
+                                > o.strike_ratio
+                        }
+                    };
                     if cashless {
                         ((gross - strike).max(0.0) * realized, 0.0)
-                    } else if o.exercise_on_departure {
+                    } else if exercise() {
+                        exercised_at_departure |= 1 << g;
                         (gross * realized, exercise_cost(strike, r, departure))
                     } else {
                         (0.0, 0.0)
@@ -528,7 +623,7 @@ impl Plan {
             exit_multiple: exit_value,
             outcome,
             equity_pays_zero: g0 * scaled_proceeds + fixed_proceeds == 0.0,
-            exercised_on_departure,
+            exercised_at_departure,
         }
     }
 
@@ -554,6 +649,19 @@ impl Plan {
         let event_time = exit_time.min(m.horizon_years);
         for (_, dilution) in self.rounds(index, event_time) {
             sum += dilution;
+        }
+        let decides = m.offer.options.is_some_and(|o| {
+            o.exercise_on_departure == ExerciseRule::IfInTheMoney
+                && departure < m.window_years
+                && event_time - departure > o.exercise_window_years
+        });
+        if decides {
+            let z: f64 = StandardNormal.sample(&mut random::stream(
+                self.seed,
+                index,
+                random::DEPARTURE_VALUE,
+            ));
+            sum += z;
         }
         let employed = departure.min(m.window_years);
         if !self.stock.times.is_empty() {
@@ -595,37 +703,22 @@ impl Plan {
         }
     }
 
-    /// The exercise cost that path number `index` (whose record is
-    /// `record`) paid in cash at departure; zero unless
-    /// `record.exercised_on_departure`.
-    ///
-    /// On such a path the person left at `D = E < W` and the event came
-    /// after `D`, so a grant was made if and only if it is the initial grant
-    /// or its refresh draw (replayed from the path's stream) succeeded; its
-    /// cost is `strike_ratio · G_g · v_g(E) · e^{-rE}`, computed exactly as
-    /// the simulation computes it.
-    pub fn exercise_cost(&self, index: u64, record: &PathRecord) -> ExerciseCost {
+    /// The exercise cost that the path whose record is `record` paid in
+    /// cash at departure, from the grants it marks as exercised there:
+    /// `strike_ratio · G_g · v_g(E) · e^{-rE}` each, computed exactly as the
+    /// simulation computes it (the person left at `D = E < W`).
+    pub fn exercise_cost(&self, record: &PathRecord) -> ExerciseCost {
         let m = &self.model;
-        let Some(o) = m.offer.options.filter(|_| record.exercised_on_departure) else {
+        let Some(o) = m.offer.options.filter(|_| record.exercised_on_departure()) else {
             return ExerciseCost::default();
-        };
-        let grants = &m.offer.grants;
-        let draws = if grants.len() > 1 {
-            let mut core = random::stream(self.seed, index, random::CORE);
-            self.core_draws(&mut core).offer_refresh_won
-        } else {
-            RefreshDraws::default()
         };
         let departure = record.employed_years;
         let mut cost = ExerciseCost::default();
-        for (g, grant) in grants.iter().enumerate() {
-            if g > 0 && !(grant.date() < departure && draws.won(g)) {
+        for (g, grant) in m.offer.grants.iter().enumerate() {
+            if record.exercised_at_departure & (1 << g) == 0 {
                 continue;
             }
             let vested = grant.schedule.vested_fraction(departure);
-            if vested == 0.0 {
-                continue;
-            }
             match grant.size {
                 GrantSize::Scaled(k) => {
                     cost.per_grant +=

@@ -3,10 +3,11 @@
 //! threads, and a path sees the same numbers when an unrelated parameter
 //! changes (common random numbers for sweeps).
 //!
-//! Each path has three independent streams, so that a change in how many
-//! draws one part of the model takes does not shift the others:
-//! the person and the company's exit ([`CORE`]), funding rounds
-//! ([`ROUNDS`]) and the public stock's path ([`STOCK`]).
+//! Each path has independent streams, so that a change in how many draws
+//! one part of the model takes does not shift the others: the person and
+//! the company's exit ([`CORE`]), funding rounds ([`ROUNDS`]), the public
+//! stock's path ([`STOCK`]) and the company's value on the day of leaving
+//! ([`DEPARTURE_VALUE`]).
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -18,6 +19,9 @@ pub type PathRng = Xoshiro256PlusPlus;
 pub const CORE: u64 = 0;
 pub const ROUNDS: u64 = 1;
 pub const STOCK: u64 = 2;
+/// The company's value on the day the person leaves, for the decision to
+/// exercise (drawn only on the paths that make it).
+pub const DEPARTURE_VALUE: u64 = 3;
 
 /// SplitMix64's output function: a bijection on `u64` with full avalanche.
 #[inline]

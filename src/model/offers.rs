@@ -1,7 +1,7 @@
 //! The two offers' grants, compiled for the hot loop.
 
 use super::vesting::Schedule;
-use crate::scenario::{Alternative, Instrument, Offer, RefreshAmount};
+use crate::scenario::{Alternative, ExerciseRule, Instrument, Offer, RefreshAmount};
 
 /// How a grant's size is given.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,7 +83,7 @@ pub struct PrivateOffer {
 pub struct OptionTerms {
     pub strike_ratio: f64,
     pub exercise_window_years: f64,
-    pub exercise_on_departure: bool,
+    pub exercise_on_departure: ExerciseRule,
 }
 
 impl PrivateOffer {

@@ -3,7 +3,7 @@
 //! `dlom` fall back on the same constants, so that a default is written
 //! once.
 
-use super::types::{Criterion, SolveFor, Vesting};
+use super::types::{Criterion, ExerciseRule, SolveFor, Vesting};
 
 /// Paths simulated when `simulation.paths` is absent.
 pub const PATHS: u64 = 1_000_000;
@@ -99,7 +99,10 @@ pub mod company {
 
 /// Defaults of the `[offer]` table.
 pub mod offer {
-    use super::Vesting;
+    use super::{ExerciseRule, Vesting};
+
+    /// `offer.equity.exercise_on_departure` (v2: v1 exercised always).
+    pub const EXERCISE_ON_DEPARTURE: ExerciseRule = ExerciseRule::IfInTheMoney;
 
     /// `offer.equity.refresh`: each refresh grant's vesting.
     pub const REFRESH_VESTING: Vesting = Vesting {

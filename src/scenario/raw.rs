@@ -141,7 +141,7 @@ pub struct RawPrivateEquity {
     pub instrument: Option<RawInstrument>,
     pub strike_ratio: Option<f64>,
     pub exercise_window_years: Option<f64>,
-    pub exercise_on_departure: Option<bool>,
+    pub exercise_on_departure: Option<RawExerciseRule>,
     pub acceleration_on_acquisition: Option<f64>,
     pub vesting: Option<RawVesting>,
     #[serde(default)]
@@ -224,4 +224,42 @@ pub struct RawSweep {
     pub from: Option<f64>,
     pub to: Option<f64>,
     pub steps: Option<u64>,
+}
+
+/// `exercise_on_departure`: a rule by name, or v1's booleans (`true` is
+/// `"always"`, `false` is `"never"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawExerciseRule {
+    IfInTheMoney,
+    Always,
+    Never,
+}
+
+impl<'de> Deserialize<'de> for RawExerciseRule {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Rule;
+        const NAMES: &[&str] = &["if_in_the_money", "always", "never"];
+        impl serde::de::Visitor<'_> for Rule {
+            type Value = RawExerciseRule;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("one of \"if_in_the_money\", \"always\", \"never\" (or true, false)")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<RawExerciseRule, E> {
+                Ok(if v {
+                    RawExerciseRule::Always
+                } else {
+                    RawExerciseRule::Never
+                })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawExerciseRule, E> {
+                match v {
+                    "if_in_the_money" => Ok(RawExerciseRule::IfInTheMoney),
+                    "always" => Ok(RawExerciseRule::Always),
+                    "never" => Ok(RawExerciseRule::Never),
+                    other => Err(E::unknown_variant(other, NAMES)),
+                }
+            }
+        }
+        d.deserialize_any(Rule)
+    }
 }

@@ -799,7 +799,12 @@ fn offer(raw: RawOffer, window_years: f64, warnings: &mut Vec<String>) -> Check<
                 defaults::offer::EQUITY_EXERCISE_WINDOW_YEARS,
                 Allowed::within_in(Range::closed(0.0, 100.0), " years"),
             )?,
-            exercise_on_departure: eq.exercise_on_departure.unwrap_or(true),
+            exercise_on_departure: match eq.exercise_on_departure {
+                Some(RawExerciseRule::Always) => ExerciseRule::Always,
+                Some(RawExerciseRule::Never) => ExerciseRule::Never,
+                Some(RawExerciseRule::IfInTheMoney) => ExerciseRule::IfInTheMoney,
+                None => defaults::offer::EXERCISE_ON_DEPARTURE,
+            },
             acceleration_on_acquisition: field(
                 "offer.equity.acceleration_on_acquisition",
                 eq.acceleration_on_acquisition,

@@ -158,10 +158,24 @@ pub struct PrivateEquity {
     pub instrument: Instrument,
     pub strike_ratio: f64,
     pub exercise_window_years: f64,
-    pub exercise_on_departure: bool,
+    pub exercise_on_departure: ExerciseRule,
     pub acceleration_on_acquisition: f64,
     pub vesting: Vesting,
     pub refresh: Vec<Refresh>,
+}
+
+/// What a person who leaves does with vested options whose exercise window
+/// closes before the company's exit (model v2 §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseRule {
+    /// Exercise a grant iff its vested shares are worth more than their
+    /// strike at the company's value on the day of leaving.
+    IfInTheMoney,
+    /// Exercise whatever the value (v1's `true`).
+    Always,
+    /// Let them lapse (v1's `false`).
+    Never,
 }
 
 /// A vesting schedule: `years`, a cliff, and a vest event every

@@ -399,7 +399,7 @@ pub fn exercise_cost_lost_on_failure(paths: u64, seed: u64) -> Vec<Comparison> {
     let s = scenario(
         "[simulation]\ndiscount_rate = 0.0\n[employee]\nattrition_per_year = 0.3\nilliquidity = { method = \"none\" }\n\
          [company.exit]\nearliest_years = 5.0\nipo_per_year = 0.0\nacquisition_per_year = 0.0\nfailure_per_year = 0.999999\n\
-         [offer.equity]\ninstrument = \"options\"\nstrike_ratio = 0.35\n",
+         [offer.equity]\ninstrument = \"options\"\nstrike_ratio = 0.35\nexercise_on_departure = \"always\"\n",
         paths,
         seed,
     );

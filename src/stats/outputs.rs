@@ -84,12 +84,33 @@ pub struct CompanyOutputs {
     pub exit_multiple_percentiles: Option<MultiplePercentiles>,
 }
 
+/// The person's figures, in closed form from the departure rate `λ` (model
+/// v2 §10): they are known exactly, so they carry no Monte Carlo noise.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PersonOutputs {
-    /// Share of paths on which the person leaves before the window ends.
+    /// `P(D < W) = 1 - e^{-λW}`: the person leaves before the window ends.
     pub p_left_early: f64,
-    /// Mean years employed within the window.
+    /// `E[min(D, W)] = (1 - e^{-λW}) / λ` (`W` when `λ = 0`).
     pub mean_employed_years: f64,
+}
+
+impl PersonOutputs {
+    /// The figures for departure rate `rate` and window `window` years.
+    ///
+    /// ```
+    /// use equisim::stats::PersonOutputs;
+    /// let never = PersonOutputs::of(0.0, 4.0);
+    /// assert_eq!((never.p_left_early, never.mean_employed_years), (0.0, 4.0));
+    /// let p = PersonOutputs::of(-(1.0f64 - 0.15).ln(), 4.0);
+    /// assert!((p.p_left_early - (1.0 - 0.85f64.powi(4))).abs() < 1e-12);
+    /// ```
+    pub fn of(rate: f64, window: f64) -> PersonOutputs {
+        let left = -(-rate * window).exp_m1();
+        PersonOutputs {
+            p_left_early: left,
+            mean_employed_years: if rate > 0.0 { left / rate } else { window },
+        }
+    }
 }
 
 /// Everything a run reports, apart from the scenario itself.
@@ -119,9 +140,6 @@ pub(crate) struct Tally {
     /// Paths on which the offer's total is the larger.
     pub beats: u64,
     pub equity_pays_zero: u64,
-    /// Paths on which the person leaves before the window ends.
-    pub left_early: u64,
-    pub mean_employed_years: f64,
     pub company: CompanyOutputs,
 }
 
@@ -201,7 +219,6 @@ impl Outputs {
             .filter(|p| offer_x(p) - alt_x(p) > 0.0)
             .count();
 
-        let window = model.window_years;
         let mut buffer: Vec<f64> = records.iter().map(offer_x).collect();
         let offer_worst = buffer.iter().copied().fold(f64::INFINITY, f64::min);
         let offer_total_summary = Summary::of(&mut buffer, prefs);
@@ -227,8 +244,6 @@ impl Outputs {
                 difference,
                 beats: beats as u64,
                 equity_pays_zero: records.iter().filter(|p| p.equity_pays_zero).count() as u64,
-                left_early: records.iter().filter(|p| p.employed_years < window).count() as u64,
-                mean_employed_years: moments_of(records, |p| p.employed_years).mean(),
                 company: company_outputs(records),
             },
         )
@@ -278,10 +293,7 @@ impl Outputs {
                 mean_difference_std_error: t.difference.sd() / n.sqrt(),
             },
             company: t.company,
-            person: PersonOutputs {
-                p_left_early: t.left_early as f64 / n,
-                mean_employed_years: t.mean_employed_years,
-            },
+            person: PersonOutputs::of(model.departure_rate, window),
             warnings,
         };
         outputs.check_finite()?;

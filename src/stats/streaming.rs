@@ -78,10 +78,8 @@ pub struct ChunkOutputs {
     values: [Moments; VALUES],
     utility: [UtilitySum; VALUES],
     difference: Moments,
-    employed: Moments,
     beats: u64,
     equity_zero: u64,
-    left_early: u64,
     outcomes: [u64; 4],
 }
 
@@ -92,10 +90,8 @@ impl ChunkOutputs {
             values: [Moments::default(); VALUES],
             utility,
             difference: Moments::default(),
-            employed: Moments::default(),
             beats: 0,
             equity_zero: 0,
-            left_early: 0,
             outcomes: [0; 4],
         }
     }
@@ -143,7 +139,6 @@ impl StreamedOutputs {
         let n = records.len();
         let mut columns = vec![[0.0; VALUES]; n];
         let mut c = ChunkOutputs::empty(self.totals.utility);
-        let window = self.model.window_years;
         for (p, v) in records.iter().zip(columns.iter_mut()) {
             *v = values(&self.model, p);
             for (s, x) in worker.values.iter_mut().zip(v.iter()) {
@@ -155,7 +150,6 @@ impl StreamedOutputs {
             }
             c.beats += u64::from(v[0] - v[1] > 0.0);
             c.equity_zero += u64::from(p.equity_pays_zero);
-            c.left_early += u64::from(p.employed_years < window);
             c.outcomes[p.outcome as usize] += 1;
         }
         let mut block = vec![0.0; n];
@@ -170,10 +164,6 @@ impl StreamedOutputs {
             *b = v[0] - v[1];
         }
         c.difference = Moments::of_block(&block);
-        for (b, p) in block.iter_mut().zip(records) {
-            *b = p.employed_years;
-        }
-        c.employed = Moments::of_block(&block);
         c
     }
 
@@ -185,10 +175,8 @@ impl StreamedOutputs {
             t.utility[k].append(&c.utility[k]);
         }
         t.difference.append(&c.difference);
-        t.employed.append(&c.employed);
         t.beats += c.beats;
         t.equity_zero += c.equity_zero;
-        t.left_early += c.left_early;
         for (a, b) in t.outcomes.iter_mut().zip(c.outcomes) {
             *a += b;
         }
@@ -260,8 +248,6 @@ impl StreamedOutputs {
                 difference: t.difference,
                 beats: t.beats,
                 equity_pays_zero: t.equity_zero,
-                left_early: t.left_early,
-                mean_employed_years: t.employed.mean(),
                 company,
             },
         )?;

@@ -104,3 +104,49 @@ fn the_seed_matters() {
     assert!(a != b, "seeds 1 and 2 gave the same summary.json");
     assert_eq!(a, summary(&path, 20_000, Some(1), 2, &[]));
 }
+
+/// Common random numbers by source (model v2 §1): the rounds' dilution law
+/// moves no round's time, so a dilution sd of 0 against 1e-9 moves the
+/// offer's mean by next to nothing.
+#[test]
+fn a_dilution_sd_moves_no_round() {
+    let with_sd = |sd: &str| {
+        let s = common::scenario(
+            &format!("[company.rounds]\nper_year = 1.5\ndilution_sd = {sd}\n"),
+            20_000,
+            9,
+        );
+        let records = common::run(&s);
+        records.iter().map(|p| p.offer_equity).sum::<f64>() / records.len() as f64
+    };
+    let (fixed, random) = (with_sd("0.0"), with_sd("1e-9"));
+    assert!(
+        (fixed - random).abs() <= 1e-6 * fixed.abs(),
+        "{fixed} against {random}"
+    );
+}
+
+/// Adding a refresh to the alternative moves no draw of the private
+/// offer's paths: every path's private equity is the same to the digit.
+#[test]
+fn a_refresh_of_one_offer_moves_no_draw_of_the_other() {
+    let base = "[[offer.equity.refresh]]\nat_years = 2.0\nprobability = 0.7\ngrant_ratio = 0.25\n";
+    let without = common::scenario(base, 20_000, 4);
+    let with = common::scenario(
+        &format!(
+            "{base}[alternative.equity]\ngrant = 50_000\n\
+             [[alternative.equity.refresh]]\nat_years = 1.0\nprobability = 0.5\ngrant = 20_000\n"
+        ),
+        20_000,
+        4,
+    );
+    let (a, b) = (common::run(&without), common::run(&with));
+    let mut moved_alternative = 0;
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.offer_equity, y.offer_equity);
+        assert_eq!(x.offer_equity_per_grant, y.offer_equity_per_grant);
+        assert_eq!(x.employed_years, y.employed_years);
+        moved_alternative += (x.alternative_equity != y.alternative_equity) as usize;
+    }
+    assert!(moved_alternative > 10_000, "{moved_alternative}");
+}

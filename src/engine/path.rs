@@ -139,9 +139,15 @@ struct RefreshDraws(u32);
 
 impl RefreshDraws {
     /// Draws one uniform per refresh of `grants` (not the initial grant),
-    /// in order.
+    /// in order, from the offer's own stream `stream` of path `index`: a
+    /// refresh added to one offer moves no draw of the other, nor of the
+    /// company (model v2 §1).
     #[inline(always)]
-    fn draw(grants: &[Grant], rng: &mut PathRng) -> RefreshDraws {
+    fn draw(grants: &[Grant], seed: u64, index: u64, stream: u64) -> RefreshDraws {
+        if grants.len() <= 1 {
+            return RefreshDraws(0);
+        }
+        let mut rng = random::stream(seed, index, stream);
         let mut won = 0u32;
         for (g, grant) in grants.iter().enumerate().skip(1) {
             let u: f64 = rng.random();
@@ -374,32 +380,37 @@ impl Plan {
     }
 
     /// The funding rounds of path `index` before `event_time`, as (time,
-    /// dilution): a Poisson process drawn as exponential gaps, from the
-    /// path's own rounds stream.
+    /// dilution): a Poisson process drawn as exponential gaps from the
+    /// path's rounds stream, and the dilutions from a stream of their own,
+    /// so that the dilution's law (and the number of draws its sampler
+    /// takes) never moves a round's time (model v2 §1).
     fn rounds(&self, index: u64, event_time: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
         let rate = self.model.rounds_per_year;
-        let mut rng = (rate > 0.0).then(|| random::stream(self.seed, index, random::ROUNDS));
+        let mut times = (rate > 0.0).then(|| random::stream(self.seed, index, random::ROUNDS));
+        let mut dilutions = (rate > 0.0 && self.beta.is_some())
+            .then(|| random::stream(self.seed, index, random::DILUTIONS));
         let mut t = 0.0;
         std::iter::from_fn(
             // Inlined into its loop: called once per round, it otherwise
             // stays a call that keeps the generator's state in memory.
             #[inline(always)]
             move || {
-                let rng = rng.as_mut()?;
+                let rng = times.as_mut()?;
                 let gap: f64 = Exp1.sample(rng);
                 t += gap / rate;
-                (t <= event_time).then(|| (t, self.round_dilution(rng)))
+                (t <= event_time).then(|| (t, self.round_dilution(dilutions.as_mut())))
             },
         )
     }
 
-    /// Draws a funding round's dilution.
+    /// Draws a funding round's dilution (`rng` is the dilution stream,
+    /// present when the dilution is random).
     #[inline]
-    fn round_dilution(&self, rng: &mut PathRng) -> f64 {
-        match (self.model.round_dilution, &self.beta) {
-            (RoundDilution::Fixed(d), _) => d,
-            (_, Some(b)) => b.sample(rng),
-            (RoundDilution::Beta { alpha, beta }, None) => alpha / (alpha + beta),
+    fn round_dilution(&self, rng: Option<&mut PathRng>) -> f64 {
+        match (self.model.round_dilution, &self.beta, rng) {
+            (RoundDilution::Fixed(d), _, _) => d,
+            (_, Some(b), Some(rng)) => b.sample(rng),
+            (RoundDilution::Beta { alpha, beta }, _, _) => alpha / (alpha + beta),
         }
     }
 
@@ -418,7 +429,7 @@ impl Plan {
             lockup_z,
             offer_refresh_won,
             alt_refresh_won,
-        } = self.core_draws(&mut core);
+        } = self.core_draws(&mut core, index);
         let offer_grants = &m.offer.grants;
         let alt_grants = &m.alternative.grants;
 
@@ -635,7 +646,7 @@ impl Plan {
     pub fn draw_only(&self, index: u64) -> f64 {
         let m = &self.model;
         let mut core = random::stream(self.seed, index, random::CORE);
-        let d = self.core_draws(&mut core);
+        let d = self.core_draws(&mut core, index);
         let mut sum = d.departure_draw + d.exit_draw + d.type_draw + d.multiple_z + d.lockup_z;
         sum += f64::from(d.offer_refresh_won.0) + f64::from(d.alt_refresh_won.0);
         for _ in 0..=self.value_dates.len() {
@@ -684,14 +695,24 @@ impl Plan {
     /// Always inlined: LLVM otherwise keeps it out of line in `simulate`
     /// and `draw_only`, and the draws go through memory.
     #[inline(always)]
-    fn core_draws(&self, core: &mut PathRng) -> CoreDraws {
+    fn core_draws(&self, core: &mut PathRng, index: u64) -> CoreDraws {
         let departure_draw: f64 = Exp1.sample(core);
         let exit_draw: f64 = Exp1.sample(core);
         let type_draw: f64 = core.random();
         let multiple_z: f64 = StandardNormal.sample(core);
         let lockup_z: f64 = StandardNormal.sample(core);
-        let offer_refresh_won = RefreshDraws::draw(&self.model.offer.grants, core);
-        let alt_refresh_won = RefreshDraws::draw(&self.model.alternative.grants, core);
+        let offer_refresh_won = RefreshDraws::draw(
+            &self.model.offer.grants,
+            self.seed,
+            index,
+            random::OFFER_REFRESHES,
+        );
+        let alt_refresh_won = RefreshDraws::draw(
+            &self.model.alternative.grants,
+            self.seed,
+            index,
+            random::ALTERNATIVE_REFRESHES,
+        );
         CoreDraws {
             departure_draw,
             exit_draw,

@@ -3,11 +3,13 @@
 //! threads, and a path sees the same numbers when an unrelated parameter
 //! changes (common random numbers for sweeps).
 //!
-//! Each path has independent streams, so that a change in how many draws
-//! one part of the model takes does not shift the others: the person and
-//! the company's exit ([`CORE`]), funding rounds ([`ROUNDS`]), the public
-//! stock's path ([`STOCK`]) and the company's value on the day of leaving
-//! ([`DEPARTURE_VALUE`]).
+//! Each source of randomness has its own stream per path, so that changing
+//! one parameter, or adding a refresh grant to one offer, moves no draw of
+//! another source (model v2 §1): the person, the exit and the company's
+//! value path ([`CORE`]), the rounds' times ([`ROUNDS`]) and dilutions
+//! ([`DILUTIONS`]), each offer's refresh decisions ([`OFFER_REFRESHES`],
+//! [`ALTERNATIVE_REFRESHES`]), the public stock's path ([`STOCK`]) and the
+//! company's value on the day of leaving ([`DEPARTURE_VALUE`]).
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -22,6 +24,12 @@ pub const STOCK: u64 = 2;
 /// The company's value on the day the person leaves, for the decision to
 /// exercise (drawn only on the paths that make it).
 pub const DEPARTURE_VALUE: u64 = 3;
+/// The rounds' dilutions (their times are on [`ROUNDS`]).
+pub const DILUTIONS: u64 = 4;
+/// The private offer's refresh decisions.
+pub const OFFER_REFRESHES: u64 = 5;
+/// The public offer's refresh decisions.
+pub const ALTERNATIVE_REFRESHES: u64 = 6;
 
 /// SplitMix64's output function: a bijection on `u64` with full avalanche.
 #[inline]

@@ -345,7 +345,7 @@ fn floor_criterion_p100() {
         &format!("{BASE}\n[floor]\ncriteria = [\"mean\", \"p100\"]\n"),
         &[],
         "bad.toml:41:21: \"p100\" is not allowed: floor.criteria.1 must be one of \"mean\", \
-         \"median\", \"ce\" or \"pNN\" with NN from 1 to 99",
+         \"median\", \"ce\", \"pNN\" or \"beatsNN\" with NN from 1 to 99",
     );
 }
 

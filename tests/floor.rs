@@ -381,3 +381,35 @@ proptest! {
         }
     }
 }
+
+/// A `beatsNN` floor (model v2 §10), re-evaluated on the stored paths: at
+/// the floor the offer is worth at least the alternative on at least NN%
+/// of them, and a little below it on fewer.
+#[test]
+fn a_beats_floor_meets_its_share_on_the_paths() {
+    let s = paris(50_000, rsu_variant());
+    let sim = engine::simulate(&s, &RunOptions::default()).unwrap();
+    let problem = FloorProblem::new(&sim, Preferences::of(&s));
+    for nn in [30u8, 50] {
+        let criterion = Criterion::Beats(nn);
+        let floor = problem.floor(criterion, SolveFor::Grant);
+        let g = floor.value.expect("reachable with RSUs");
+        let share_at = |grant: f64| {
+            let lever = problem.grant_lever(problem.base);
+            let n = lever.len();
+            (0..n)
+                .filter(|&i| lever.intercept[i] + grant * lever.slope[i] >= problem.alternative[i])
+                .count() as f64
+                / n as f64
+        };
+        let need = f64::from(nn) / 100.0;
+        assert!(share_at(g) >= need, "beats{nn}: {} at {g}", share_at(g));
+        assert!(
+            share_at(g * (1.0 - 1e-6)) < need,
+            "beats{nn}: not the least grant"
+        );
+        assert_eq!(floor.target, Some(need));
+        let offered = share_at(problem.grant);
+        assert!((floor.offer_value.unwrap() - offered).abs() < 1e-12);
+    }
+}

@@ -162,6 +162,7 @@ fn the_mean_floor_is_exact_and_the_others_lie_within_their_bounds() {
         Criterion::Median,
         Criterion::Percentile(25),
         Criterion::CertaintyEquivalent,
+        Criterion::Beats(50),
     ];
     for (name, solve_for) in [
         ("hf-paris-ask.toml", SolveFor::Base),
@@ -172,6 +173,11 @@ fn the_mean_floor_is_exact_and_the_others_lie_within_their_bounds() {
         let (exact, streamed) = floors_both_ways(&s, solve_for, &criteria);
         for (e, st) in exact.floors.iter().zip(&streamed.floors) {
             let what = format!("{name} {:?} {:?}", solve_for, e.criterion);
+            if let Criterion::Beats(_) = e.criterion {
+                // The share as offered is counted exactly by both.
+                assert_eq!(e.offer_value, st.offer_value, "{what}: share as offered");
+                assert_eq!(e.target, st.target, "{what}: share needed");
+            }
             if e.criterion == Criterion::Mean {
                 assert_eq!(e.value, st.value, "{what}: the mean floor");
                 assert_eq!(st.bounds, None, "{what}: an exact floor states no bounds");

@@ -2,7 +2,7 @@
 //! scenario has a `[floor]` table) and as the `floor` object of
 //! `summary.json`.
 
-use super::words::{criterion_name, lever_name, why_unreachable};
+use super::words::{criterion_amount, criterion_name, lever_name, why_unreachable};
 use crate::decisions::{Floor, FloorBounds, Floors, Unreachable};
 use crate::format::{format_money, format_percent};
 use crate::scenario::{Criterion, Scenario, SolveFor};
@@ -119,13 +119,23 @@ pub fn floor_text(floors: &Floors, scenario: &Scenario) -> String {
             "  {name:<21}{value:>12}   {}",
             wrap(&verdict(f, scenario))
         );
-        let values = format!(
-            "{name} of the total: {} {}, {} {}",
-            scenario.offer.label,
-            f.offer_value.map_or("n/a".to_string(), m),
-            scenario.alternative.label,
-            f.target.map_or("n/a".to_string(), m)
-        );
+        let cur = &scenario.currency;
+        let values = match f.criterion {
+            Criterion::Beats(_) => format!(
+                "{} worth at least {} on {} of paths (needs {})",
+                scenario.offer.label,
+                scenario.alternative.label,
+                criterion_amount(f.criterion, f.offer_value, cur),
+                criterion_amount(f.criterion, f.target, cur)
+            ),
+            _ => format!(
+                "{name} of the total: {} {}, {} {}",
+                scenario.offer.label,
+                criterion_amount(f.criterion, f.offer_value, cur),
+                scenario.alternative.label,
+                criterion_amount(f.criterion, f.target, cur)
+            ),
+        };
         let _ = writeln!(s, "{pad}{}", wrap(&values));
         if let Some(b) = &f.bounds {
             let _ = writeln!(

@@ -15,6 +15,7 @@ pub fn criterion_name(c: Criterion) -> String {
         Criterion::Median => "median".into(),
         Criterion::Percentile(p) => format!("P{p}"),
         Criterion::CertaintyEquivalent => "certainty equivalent".into(),
+        Criterion::Beats(n) => format!("beats-{n}%"),
     }
 }
 
@@ -65,6 +66,28 @@ pub fn why_unreachable(floor: &Floor, scenario: &Scenario) -> Option<String> {
                 ""
             }
         ),
+        Unreachable::BeatsPinned {
+            needed_share,
+            best_share,
+            best_at,
+            decreasing_share,
+        } => {
+            let falling = if *decreasing_share > 0.0 && grant_lever {
+                format!(
+                    "; on {} of paths a larger grant lowers the total",
+                    format_percent(*decreasing_share)
+                )
+            } else {
+                String::new()
+            };
+            format!(
+                "the offer needs to be worth at least the alternative on {} of paths at once, and no {lever} \
+                 gets it there on more than {} (at a {lever} of {}){falling}",
+                format_percent(*needed_share),
+                format_percent(*best_share),
+                m(*best_at)
+            )
+        }
         Unreachable::PercentilePinned {
             needed_share,
             best_share,
@@ -196,6 +219,15 @@ pub fn why_unreachable_briefly(floor: &Floor, alt: &str, cur: &str) -> Option<St
             format!("{alt}'s {what} is undefined (wealth not positive on some paths)")
         }
         Unreachable::MeanDoesNotRise { .. } => format!("a larger {lever} lowers the mean"),
+        Unreachable::BeatsPinned {
+            needed_share,
+            best_share,
+            ..
+        } => format!(
+            "the offer needs to be worth at least {alt}'s on {} of paths and gets at most {}",
+            format_percent(*needed_share),
+            format_percent(*best_share)
+        ),
         Unreachable::PercentilePinned {
             needed_share,
             best_share,
@@ -222,4 +254,14 @@ pub fn why_unreachable_briefly(floor: &Floor, alt: &str, cur: &str) -> Option<St
             format_percent(*share)
         ),
     })
+}
+
+/// A criterion's value as people read it: a share of paths for `beatsNN`,
+/// money for the others.
+pub fn criterion_amount(criterion: Criterion, value: Option<f64>, currency: &str) -> String {
+    match (criterion, value) {
+        (_, None) => "n/a".into(),
+        (Criterion::Beats(_), Some(share)) => format_percent(share),
+        (_, Some(v)) => format_money(v, currency),
+    }
 }

@@ -20,11 +20,10 @@ pub const DISCOUNT_RATE: f64 = 0.0375;
 pub const SOLVE_FOR: SolveFor = SolveFor::Grant;
 
 /// The floor's criteria when neither the scenario's `[floor]` nor
-/// `--criteria` names any.
-pub const FLOOR_CRITERIA: [Criterion; 4] = [
+/// `--criteria` names any (v2: v1 had mean, median, p10, ce).
+pub const FLOOR_CRITERIA: [Criterion; 3] = [
     Criterion::Mean,
-    Criterion::Median,
-    Criterion::Percentile(10),
+    Criterion::Beats(50),
     Criterion::CertaintyEquivalent,
 ];
 

@@ -900,7 +900,7 @@ fn floor(raw: RawFloor) -> Check<FloorSpec> {
                 return Err(ScenarioError::invalid(
                     "floor.criteria",
                     "[]",
-                    "a non-empty list of mean, median, ce or pNN",
+                    "a non-empty list of mean, median, ce, pNN or beatsNN",
                 ));
             }
             list.iter()
@@ -910,7 +910,7 @@ fn floor(raw: RawFloor) -> Check<FloorSpec> {
                         ScenarioError::invalid(
                             &format!("floor.criteria.{i}"),
                             format!("\"{c}\""),
-                            "one of \"mean\", \"median\", \"ce\" or \"pNN\" with NN from 1 to 99",
+                            "one of \"mean\", \"median\", \"ce\", \"pNN\" or \"beatsNN\" with NN from 1 to 99",
                         )
                     })
                 })

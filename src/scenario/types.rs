@@ -358,11 +358,14 @@ pub enum Criterion {
     Percentile(u8),
     /// The CRRA certainty equivalent.
     CertaintyEquivalent,
+    /// `beatsNN`: the offer is worth at least the alternative on at least
+    /// NN% of paths, 1..=99 (`beats50` is the pathwise median).
+    Beats(u8),
 }
 
 impl Criterion {
-    /// Parses `mean`, `median`, `ce` or `pNN` (NN in 1..=99), in any case
-    /// (`P10` is how every output prints it).
+    /// Parses `mean`, `median`, `ce`, `pNN` or `beatsNN` (NN in 1..=99),
+    /// in any case (`P10` is how every output prints it).
     pub fn parse(text: &str) -> Option<Criterion> {
         let text = text.trim().to_ascii_lowercase();
         let text = text.as_str();
@@ -370,29 +373,41 @@ impl Criterion {
             "mean" => Some(Criterion::Mean),
             "median" => Some(Criterion::Median),
             "ce" => Some(Criterion::CertaintyEquivalent),
-            _ => {
-                let digits = text.strip_prefix('p')?;
-                if digits.is_empty()
-                    || digits.len() > 2
-                    || !digits.bytes().all(|b| b.is_ascii_digit())
-                {
-                    return None;
-                }
-                let n: u8 = digits.parse().ok()?;
-                (1..=99).contains(&n).then_some(Criterion::Percentile(n))
+            _ if text.starts_with("beats") => {
+                Criterion::parse_share(&text["beats".len()..]).map(Criterion::Beats)
             }
+            _ => Criterion::parse_share(text.strip_prefix('p')?).map(Criterion::Percentile),
         }
+    }
+
+    /// `NN` in 1..=99, one or two digits.
+    fn parse_share(digits: &str) -> Option<u8> {
+        if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let n: u8 = digits.parse().ok()?;
+        (1..=99).contains(&n).then_some(n)
     }
 }
 
 impl Criterion {
+    /// The share of paths on which a `beatsNN` floor has the offer worth at
+    /// least the alternative.
+    pub fn beats_share(self) -> Option<f64> {
+        match self {
+            Criterion::Beats(n) => Some(n as f64 / 100.0),
+            _ => None,
+        }
+    }
+
     /// The share of a percentile criterion, the median being the 50th
-    /// percentile; `None` for the mean and the certainty equivalent.
+    /// percentile; `None` for the mean, the certainty equivalent and
+    /// `beatsNN`.
     pub fn quantile(self) -> Option<f64> {
         match self {
             Criterion::Median => Some(0.5),
             Criterion::Percentile(p) => Some(p as f64 / 100.0),
-            Criterion::Mean | Criterion::CertaintyEquivalent => None,
+            Criterion::Mean | Criterion::CertaintyEquivalent | Criterion::Beats(_) => None,
         }
     }
 }
@@ -404,6 +419,7 @@ impl fmt::Display for Criterion {
             Criterion::Median => f.write_str("median"),
             Criterion::Percentile(n) => write!(f, "p{n}"),
             Criterion::CertaintyEquivalent => f.write_str("ce"),
+            Criterion::Beats(n) => write!(f, "beats{n}"),
         }
     }
 }

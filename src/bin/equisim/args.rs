@@ -58,14 +58,15 @@ Examples:
     #[command(after_help = "\
 Examples:
   equisim floor scenarios/hf-paris-ask.toml
-  equisim floor scenarios/hf-paris-ask.toml --criteria mean,p25,ce --paths 200000
+  equisim floor scenarios/hf-paris-ask.toml --criteria mean,p25,beats40,ce --paths 200000
   equisim floor scenarios/hf-paris-ask.toml --solve-for base
   equisim floor scenarios/hf-paris-ask.toml --set employee.illiquidity.discount=0.4 --json
 
 The floor is the smallest value at which the offer's criterion reaches the
 alternative's on the same paths. Criteria: mean, median, ce (the certainty
-equivalent), pNN (a percentile, NN from 1 to 99). Defaults come from the
-scenario's [floor] table.")]
+equivalent), pNN (a percentile, NN from 1 to 99), beatsNN (the offer worth at
+least the alternative on NN% of paths). Defaults come from the scenario's
+[floor] table.")]
     Floor(FloorArgs),
     /// Sweep one scenario field over a range: decision outputs and floors at
     /// each value (sweep.csv, sweep.json).
@@ -177,8 +178,8 @@ pub struct FloorChoice {
     /// grant) [default: the scenario's floor.solve_for, else grant].
     #[arg(long, value_name = "LEVER", value_parser = solve_for())]
     pub solve_for: Option<SolveFor>,
-    /// Criteria, comma-separated: mean, median, ce, pNN [default: the
-    /// scenario's floor.criteria, else mean,median,p10,ce].
+    /// Criteria, comma-separated: mean, median, ce, pNN, beatsNN [default:
+    /// the scenario's floor.criteria, else mean,beats50,ce].
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub criteria: Option<Vec<String>>,
 }

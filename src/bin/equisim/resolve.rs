@@ -136,8 +136,8 @@ fn floor_choice(choice: &FloorChoice) -> Result<command::FloorChoice, Error> {
                         Error::argument(
                             argument(),
                             format!(
-                                "`{c}` is not a criterion: use mean, median, ce or pNN with NN \
-                                 from 1 to 99, for example --criteria mean,p10,ce"
+                                "`{c}` is not a criterion: use mean, median, ce, pNN or beatsNN \
+                                 with NN from 1 to 99, for example --criteria mean,p10,beats50,ce"
                             ),
                         )
                     })
@@ -146,7 +146,7 @@ fn floor_choice(choice: &FloorChoice) -> Result<command::FloorChoice, Error> {
             if criteria.is_empty() {
                 return Err(Error::argument(
                     "--criteria",
-                    "give at least one of mean, median, ce or pNN",
+                    "give at least one of mean, median, ce, pNN or beatsNN",
                 ));
             }
             Some(criteria)

@@ -15,11 +15,15 @@ pub trait Distribution {
     fn certainty_equivalent(&self) -> Option<f64>;
 
     /// The value of `criterion`: the mean, a percentile (the median is the
-    /// 50th), or the certainty equivalent.
+    /// 50th), or the certainty equivalent; `None` for `beatsNN`, which
+    /// compares two distributions path by path.
     fn value_of(&mut self, criterion: Criterion) -> Option<f64> {
         match (criterion, criterion.quantile()) {
             (_, Some(q)) => Some(self.quantile(q)),
             (Criterion::Mean, None) => Some(self.mean()),
+            // A comparison of two distributions path by path, not a value
+            // of one.
+            (Criterion::Beats(_), None) => None,
             (_, None) => self.certainty_equivalent(),
         }
     }

@@ -82,7 +82,7 @@ pub fn frontier(
     for &base in bases {
         let paths = problem.grant_lever(base);
         for (j, c) in criteria.iter().enumerate() {
-            grant_floors[j].push(solve(*c, &paths, targets[j], problem.prefs).floor);
+            grant_floors[j].push(problem.solve(*c, &paths, targets[j]).floor);
         }
     }
     Frontier {

@@ -92,7 +92,9 @@ pub use solution::*;
 
 /// Solves `criterion(X(ℓ)) ≥ target` for the smallest lever `ℓ ≥ 0`, with
 /// `X_i(ℓ) = a_i + ℓ s_i` the per-path totals in `paths`. `target` is the
-/// alternative's value of the criterion (`None`: undefined).
+/// alternative's value of the criterion (`None`: undefined). For
+/// `beatsNN`, `paths` are the differences to the alternative's totals
+/// ([`FloorProblem::against_alternative`]) and `target` the share.
 ///
 /// ```
 /// use equisim::decisions::{solve, LinearPaths, Preferences};
@@ -123,6 +125,7 @@ pub fn solve(
         return Solution::unreachable(Unreachable::TargetUndefined, true, 0.0);
     }
     match (criterion, criterion.quantile()) {
+        (Criterion::Beats(nn), _) => solve_beats(paths, nn, decreasing_share),
         (_, Some(q)) => solve_percentile(paths, q, t, decreasing_share),
         (Criterion::Mean, None) => solve_mean(paths, t, decreasing_share),
         // With no risk aversion the certainty equivalent is the mean.

@@ -444,3 +444,36 @@ pub(super) fn solve_percentile(
     }
     solution
 }
+
+/// The `beatsNN` floor: the smallest lever value at which the offer is
+/// worth at least the alternative on at least `nn`% of the paths, from the
+/// paths' differences `d_i(ℓ) = X_i(ℓ) - Y_i` (`diff`): the count of paths
+/// with `d_i ≥ 0` is the percentile floor's count with the target 0, so
+/// the same exact machinery finds it.
+pub(super) fn solve_beats(diff: &LinearPaths, nn: u8, decreasing_share: f64) -> Solution {
+    let n = diff.len();
+    // At least nn% of n paths: count >= nn n / 100, exactly in integers.
+    let need = (usize::from(nn) * n).div_ceil(100).max(1);
+    let mut reach = Reach::new(diff, 0.0);
+    let monotone = reach.falling == 0;
+    match reach.first_reach([need, need])[0] {
+        Some(x) => {
+            let mut solution = Solution::reached(x, monotone, decreasing_share);
+            solution.falls_below_again = reach.falls_below(x, need);
+            solution
+        }
+        None => {
+            let (best, at) = reach.best();
+            Solution::unreachable(
+                Unreachable::BeatsPinned {
+                    needed_share: need as f64 / n as f64,
+                    best_share: best as f64 / n as f64,
+                    best_at: at,
+                    decreasing_share,
+                },
+                monotone,
+                decreasing_share,
+            )
+        }
+    }
+}

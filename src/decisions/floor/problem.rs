@@ -71,6 +71,12 @@ impl Terms {
         ]
     }
 
+    /// The alternative's total `Y_i`, as [`crate::stats::total`] computes it.
+    #[inline]
+    pub(crate) fn alternative(&self, p: &PathRecord) -> f64 {
+        self.of(p)[3]
+    }
+
     #[inline]
     fn of(&self, p: &PathRecord) -> [f64; 4] {
         let [f, a, u] = self.offer(p);
@@ -221,9 +227,64 @@ impl FloorProblem {
         }
     }
 
-    /// The alternative's value of `criterion`.
+    /// The alternative's value of `criterion`; for `beatsNN` the share of
+    /// paths the offer must be worth at least as much on.
     pub fn target(&self, criterion: Criterion) -> Option<f64> {
-        criterion_value(criterion, &self.alternative, self.prefs)
+        match criterion.beats_share() {
+            Some(share) => Some(share),
+            None => criterion_value(criterion, &self.alternative, self.prefs),
+        }
+    }
+
+    /// The offer's lines less the alternative's totals, `X_i(ℓ) - Y_i`: what
+    /// a `beatsNN` floor counts the non-negative of.
+    pub fn against_alternative<'a>(&self, lever: &LinearPaths<'a>) -> LinearPaths<'a> {
+        LinearPaths {
+            intercept: lever
+                .intercept
+                .par_iter()
+                .zip(&self.alternative)
+                .map(|(a, y)| a - y)
+                .collect::<Vec<f64>>()
+                .into(),
+            slope: lever.slope.clone(),
+        }
+    }
+
+    /// The offer's value of `criterion` at lever value `at`: for `beatsNN`
+    /// the share of paths on which it is worth at least the alternative.
+    fn offer_value(&self, criterion: Criterion, lever: &LinearPaths, at: f64) -> Option<f64> {
+        if criterion.beats_share().is_some() {
+            let at_least = lever
+                .intercept
+                .par_iter()
+                .zip(&lever.slope[..])
+                .zip(&self.alternative)
+                // As the streamed run counts it: the difference's line at `at`.
+                .filter(|((a, s), y)| (*a - **y) + at * *s >= 0.0)
+                .count();
+            return Some(at_least as f64 / lever.len().max(1) as f64);
+        }
+        criterion_value_of(criterion, lever.at(at), self.prefs)
+    }
+
+    /// [`solve`] for `criterion` on `lever`, on the differences to the
+    /// alternative for `beatsNN`.
+    pub fn solve(
+        &self,
+        criterion: Criterion,
+        lever: &LinearPaths,
+        target: Option<f64>,
+    ) -> Solution {
+        if criterion.beats_share().is_some() {
+            let diff = self.against_alternative(lever);
+            let mut solution = solve(criterion, &diff, target, self.prefs);
+            // The share of falling paths is the offer's, unchanged by Y.
+            solution.decreasing_share =
+                diff.slope.iter().filter(|s| **s < 0.0).count() as f64 / diff.len().max(1) as f64;
+            return solution;
+        }
+        solve(criterion, lever, target, self.prefs)
     }
 
     /// The floor for `criterion` on lever `solve_for`; when a grant floor is
@@ -245,14 +306,13 @@ impl FloorProblem {
                 .iter()
                 .map(|&criterion| {
                     let target = self.target(criterion);
-                    let offer_value = criterion_value_of(criterion, lever.at(current), self.prefs);
                     Floor::new(
                         criterion,
                         solve_for,
                         current,
                         target,
-                        offer_value,
-                        solve(criterion, &lever, target, self.prefs),
+                        self.offer_value(criterion, &lever, current),
+                        self.solve(criterion, &lever, target),
                     )
                 })
                 .collect()
@@ -267,7 +327,7 @@ impl FloorProblem {
                     self.base,
                     floor.target,
                     floor.offer_value,
-                    solve(floor.criterion, &base, floor.target, self.prefs),
+                    self.solve(floor.criterion, &base, floor.target),
                 )));
             }
         }

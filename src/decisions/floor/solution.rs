@@ -20,6 +20,17 @@ pub enum Unreachable {
     /// grant), on `decreasing_share` it falls as the lever rises. `limit`:
     /// the percentile as the lever grows without bound (`None`: it falls
     /// without bound).
+    /// A `beatsNN` floor needs the offer worth at least the alternative on
+    /// a share `needed_share` of the paths at once; no lever value gets more
+    /// than `best_share` there (reached at lever `best_at`). On
+    /// `decreasing_share` of the paths the offer's total falls as the lever
+    /// rises.
+    BeatsPinned {
+        needed_share: f64,
+        best_share: f64,
+        best_at: f64,
+        decreasing_share: f64,
+    },
     PercentilePinned {
         needed_share: f64,
         best_share: f64,

@@ -275,6 +275,11 @@ struct PercentileJob {
     criterion: Criterion,
     lever: usize,
     reach: [ReachSketch; 3],
+    /// For `beatsNN`: the lines are the differences to the alternative's
+    /// totals, and `at_current` counts the paths where the offer as given is
+    /// worth at least the alternative.
+    against_alternative: bool,
+    at_current: u64,
 }
 
 /// The expected utility at each point of a lever grid.
@@ -356,11 +361,11 @@ pub fn run_streaming(
     let n = paths as f64;
     let gamma = prefs.risk_aversion;
     let target = |c: Criterion| {
-        Sketched(&outputs.alternative.total, sketches.alternative_total()).value_of(c)
+        c.beats_share().or_else(|| {
+            Sketched(&outputs.alternative.total, sketches.alternative_total()).value_of(c)
+        })
     };
-    let offer_value =
-        |c: Criterion| Sketched(&outputs.offer.total, sketches.offer_total()).value_of(c);
-    let is_percentile = |c: Criterion| c.quantile().is_some();
+    let is_percentile = |c: Criterion| c.quantile().is_some() || c.beats_share().is_some();
     let uses_ce = |c: Criterion| c == Criterion::CertaintyEquivalent && gamma > 0.0;
 
     // Pass 2: reach sketches for percentiles (every lever), a coarse
@@ -370,12 +375,21 @@ pub fn run_streaming(
         let Some(t) = target(c).filter(|t| t.is_finite()) else {
             continue;
         };
-        let spread = alpha * t.abs();
+        // A beats floor counts the differences to the alternative against
+        // 0, a target known exactly.
+        let against_alternative = c.beats_share().is_some();
+        let (t, spread) = if against_alternative {
+            (0.0, 0.0)
+        } else {
+            (t, alpha * t.abs())
+        };
         for lever in 0..levers.len() {
             jobs.push(PercentileJob {
                 criterion: c,
                 lever,
                 reach: [t - spread, t, t + spread].map(|t| ReachSketch::new(t, alpha)),
+                against_alternative,
+                at_current: 0,
             });
         }
     }
@@ -518,13 +532,25 @@ pub fn run_streaming(
                         let job = jobs.iter().find(|j| j.criterion == c && j.lever == li);
                         percentile_floor(job, c.quantile().unwrap_or(0.5), paths, m, alpha)
                     }
+                    Criterion::Beats(nn) => {
+                        let job = jobs.iter().find(|j| j.criterion == c && j.lever == li);
+                        beats_floor(job, nn, paths, m, alpha)
+                    }
+                };
+                let offer_value = match c {
+                    // The offer as given: the same count on either lever.
+                    Criterion::Beats(_) => jobs
+                        .iter()
+                        .find(|j| j.criterion == c)
+                        .map(|j| j.at_current as f64 / n),
+                    _ => Sketched(&outputs.offer.total, sketches.offer_total()).value_of(c),
                 };
                 let mut floor = Floor::new(
                     c,
                     lever.solve_for(),
                     lever.current(),
                     t,
-                    offer_value(c),
+                    offer_value,
                     solution,
                 );
                 floor.bounds = bounds;
@@ -611,6 +637,53 @@ fn percentile_floor(
             high: hi * (1.0 + alpha),
             from: "quantile sketch",
         }
+    });
+    (solution, bounds)
+}
+
+/// A `beatsNN` floor from its reach sketch of the differences to the
+/// alternative: the first lever at which at least `nn`% of the paths are at
+/// or above 0. The sketch places each path's crossing within `α`
+/// (relative), so the floor's bounds are `(1 ∓ α)` around it.
+fn beats_floor(
+    job: Option<&PercentileJob>,
+    nn: u8,
+    paths: u64,
+    m: &LeverMoments,
+    alpha: f64,
+) -> (Solution, Option<FloorBounds>) {
+    let n = paths as f64;
+    let decreasing_share = m.falling as f64 / n;
+    let monotone = m.falling == 0;
+    let Some(job) = job else {
+        return (
+            Solution::unreachable(Unreachable::TargetUndefined, monotone, decreasing_share),
+            None,
+        );
+    };
+    let need = (u64::from(nn) * paths).div_ceil(100).max(1);
+    let (floor, falls, (best, at)) = job.reach[1].solve(need);
+    let solution = match floor {
+        Some(x) => {
+            let mut s = Solution::reached(x, monotone, decreasing_share);
+            s.falls_below_again = falls;
+            s
+        }
+        None => Solution::unreachable(
+            Unreachable::BeatsPinned {
+                needed_share: need as f64 / n,
+                best_share: best as f64 / n,
+                best_at: at,
+                decreasing_share,
+            },
+            monotone,
+            decreasing_share,
+        ),
+    };
+    let bounds = solution.floor.map(|x| FloorBounds {
+        low: x * (1.0 - alpha),
+        high: x * (1.0 + alpha),
+        from: "quantile sketch",
     });
     (solution, bounds)
 }
@@ -738,7 +811,12 @@ fn floor_pass(
         |worker: &mut Vec<PercentileJob>, _, records| {
             for p in records {
                 for job in worker.iter_mut() {
-                    let (a, s) = levers[job.lever].terms(p);
+                    let lever = &levers[job.lever];
+                    let (mut a, s) = lever.terms(p);
+                    if job.against_alternative {
+                        a -= lever.terms.alternative(p);
+                        job.at_current += u64::from(a + lever.current() * s >= 0.0);
+                    }
                     for r in job.reach.iter_mut() {
                         r.add(a, s);
                     }
@@ -777,6 +855,7 @@ fn floor_pass(
             for (r, q) in job.reach.iter_mut().zip(&part.reach) {
                 r.merge(q);
             }
+            job.at_current += part.at_current;
         }
     }
     Ok((merged, grids))

@@ -270,7 +270,15 @@ fn check_outputs(o: &Outputs) -> Result<(), TestCaseError> {
         o.company.outcomes.private,
         o.person.p_left_early,
     ];
-    probabilities.extend(o.offer.p_equity_zero);
+    if let Some(e) = o.offer.equity_shares {
+        probabilities.extend([
+            e.p_equity_pays_nothing,
+            e.p_equity_loses_money,
+            e.p_equity_no_gain,
+        ]);
+        prop_assert!(e.p_equity_loses_money <= e.p_equity_no_gain);
+        prop_assert!(e.p_equity_pays_nothing <= e.p_equity_no_gain + 1e-12);
+    }
     for p in probabilities {
         prop_assert!((0.0..=1.0).contains(&p), "probability {p}");
     }
@@ -306,9 +314,9 @@ fn check_outputs(o: &Outputs) -> Result<(), TestCaseError> {
 
 /// Whether the output at dotted `path` is an amount of money.
 fn is_money(path: &str) -> bool {
-    (path.starts_with("offer.") || path.starts_with("alternative."))
-        && !path.ends_with("p_equity_zero")
+    (path.starts_with("offer.") || path.starts_with("alternative.")) && !path.contains(".p_equity_")
         || path.starts_with("comparison.mean_difference")
+        || path.starts_with("comparison.difference_percentiles")
 }
 
 fn compare_scaled(path: &str, a: &Value, b: &Value, k: f64, problems: &mut Vec<String>) {

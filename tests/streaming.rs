@@ -71,10 +71,13 @@ fn assert_exact_parts_equal(a: &Outputs, b: &Outputs) {
             "{what}: certainty equivalent"
         );
     }
-    assert_eq!(a.comparison, b.comparison);
+    let (x, y) = (&a.comparison, &b.comparison);
+    assert_eq!(x.p_offer_beats_alternative, y.p_offer_beats_alternative);
+    assert_eq!(x.mean_difference, y.mean_difference);
+    assert_eq!(x.mean_difference_std_error, y.mean_difference_std_error);
     assert_eq!(a.company.outcomes, b.company.outcomes);
     assert_eq!(a.person, b.person);
-    assert_eq!(a.offer.p_equity_zero, b.offer.p_equity_zero);
+    assert_eq!(a.offer.equity_shares, b.offer.equity_shares);
     assert_eq!(
         a.offer.expected_value_per_year,
         b.offer.expected_value_per_year
@@ -84,11 +87,8 @@ fn assert_exact_parts_equal(a: &Outputs, b: &Outputs) {
 /// Each streamed percentile is within the sketch's relative error of the
 /// two order statistics the exact (type 7) percentile interpolates.
 fn assert_percentiles_within_error(what: &str, streamed: &Summary, values: &mut [f64]) {
-    sort(values);
-    let n = values.len();
-    let alpha = DEFAULT_RELATIVE_ERROR;
     let p = &streamed.percentiles;
-    for (q, got) in [
+    let streamed = [
         (1, p.p1),
         (5, p.p5),
         (10, p.p10),
@@ -98,7 +98,17 @@ fn assert_percentiles_within_error(what: &str, streamed: &Summary, values: &mut 
         (90, p.p90),
         (95, p.p95),
         (99, p.p99),
-    ] {
+    ];
+    assert_quantiles_within_error(what, &streamed, values);
+}
+
+/// Each streamed `(q, value)` within the sketch's relative error of the
+/// exact type-7 `q`-th percentile of `values`.
+fn assert_quantiles_within_error(what: &str, streamed: &[(u8, f64)], values: &mut [f64]) {
+    sort(values);
+    let n = values.len();
+    let alpha = DEFAULT_RELATIVE_ERROR;
+    for &(q, got) in streamed {
         let h = (n - 1) as f64 * q as f64 / 100.0;
         let lo = values[h.floor() as usize];
         let hi = values[(h.floor() as usize + 1).min(n - 1)];
@@ -126,9 +136,17 @@ fn streamed_outputs_match_the_in_memory_run() {
             p.alternative_equity
         });
         let mut equity: Vec<f64> = sim.records.iter().map(|p| p.offer_equity).collect();
+        // Path by path, before the totals are sorted.
+        let mut difference: Vec<f64> = offer.iter().zip(&alt).map(|(x, y)| x - y).collect();
         assert_percentiles_within_error(name, &run.outputs.offer.total, &mut offer);
         assert_percentiles_within_error(name, &run.outputs.alternative.total, &mut alt);
         assert_percentiles_within_error(name, &run.outputs.offer.equity, &mut equity);
+        let d = &run.outputs.comparison.difference_percentiles;
+        assert_quantiles_within_error(
+            &format!("{name} difference"),
+            &[(10, d.p10), (50, d.p50), (90, d.p90)],
+            &mut difference,
+        );
     }
 }
 

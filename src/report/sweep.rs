@@ -142,7 +142,9 @@ pub fn sweep_csv(result: &SweepResult) -> String {
             "p_offer_beats_alternative",
             "mean_difference",
             "mean_difference_std_error",
-            "p_equity_zero",
+            "p_equity_pays_nothing",
+            "p_equity_loses_money",
+            "p_equity_no_gain",
         ]
         .map(String::from),
     );
@@ -171,7 +173,10 @@ pub fn sweep_csv(result: &SweepResult) -> String {
         row.push(csv_number(Some(o.comparison.p_offer_beats_alternative)));
         row.push(csv_number(Some(o.comparison.mean_difference)));
         row.push(csv_number(Some(o.comparison.mean_difference_std_error)));
-        row.push(csv_number(o.offer.p_equity_zero));
+        let shares = o.offer.equity_shares;
+        row.push(csv_number(shares.map(|e| e.p_equity_pays_nothing)));
+        row.push(csv_number(shares.map(|e| e.p_equity_loses_money)));
+        row.push(csv_number(shares.map(|e| e.p_equity_no_gain)));
         for c in &result.criteria {
             row.push(csv_number(p.floors.get(*c).and_then(|f| f.value)));
         }

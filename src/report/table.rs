@@ -2,7 +2,7 @@
 
 use crate::format::{count_of, format_money, format_percent, format_rate, years};
 use crate::scenario::{Illiquidity, Measure, Scenario};
-use crate::stats::{OfferOutputs, Outputs, Summary};
+use crate::stats::{EquityShares, OfferOutputs, Outputs, Summary};
 use std::fmt::Write;
 
 /// Both offers side by side, the comparison and the company's outcomes.
@@ -56,10 +56,28 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
     summary_rows(&mut s, &row, o, a, |x| &x.total, cur);
     let _ = writeln!(s, "Equity PV");
     summary_rows(&mut s, &row, o, a, |x| &x.equity, cur);
+    // The three shares, named as everywhere else.
+    let share = |f: fn(&EquityShares) -> f64| {
+        o.equity_shares
+            .as_ref()
+            .map_or("-".into(), |e| format_percent(f(e)))
+    };
     row(
         &mut s,
-        "  P(equity pays nothing)",
-        o.p_equity_zero.map_or("-".into(), format_percent),
+        "  P(pays nothing)",
+        share(|e| e.p_equity_pays_nothing),
+        "-".into(),
+    );
+    row(
+        &mut s,
+        "  P(loses money)",
+        share(|e| e.p_equity_loses_money),
+        "-".into(),
+    );
+    row(
+        &mut s,
+        "  P(no gain)",
+        share(|e| e.p_equity_no_gain),
         "-".into(),
     );
     let _ = writeln!(s);
@@ -90,9 +108,15 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
             m(c.mean_difference_std_error)
         ),
     );
+    let d = &c.difference_percentiles;
     line(
         &mut s,
-        &format!("  P(leaves before {} years)", sim.window_years),
+        "  difference P10 / median / P90",
+        format!("{} / {} / {}", m(d.p10), m(d.p50), m(d.p90)),
+    );
+    line(
+        &mut s,
+        &format!("  P(leaves before {})", years(sim.window_years)),
         format_percent(out.person.p_left_early),
     );
     line(

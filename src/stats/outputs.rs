@@ -19,9 +19,10 @@ pub struct OfferOutputs {
     pub total: Summary,
     /// PV of the equity alone (after illiquidity, less exercise costs).
     pub equity: Summary,
-    /// Share of paths whose private equity pays exactly 0 (private offer only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub p_equity_zero: Option<f64>,
+    /// The private equity's three shares of paths (private offer only),
+    /// named the same in the table, the JSON, the floor text and the charts.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub equity_shares: Option<EquityShares>,
     /// base + grant / vesting years, the way offers are quoted.
     pub paper_value_per_year: f64,
     /// Mean total PV divided by the window's years.
@@ -34,7 +35,7 @@ impl OfferOutputs {
         label: &str,
         total: Summary,
         equity: Summary,
-        p_equity_zero: Option<f64>,
+        equity_shares: Option<EquityShares>,
         paper_value_per_year: f64,
         window: f64,
     ) -> OfferOutputs {
@@ -43,10 +44,23 @@ impl OfferOutputs {
             expected_value_per_year: total.mean / window,
             total,
             equity,
-            p_equity_zero,
+            equity_shares,
             paper_value_per_year,
         }
     }
+}
+
+/// The private equity's outcomes as shares of paths (model v2 §10).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct EquityShares {
+    /// P(pays nothing): the proceeds after illiquidity, before exercise
+    /// costs, are exactly 0.
+    pub p_equity_pays_nothing: f64,
+    /// P(loses money): the equity part is below 0 (a strike paid and not
+    /// earned back).
+    pub p_equity_loses_money: f64,
+    /// P(no gain): the equity part is at most 0.
+    pub p_equity_no_gain: f64,
 }
 
 /// The offers compared path by path, on common random numbers.
@@ -56,6 +70,15 @@ pub struct Comparison {
     /// Mean of `X_offer − X_alternative`.
     pub mean_difference: f64,
     pub mean_difference_std_error: f64,
+    /// Percentiles 10, 50 and 90 of `X_offer − X_alternative`.
+    pub difference_percentiles: DifferencePercentiles,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DifferencePercentiles {
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -140,6 +163,10 @@ pub(crate) struct Tally {
     /// Paths on which the offer's total is the larger.
     pub beats: u64,
     pub equity_pays_zero: u64,
+    /// Paths whose private equity part is below 0, and at most 0.
+    pub equity_loses: u64,
+    pub equity_no_gain: u64,
+    pub difference_percentiles: DifferencePercentiles,
     pub company: CompanyOutputs,
 }
 
@@ -219,7 +246,14 @@ impl Outputs {
             .filter(|p| offer_x(p) - alt_x(p) > 0.0)
             .count();
 
-        let mut buffer: Vec<f64> = records.iter().map(offer_x).collect();
+        let mut buffer: Vec<f64> = records.iter().map(|p| offer_x(p) - alt_x(p)).collect();
+        let mut difference_at = |q: f64| quantile_select(&mut buffer, q);
+        let difference_percentiles = DifferencePercentiles {
+            p10: difference_at(0.10),
+            p50: difference_at(0.50),
+            p90: difference_at(0.90),
+        };
+        fill(&mut buffer, records, offer_x);
         let offer_worst = buffer.iter().copied().fold(f64::INFINITY, f64::min);
         let offer_total_summary = Summary::of(&mut buffer, prefs);
         fill(&mut buffer, records, alt_x);
@@ -244,6 +278,9 @@ impl Outputs {
                 difference,
                 beats: beats as u64,
                 equity_pays_zero: records.iter().filter(|p| p.equity_pays_zero).count() as u64,
+                equity_loses: records.iter().filter(|p| p.offer_equity < 0.0).count() as u64,
+                equity_no_gain: records.iter().filter(|p| p.offer_equity <= 0.0).count() as u64,
+                difference_percentiles,
                 company: company_outputs(records),
             },
         )
@@ -275,7 +312,11 @@ impl Outputs {
                 labels.0,
                 t.offer_total,
                 t.offer_equity,
-                Some(t.equity_pays_zero as f64 / n),
+                Some(EquityShares {
+                    p_equity_pays_nothing: t.equity_pays_zero as f64 / n,
+                    p_equity_loses_money: t.equity_loses as f64 / n,
+                    p_equity_no_gain: t.equity_no_gain as f64 / n,
+                }),
                 model.offer.paper_value_per_year(),
                 window,
             ),
@@ -291,6 +332,7 @@ impl Outputs {
                 p_offer_beats_alternative: t.beats as f64 / n,
                 mean_difference: t.difference.mean(),
                 mean_difference_std_error: t.difference.sd() / n.sqrt(),
+                difference_percentiles: t.difference_percentiles,
             },
             company: t.company,
             person: PersonOutputs::of(model.departure_rate, window),

@@ -12,8 +12,8 @@
 use super::outputs::total;
 use super::sketch::QuantileSketch;
 use super::{
-    CompanyOutputs, Moments, MultiplePercentiles, OutcomeShares, Outputs, Percentiles, Preferences,
-    Summary, Tally, UtilitySum,
+    CompanyOutputs, DifferencePercentiles, Moments, MultiplePercentiles, OutcomeShares, Outputs,
+    Percentiles, Preferences, Summary, Tally, UtilitySum,
 };
 use crate::engine::PathRecord;
 use crate::error::Error;
@@ -39,6 +39,8 @@ fn values(model: &Model, p: &PathRecord) -> [f64; VALUES] {
 #[derive(Debug, Clone)]
 pub struct SketchSet {
     values: [QuantileSketch; VALUES],
+    /// `X_offer - X_alternative`.
+    difference: QuantileSketch,
     liquidity_time: QuantileSketch,
     exit_multiple: QuantileSketch,
 }
@@ -48,6 +50,7 @@ impl SketchSet {
         let s = || QuantileSketch::new(relative_error);
         SketchSet {
             values: [s(), s(), s(), s()],
+            difference: s(),
             liquidity_time: s(),
             exit_multiple: s(),
         }
@@ -67,6 +70,7 @@ impl SketchSet {
         for (a, b) in self.values.iter_mut().zip(&other.values) {
             a.merge(b);
         }
+        self.difference.merge(&other.difference);
         self.liquidity_time.merge(&other.liquidity_time);
         self.exit_multiple.merge(&other.exit_multiple);
     }
@@ -80,6 +84,8 @@ pub struct ChunkOutputs {
     difference: Moments,
     beats: u64,
     equity_zero: u64,
+    equity_loses: u64,
+    equity_no_gain: u64,
     outcomes: [u64; 4],
 }
 
@@ -92,6 +98,8 @@ impl ChunkOutputs {
             difference: Moments::default(),
             beats: 0,
             equity_zero: 0,
+            equity_loses: 0,
+            equity_no_gain: 0,
             outcomes: [0; 4],
         }
     }
@@ -150,6 +158,9 @@ impl StreamedOutputs {
             }
             c.beats += u64::from(v[0] - v[1] > 0.0);
             c.equity_zero += u64::from(p.equity_pays_zero);
+            c.equity_loses += u64::from(p.offer_equity < 0.0);
+            c.equity_no_gain += u64::from(p.offer_equity <= 0.0);
+            worker.difference.add(v[0] - v[1]);
             c.outcomes[p.outcome as usize] += 1;
         }
         let mut block = vec![0.0; n];
@@ -177,6 +188,8 @@ impl StreamedOutputs {
         t.difference.append(&c.difference);
         t.beats += c.beats;
         t.equity_zero += c.equity_zero;
+        t.equity_loses += c.equity_loses;
+        t.equity_no_gain += c.equity_no_gain;
         for (a, b) in t.outcomes.iter_mut().zip(c.outcomes) {
             *a += b;
         }
@@ -248,6 +261,13 @@ impl StreamedOutputs {
                 difference: t.difference,
                 beats: t.beats,
                 equity_pays_zero: t.equity_zero,
+                equity_loses: t.equity_loses,
+                equity_no_gain: t.equity_no_gain,
+                difference_percentiles: DifferencePercentiles {
+                    p10: sketches.difference.quantile(0.10),
+                    p50: sketches.difference.quantile(0.50),
+                    p90: sketches.difference.quantile(0.90),
+                },
                 company,
             },
         )?;

@@ -342,3 +342,85 @@ fn a_prefix_of_a_field_is_suggested() {
         "{err}"
     );
 }
+
+/// `P(total ≥ A)` (model v2 §10): from `report.thresholds` and
+/// `--threshold`, counted exactly by a kept run and by a streamed one.
+#[test]
+fn thresholds_are_counted_by_both_executors() {
+    let dir = TempDir::new().unwrap();
+    let run = |stream_above: &str, out: &str| {
+        let o = common::equisim()
+            .arg("run")
+            .arg(common::shipped("hf-paris-ask.toml"))
+            .args([
+                "--paths",
+                "9000",
+                "--quiet",
+                "--no-charts",
+                "--stream-above",
+                stream_above,
+            ])
+            .args([
+                "--set",
+                "report.thresholds=[300000]",
+                "--threshold",
+                "350000",
+            ])
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let json = std::fs::read_to_string(dir.path().join(out).join("summary.json")).unwrap();
+        (
+            stdout(&o),
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+        )
+    };
+    let (table, kept) = run("100000", "kept");
+    let (_, streamed) = run("1000", "streamed");
+    assert_eq!(kept["thresholds"], streamed["thresholds"]);
+    let amounts: Vec<f64> = kept["thresholds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["amount"].as_f64().unwrap())
+        .collect();
+    assert_eq!(amounts, [300_000.0, 350_000.0]);
+    let first = &kept["thresholds"][0];
+    let p = first["p_offer"].as_f64().unwrap();
+    assert!(p > 0.0 && p < 1.0, "{first}");
+    assert!(table.contains("P(total ≥ €300K)"), "{table}");
+    assert!(table.contains("P(total ≥ €350K)"), "{table}");
+}
+
+#[test]
+fn a_threshold_must_be_an_amount() {
+    let o = common::equisim()
+        .arg("run")
+        .arg(common::shipped("minimal.toml"))
+        .args(["--threshold", "-5"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: --threshold -5: expected an amount >= 0, for example --threshold 1000000\n"
+    );
+    let o = common::equisim()
+        .arg("check")
+        .arg(common::shipped("minimal.toml"))
+        .args([
+            "--set",
+            "report.thresholds=[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o)
+            .ends_with("17 amounts is not allowed: report.thresholds must be at most 16 amounts\n"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -71,6 +71,8 @@ pub struct Request {
     pub charts: Option<ChartSize>,
     /// Runs of more paths than this stream.
     pub stream_above: u64,
+    /// Amounts for `P(total ≥ A)` beyond the scenario's `report.thresholds`.
+    pub thresholds: Vec<f64>,
 }
 
 /// What `equisim run` did.
@@ -93,7 +95,12 @@ pub struct Outcome {
 /// simulation, runs it ([`run_scenario`]) and writes every file whole.
 pub fn run(request: &Request, options: &RunOptions) -> Result<Outcome, Error> {
     let loaded = request.input.load(options)?;
-    let scenario = loaded.scenario;
+    let mut scenario = loaded.scenario;
+    if !request.thresholds.is_empty() {
+        let all = [scenario.report.thresholds.as_slice(), &request.thresholds].concat();
+        scenario.report.thresholds =
+            crate::scenario::thresholds("report.thresholds with --threshold", &all)?;
+    }
     let out_dir = request.out_dir.clone();
     crate::fs::prepare_output_dir(&out_dir)?;
     let settings = RunSettings {

@@ -54,6 +54,14 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
     );
     let _ = writeln!(s, "Total PV over {}", years(sim.window_years));
     summary_rows(&mut s, &row, o, a, |x| &x.total, cur);
+    for t in &out.thresholds {
+        row(
+            &mut s,
+            &format!("  P(total ≥ {})", m(t.amount)),
+            format_percent(t.p_offer),
+            format_percent(t.p_alternative),
+        );
+    }
     let _ = writeln!(s, "Equity PV");
     summary_rows(&mut s, &row, o, a, |x| &x.equity, cur);
     // The three shares, named as everywhere else.

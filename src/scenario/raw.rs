@@ -21,6 +21,7 @@ pub struct RawScenario {
     pub alternative: RawAlternative,
     pub floor: Option<RawFloor>,
     pub sweep: Option<RawSweep>,
+    pub report: Option<RawReport>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -262,4 +263,10 @@ impl<'de> Deserialize<'de> for RawExerciseRule {
         }
         d.deserialize_any(Rule)
     }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    pub thresholds: Option<Vec<f64>>,
 }

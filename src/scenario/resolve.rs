@@ -52,6 +52,12 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
     let alternative = alternative(raw.alternative, simulation.window_years, warnings)?;
     let floor = raw.floor.map(floor).transpose()?;
     let sweep = raw.sweep.map(sweep).transpose()?;
+    let report = ReportSpec {
+        thresholds: thresholds(
+            "report.thresholds",
+            &raw.report.and_then(|r| r.thresholds).unwrap_or_default(),
+        )?,
+    };
 
     Ok(Scenario {
         name,
@@ -63,7 +69,24 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
         alternative,
         floor,
         sweep,
+        report,
     })
+}
+
+/// `P(total ≥ A)` amounts: each a finite amount `>= 0`, at most
+/// [`MAX_THRESHOLDS`] of them.
+pub fn thresholds(path: &str, amounts: &[f64]) -> Check<Vec<f64>> {
+    if amounts.len() > MAX_THRESHOLDS {
+        return Err(ScenarioError::invalid(
+            path,
+            format!("{} amounts", amounts.len()),
+            &format!("at most {MAX_THRESHOLDS} amounts"),
+        ));
+    }
+    for (i, a) in amounts.iter().enumerate() {
+        check(&format!("{path}.{i}"), *a, Allowed::AMOUNT)?;
+    }
+    Ok(amounts.to_vec())
 }
 
 /// The values a field allows, and how its messages say so: the range is

@@ -19,6 +19,17 @@ pub struct Scenario {
     pub floor: Option<FloorSpec>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepSpec>,
+    pub report: ReportSpec,
+}
+
+/// Most amounts a report's thresholds may name.
+pub const MAX_THRESHOLDS: usize = 16;
+
+/// What a report adds beyond its standard figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ReportSpec {
+    /// Amounts `A` for which `P(total ≥ A)` is reported for both offers.
+    pub thresholds: Vec<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -136,6 +136,14 @@ impl PersonOutputs {
     }
 }
 
+/// `P(total ≥ amount)` for both offers (model v2 §10, `report.thresholds`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ThresholdShare {
+    pub amount: f64,
+    pub p_offer: f64,
+    pub p_alternative: f64,
+}
+
 /// Everything a run reports, apart from the scenario itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Outputs {
@@ -144,6 +152,9 @@ pub struct Outputs {
     pub comparison: Comparison,
     pub company: CompanyOutputs,
     pub person: PersonOutputs,
+    /// The scenario's `report.thresholds`, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub thresholds: Vec<ThresholdShare>,
     pub warnings: Vec<String>,
 }
 
@@ -217,11 +228,13 @@ impl Outputs {
     /// [`Outputs::compute`] with the outside wealth, risk aversion and
     /// labels of `scenario`, the scenario `sim` was simulated from.
     pub fn of_scenario(sim: &Simulation, scenario: &Scenario) -> Result<Outputs, Error> {
-        Outputs::compute(
+        let mut outputs = Outputs::compute(
             sim,
             Preferences::of(scenario),
             (&scenario.offer.label, &scenario.alternative.label),
-        )
+        )?;
+        outputs.thresholds = threshold_shares(sim, &scenario.report.thresholds);
+        Ok(outputs)
     }
 
     /// Computes every decision output of a simulation.
@@ -336,6 +349,7 @@ impl Outputs {
             },
             company: t.company,
             person: PersonOutputs::of(model.departure_rate, window),
+            thresholds: Vec::new(),
             warnings,
         };
         outputs.check_finite()?;
@@ -376,6 +390,29 @@ impl Outputs {
             Err(e) => Some(format!("the outputs ({e})")),
         }
     }
+}
+
+/// `P(total ≥ A)` of both offers for each of `amounts`, over a kept run.
+pub fn threshold_shares(sim: &Simulation, amounts: &[f64]) -> Vec<ThresholdShare> {
+    let model = &sim.plan.model;
+    let n = sim.records.len().max(1) as f64;
+    amounts
+        .iter()
+        .map(|&amount| {
+            let (mut offer, mut alternative) = (0u64, 0u64);
+            for p in &sim.records {
+                offer += u64::from(total(p, model, &model.offer.pay, p.offer_equity) >= amount);
+                alternative += u64::from(
+                    total(p, model, &model.alternative.pay, p.alternative_equity) >= amount,
+                );
+            }
+            ThresholdShare {
+                amount,
+                p_offer: offer as f64 / n,
+                p_alternative: alternative as f64 / n,
+            }
+        })
+        .collect()
 }
 
 /// Fails when the certainty equivalent of an offer's total is undefined

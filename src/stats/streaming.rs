@@ -13,12 +13,13 @@ use super::outputs::total;
 use super::sketch::QuantileSketch;
 use super::{
     CompanyOutputs, DifferencePercentiles, Moments, MultiplePercentiles, OutcomeShares, Outputs,
-    Percentiles, Preferences, Summary, Tally, UtilitySum,
+    Percentiles, Preferences, Summary, Tally, ThresholdShare, UtilitySum,
 };
 use crate::engine::PathRecord;
 use crate::error::Error;
 use crate::model::Model;
 use crate::model::company::Outcome;
+use crate::scenario::MAX_THRESHOLDS;
 
 /// The four per-path values every run summarizes, in this order.
 const VALUES: usize = 4;
@@ -87,6 +88,8 @@ pub struct ChunkOutputs {
     equity_loses: u64,
     equity_no_gain: u64,
     outcomes: [u64; 4],
+    /// Paths at or above each threshold: the offer's, the alternative's.
+    at_or_above: [[u64; 2]; MAX_THRESHOLDS],
 }
 
 impl ChunkOutputs {
@@ -101,6 +104,7 @@ impl ChunkOutputs {
             equity_loses: 0,
             equity_no_gain: 0,
             outcomes: [0; 4],
+            at_or_above: [[0; 2]; MAX_THRESHOLDS],
         }
     }
 }
@@ -110,6 +114,7 @@ impl ChunkOutputs {
 pub struct StreamedOutputs {
     model: Model,
     prefs: Preferences,
+    thresholds: Vec<f64>,
     relative_error: f64,
     totals: ChunkOutputs,
 }
@@ -121,6 +126,7 @@ impl StreamedOutputs {
     pub fn new(
         model: &Model,
         prefs: Preferences,
+        thresholds: &[f64],
         relative_error: f64,
         first_block: &[PathRecord],
     ) -> StreamedOutputs {
@@ -131,6 +137,7 @@ impl StreamedOutputs {
         StreamedOutputs {
             model: model.clone(),
             prefs,
+            thresholds: thresholds.to_vec(),
             relative_error,
             totals: ChunkOutputs::empty(utility),
         }
@@ -162,6 +169,10 @@ impl StreamedOutputs {
             c.equity_no_gain += u64::from(p.offer_equity <= 0.0);
             worker.difference.add(v[0] - v[1]);
             c.outcomes[p.outcome as usize] += 1;
+            for (count, &amount) in c.at_or_above.iter_mut().zip(&self.thresholds) {
+                count[0] += u64::from(v[0] >= amount);
+                count[1] += u64::from(v[1] >= amount);
+            }
         }
         let mut block = vec![0.0; n];
         for k in 0..VALUES {
@@ -192,6 +203,10 @@ impl StreamedOutputs {
         t.equity_no_gain += c.equity_no_gain;
         for (a, b) in t.outcomes.iter_mut().zip(c.outcomes) {
             *a += b;
+        }
+        for (a, b) in t.at_or_above.iter_mut().zip(c.at_or_above) {
+            a[0] += b[0];
+            a[1] += b[1];
         }
     }
 
@@ -247,7 +262,7 @@ impl StreamedOutputs {
                 p95: m.quantile(0.95),
             }),
         };
-        let outputs = Outputs::assemble(
+        let mut outputs = Outputs::assemble(
             model,
             self.prefs,
             labels,
@@ -271,6 +286,16 @@ impl StreamedOutputs {
                 company,
             },
         )?;
+        outputs.thresholds = self
+            .thresholds
+            .iter()
+            .zip(&t.at_or_above)
+            .map(|(&amount, count)| ThresholdShare {
+                amount,
+                p_offer: count[0] as f64 / n,
+                p_alternative: count[1] as f64 / n,
+            })
+            .collect();
         Ok((
             outputs,
             StreamingNote {

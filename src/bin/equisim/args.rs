@@ -45,6 +45,7 @@ Examples:
   equisim run scenarios/hf-paris-ask.toml --paths 100000 --threads 1 --out runs/paris
   equisim run scenarios/minimal.toml --set company.volatility=0.8 --set offer.equity.grant=120000
   equisim run scenarios/minimal.toml --json > summary.json
+  equisim run scenarios/hf-nyc-ask.toml --threshold 1000000 --threshold 1500000
   equisim run scenarios/hf-paris-ask.toml --paths 1000000000   # streamed, bounded memory")]
     Run(RunArgs),
     /// Validate a scenario and print it with every default filled in.
@@ -116,6 +117,14 @@ pub struct RunArgs {
     /// Print the summary as JSON on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Also report P(total >= AMOUNT) for both offers, beside the
+    /// scenario's report.thresholds. Repeatable.
+    #[arg(
+        long = "threshold",
+        value_name = "AMOUNT",
+        allow_negative_numbers = true
+    )]
+    pub thresholds: Vec<f64>,
     /// Do not draw the charts (value.png, cdf.png, equity.png).
     #[arg(long)]
     pub no_charts: bool,

@@ -112,11 +112,20 @@ fn execution(sim: &SimArgs) -> Execution {
 fn run(args: RunArgs) -> Result<Resolved, Error> {
     let input = input(&args.scenario, Some(&args.sim))?;
     let charts = chart_size(&args.chart_size.text, args.no_charts)?;
+    for &a in &args.thresholds {
+        if !(a.is_finite() && a >= 0.0) {
+            return Err(Error::argument(
+                format!("--threshold {a}"),
+                "expected an amount >= 0, for example --threshold 1000000",
+            ));
+        }
+    }
     let request = command::run::Request {
         out_dir: out_dir(&args.out, &input),
         input,
         charts,
         stream_above: args.stream_above,
+        thresholds: args.thresholds.clone(),
     };
     let show = Show::of(args.json, &args.sim);
     Ok(Resolved::Run(request, execution(&args.sim), show))

@@ -326,7 +326,8 @@ pub fn run_streaming(
         None => Vec::new(),
     };
     pass("summary");
-    let mut outputs_acc = StreamedOutputs::new(model, prefs, alpha, &first);
+    let mut outputs_acc =
+        StreamedOutputs::new(model, prefs, &scenario.report.thresholds, alpha, &first);
     let summarizer = outputs_acc.clone();
     let mut lever_moments = vec![LeverMoments::default(); levers.len()];
     let workers = stream_chunks(

@@ -314,7 +314,7 @@ fn check_outputs(o: &Outputs) -> Result<(), TestCaseError> {
 
 /// Whether the output at dotted `path` is an amount of money.
 fn is_money(path: &str) -> bool {
-    (path.starts_with("offer.") || path.starts_with("alternative.")) && !path.contains(".p_equity_")
+    (path.starts_with("offer.") || path.starts_with("alternative.")) && !path.contains(".p_")
         || path.starts_with("comparison.mean_difference")
         || path.starts_with("comparison.difference_percentiles")
 }

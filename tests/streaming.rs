@@ -341,3 +341,35 @@ fn progress_counts_every_path_once() {
         assert_eq!(streamed.stages.load(Ordering::Relaxed), 1);
     }
 }
+
+/// What leavers did with their options: the share who paid to exercise
+/// and the mean PV of what they paid, counted from the records by hand,
+/// and the same in a streamed run.
+#[test]
+fn exercise_on_leaving_is_counted_by_both_executors() {
+    let s = shipped("hf-paris-ask.toml", PATHS);
+    let (sim, exact) = in_memory(&s);
+    let model = &sim.plan.model;
+    let leavers = sim
+        .records
+        .iter()
+        .filter(|p| p.employed_years < model.window_years)
+        .count();
+    let paid: Vec<f64> = sim
+        .records
+        .iter()
+        .filter(|p| p.exercised_on_departure())
+        .map(|p| equisim::engine::ExerciseCost::of(model, p).at_grant(model.offer.grant))
+        .collect();
+    let e = exact.offer.exercise_on_leaving.expect("options");
+    assert_eq!(e.p_leavers_exercised, paid.len() as f64 / leavers as f64);
+    let mean = paid.iter().sum::<f64>() / paid.len() as f64;
+    assert!((e.mean_cash_paid.unwrap() - mean).abs() <= 1e-9 * mean);
+    assert!(paid.len() > 1000 && mean > 0.0);
+    let run = streamed(&s, 2, None);
+    let st = run.outputs.offer.exercise_on_leaving.unwrap();
+    assert_eq!(st.p_leavers_exercised, e.p_leavers_exercised);
+    assert!((st.mean_cash_paid.unwrap() - mean).abs() <= 1e-9 * mean);
+    // RSUs have no such figures.
+    assert_eq!(exact.alternative.exercise_on_leaving, None);
+}

@@ -110,6 +110,42 @@ pub struct ExerciseCost {
     pub fixed: f64,
 }
 
+impl ExerciseCost {
+    /// The exercise cost that the path whose record is `record` paid in
+    /// cash at departure, from the grants it marks as exercised there:
+    /// `strike_ratio · G_g · v_g(E) · e^{-rE}` each, computed exactly as the
+    /// simulation computes it (the person left at `D = E < W`).
+    pub fn of(m: &Model, record: &PathRecord) -> ExerciseCost {
+        let Some(o) = m.offer.options.filter(|_| record.exercised_on_departure()) else {
+            return ExerciseCost::default();
+        };
+        let departure = record.employed_years;
+        let mut cost = ExerciseCost::default();
+        for (g, grant) in m.offer.grants.iter().enumerate() {
+            if record.exercised_at_departure & (1 << g) == 0 {
+                continue;
+            }
+            let vested = grant.schedule.vested_fraction(departure);
+            match grant.size {
+                GrantSize::Scaled(k) => {
+                    cost.per_grant +=
+                        exercise_cost(o.strike_ratio * k * vested, m.discount_rate, departure)
+                }
+                GrantSize::Fixed(a) => {
+                    cost.fixed +=
+                        exercise_cost(o.strike_ratio * a * vested, m.discount_rate, departure)
+                }
+            }
+        }
+        cost
+    }
+
+    /// The cost at the offer's own initial grant.
+    pub fn at_grant(&self, grant: f64) -> f64 {
+        grant * self.per_grant + self.fixed
+    }
+}
+
 /// PV of a strike `strike` paid in cash at departure `departure`:
 /// `strike · e^{-r D}`.
 #[inline]
@@ -725,33 +761,9 @@ impl Plan {
     }
 
     /// The exercise cost that the path whose record is `record` paid in
-    /// cash at departure, from the grants it marks as exercised there:
-    /// `strike_ratio · G_g · v_g(E) · e^{-rE}` each, computed exactly as the
-    /// simulation computes it (the person left at `D = E < W`).
+    /// cash at departure ([`ExerciseCost::of`]).
     pub fn exercise_cost(&self, record: &PathRecord) -> ExerciseCost {
-        let m = &self.model;
-        let Some(o) = m.offer.options.filter(|_| record.exercised_on_departure()) else {
-            return ExerciseCost::default();
-        };
-        let departure = record.employed_years;
-        let mut cost = ExerciseCost::default();
-        for (g, grant) in m.offer.grants.iter().enumerate() {
-            if record.exercised_at_departure & (1 << g) == 0 {
-                continue;
-            }
-            let vested = grant.schedule.vested_fraction(departure);
-            match grant.size {
-                GrantSize::Scaled(k) => {
-                    cost.per_grant +=
-                        exercise_cost(o.strike_ratio * k * vested, m.discount_rate, departure)
-                }
-                GrantSize::Fixed(a) => {
-                    cost.fixed +=
-                        exercise_cost(o.strike_ratio * a * vested, m.discount_rate, departure)
-                }
-            }
-        }
-        cost
+        ExerciseCost::of(&self.model, record)
     }
 
     /// PV of the public RSUs: shares of each grant sold at every vest date

@@ -88,6 +88,20 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
         share(|e| e.p_equity_no_gain),
         "-".into(),
     );
+    if let Some(e) = &o.exercise_on_leaving {
+        row(
+            &mut s,
+            "  leavers who paid to exercise",
+            format_percent(e.p_leavers_exercised),
+            "-".into(),
+        );
+        row(
+            &mut s,
+            "  mean cash they paid (PV)",
+            e.mean_cash_paid.map_or("-".into(), m),
+            "-".into(),
+        );
+    }
     let _ = writeln!(s);
 
     let c = &out.comparison;

@@ -1,8 +1,10 @@
 //! The decision outputs of one run: both offers' value distributions, the
 //! pathwise comparison and the company's outcomes.
 
-use super::{BLOCK, Moments, Preferences, Summary, quantile_select, quantile_sorted, sort};
-use crate::engine::{PathRecord, Simulation};
+use super::{
+    BLOCK, Moments, Preferences, Summary, neumaier_sum, quantile_select, quantile_sorted, sort,
+};
+use crate::engine::{ExerciseCost, PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::Model;
 use crate::model::cash::pay_factor;
@@ -23,6 +25,9 @@ pub struct OfferOutputs {
     /// named the same in the table, the JSON, the floor text and the charts.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub equity_shares: Option<EquityShares>,
+    /// Options exercised on leaving (private options only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exercise_on_leaving: Option<ExerciseOnLeaving>,
     /// base + grant / vesting years, the way offers are quoted.
     pub paper_value_per_year: f64,
     /// Mean total PV divided by the window's years.
@@ -45,6 +50,7 @@ impl OfferOutputs {
             total,
             equity,
             equity_shares,
+            exercise_on_leaving: None,
             paper_value_per_year,
         }
     }
@@ -61,6 +67,18 @@ pub struct EquityShares {
     pub p_equity_loses_money: f64,
     /// P(no gain): the equity part is at most 0.
     pub p_equity_no_gain: f64,
+}
+
+/// What leavers did with their options when the exercise window closed
+/// before the exit (private options only).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ExerciseOnLeaving {
+    /// Of the paths on which the person leaves before the window ends, the
+    /// share that paid to exercise.
+    pub p_leavers_exercised: f64,
+    /// The mean PV of the cash they paid (absent when nobody did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_cash_paid: Option<f64>,
 }
 
 /// The offers compared path by path, on common random numbers.
@@ -178,6 +196,11 @@ pub(crate) struct Tally {
     pub equity_loses: u64,
     pub equity_no_gain: u64,
     pub difference_percentiles: DifferencePercentiles,
+    /// Paths on which the person leaves early; of those, the ones that paid
+    /// to exercise, and the sum of the PV they paid.
+    pub leavers: u64,
+    pub exercised: u64,
+    pub cash_paid: f64,
     pub company: CompanyOutputs,
 }
 
@@ -294,6 +317,20 @@ impl Outputs {
                 equity_loses: records.iter().filter(|p| p.offer_equity < 0.0).count() as u64,
                 equity_no_gain: records.iter().filter(|p| p.offer_equity <= 0.0).count() as u64,
                 difference_percentiles,
+                leavers: records
+                    .iter()
+                    .filter(|p| p.employed_years < model.window_years)
+                    .count() as u64,
+                exercised: records
+                    .iter()
+                    .filter(|p| p.exercised_on_departure())
+                    .count() as u64,
+                cash_paid: neumaier_sum(
+                    records
+                        .iter()
+                        .filter(|p| p.exercised_on_departure())
+                        .map(|p| ExerciseCost::of(model, p).at_grant(model.offer.grant)),
+                ),
                 company: company_outputs(records),
             },
         )
@@ -320,7 +357,15 @@ impl Outputs {
             ],
             &t.offer_equity,
         )?;
-        let outputs = Outputs {
+        let exercise_on_leaving = model.offer.options.map(|_| ExerciseOnLeaving {
+            p_leavers_exercised: if t.leavers > 0 {
+                t.exercised as f64 / t.leavers as f64
+            } else {
+                0.0
+            },
+            mean_cash_paid: (t.exercised > 0).then(|| t.cash_paid / t.exercised as f64),
+        });
+        let mut outputs = Outputs {
             offer: OfferOutputs::new(
                 labels.0,
                 t.offer_total,
@@ -352,6 +397,7 @@ impl Outputs {
             thresholds: Vec::new(),
             warnings,
         };
+        outputs.offer.exercise_on_leaving = exercise_on_leaving;
         outputs.check_finite()?;
         Ok(outputs)
     }

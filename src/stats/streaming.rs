@@ -15,7 +15,7 @@ use super::{
     CompanyOutputs, DifferencePercentiles, Moments, MultiplePercentiles, OutcomeShares, Outputs,
     Percentiles, Preferences, Summary, Tally, ThresholdShare, UtilitySum,
 };
-use crate::engine::PathRecord;
+use crate::engine::{ExerciseCost, PathRecord};
 use crate::error::Error;
 use crate::model::Model;
 use crate::model::company::Outcome;
@@ -87,6 +87,9 @@ pub struct ChunkOutputs {
     equity_zero: u64,
     equity_loses: u64,
     equity_no_gain: u64,
+    leavers: u64,
+    exercised: u64,
+    cash_paid: f64,
     outcomes: [u64; 4],
     /// Paths at or above each threshold: the offer's, the alternative's.
     at_or_above: [[u64; 2]; MAX_THRESHOLDS],
@@ -103,6 +106,9 @@ impl ChunkOutputs {
             equity_zero: 0,
             equity_loses: 0,
             equity_no_gain: 0,
+            leavers: 0,
+            exercised: 0,
+            cash_paid: 0.0,
             outcomes: [0; 4],
             at_or_above: [[0; 2]; MAX_THRESHOLDS],
         }
@@ -167,6 +173,11 @@ impl StreamedOutputs {
             c.equity_zero += u64::from(p.equity_pays_zero);
             c.equity_loses += u64::from(p.offer_equity < 0.0);
             c.equity_no_gain += u64::from(p.offer_equity <= 0.0);
+            c.leavers += u64::from(p.employed_years < self.model.window_years);
+            if p.exercised_on_departure() {
+                c.exercised += 1;
+                c.cash_paid += ExerciseCost::of(&self.model, p).at_grant(self.model.offer.grant);
+            }
             worker.difference.add(v[0] - v[1]);
             c.outcomes[p.outcome as usize] += 1;
             for (count, &amount) in c.at_or_above.iter_mut().zip(&self.thresholds) {
@@ -201,6 +212,9 @@ impl StreamedOutputs {
         t.equity_zero += c.equity_zero;
         t.equity_loses += c.equity_loses;
         t.equity_no_gain += c.equity_no_gain;
+        t.leavers += c.leavers;
+        t.exercised += c.exercised;
+        t.cash_paid += c.cash_paid;
         for (a, b) in t.outcomes.iter_mut().zip(c.outcomes) {
             *a += b;
         }
@@ -278,6 +292,9 @@ impl StreamedOutputs {
                 equity_pays_zero: t.equity_zero,
                 equity_loses: t.equity_loses,
                 equity_no_gain: t.equity_no_gain,
+                leavers: t.leavers,
+                exercised: t.exercised,
+                cash_paid: t.cash_paid,
                 difference_percentiles: DifferencePercentiles {
                     p10: sketches.difference.quantile(0.10),
                     p50: sketches.difference.quantile(0.50),

@@ -109,7 +109,8 @@ fn unknown_field_suggests_the_nearest_name() {
         &with("volatility = 0.60", "volatilty = 0.60"),
         &[],
         "bad.toml:13:1: company.volatilty: unknown field `volatilty`, expected one of \
-         `valuation`, `drift`, `volatility`, `preference_stack`, `preferred_fraction`, `rounds`, `exit` \
+         `valuation`, `drift`, `volatility`, `preference_stack`, `preferred_fraction`, `rounds`, `exit`, \
+         `tender` \
          (did you mean `volatility`?)",
     );
 }
@@ -460,7 +461,8 @@ fn set_to_an_unknown_path() {
         BASE,
         &["--set", "company.volatilty=0.5"],
         "--set company.volatilty=0.5: company.volatilty: unknown field `volatilty`, expected one of \
-         `valuation`, `drift`, `volatility`, `preference_stack`, `preferred_fraction`, `rounds`, `exit` \
+         `valuation`, `drift`, `volatility`, `preference_stack`, `preferred_fraction`, `rounds`, `exit`, \
+         `tender` \
          (did you mean `volatility`?)",
     );
 }

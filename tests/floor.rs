@@ -413,3 +413,25 @@ fn a_beats_floor_meets_its_share_on_the_paths() {
         assert!((floor.offer_value.unwrap() - offered).abs() < 1e-12);
     }
 }
+
+/// With tender offers the totals stay linear in the grant (a tender sells
+/// a share of each grant, and an option is sold only in the money, the same
+/// decision for every grant size): the floors found on the stored paths
+/// hold when the scenario is simulated again at them.
+#[test]
+fn grant_floors_with_tender_offers_match_when_simulated_again() {
+    let mut tender = toml::Table::new();
+    tender.insert("per_year".into(), toml::Value::Float(0.5));
+    tender.insert("fraction".into(), toml::Value::Float(0.3));
+    let mut overrides = rsu_variant();
+    overrides.push(set("company.tender", toml::Value::Table(tender)));
+    check_resimulated(
+        overrides,
+        SolveFor::Grant,
+        &[
+            Criterion::Mean,
+            Criterion::Median,
+            Criterion::CertaintyEquivalent,
+        ],
+    );
+}

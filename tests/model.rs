@@ -193,3 +193,42 @@ fn the_value_on_leaving_has_the_value_paths_law() {
     let expected = probability.iter().sum::<f64>() / probability.len() as f64;
     crate::common::Comparison::mean("P(exercise on leaving)", exercised, expected).check(4.0);
 }
+
+/// Tender offers (model v2 §6). Under the risk-neutral measure with no
+/// volatility, no dilution, no exit and no discount anywhere, the value
+/// discounted at `r` is the same at every date, so selling at a tender pays
+/// exactly what holding to the horizon would: every path's private equity
+/// is the same with tenders as without. A tender discount then lowers the
+/// paths that sold, and no other.
+#[test]
+fn a_tender_at_no_discount_pays_what_holding_would() {
+    let with = |tender: &str| {
+        crate::common::scenario(
+            &format!(
+                "[simulation]\nmeasure = \"risk_neutral\"\n\
+                 [employee]\nattrition_per_year = 0.2\nilliquidity = {{ method = \"none\" }}\n\
+                 [company]\nvolatility = 0.0\n\
+                 [company.rounds]\nper_year = 0.0\npool_per_year = 0.0\n\
+                 [company.exit]\nipo_per_year = 0.0\nacquisition_per_year = 0.0\n\
+                 failure_per_year = 0.0\nsecondary_discount = 0.0\n{tender}"
+            ),
+            20_000,
+            5,
+        )
+    };
+    let none = crate::common::run(&with(""));
+    let free = crate::common::run(&with(
+        "[company.tender]\nper_year = 1.0\nfraction = 0.5\ndiscount = 0.0\n",
+    ));
+    let costly = crate::common::run(&with(
+        "[company.tender]\nper_year = 1.0\nfraction = 0.5\ndiscount = 0.2\n",
+    ));
+    let mut lowered = 0;
+    for ((a, b), c) in none.iter().zip(&free).zip(&costly) {
+        let close = (a.offer_equity - b.offer_equity).abs() <= 1e-9 * a.offer_equity.abs().max(1.0);
+        assert!(close, "{} against {}", a.offer_equity, b.offer_equity);
+        assert!(c.offer_equity <= a.offer_equity * (1.0 + 1e-12));
+        lowered += (c.offer_equity < a.offer_equity * (1.0 - 1e-9)) as usize;
+    }
+    assert!(lowered > 5_000, "{lowered} paths sold at a tender");
+}

@@ -102,7 +102,8 @@ impl Simulation {
     /// The same paths under a flat illiquidity discount `discount`, without
     /// simulating again: the discount changes no draw, only how much of the
     /// private proceeds is kept. `None` when this simulation's illiquidity
-    /// is not flat, or is a flat discount of 100% (nothing left to rescale).
+    /// is not flat, or is a flat discount of 100% (nothing left to rescale),
+    /// or the company runs tender offers (their proceeds are not discounted).
     ///
     /// On each path the proceeds after illiquidity, `P = equity + C` (C the
     /// exercise cost, which is never discounted, rebuilt by
@@ -118,7 +119,10 @@ impl Simulation {
         let Illiquidity::Flat { discount: d0 } = self.plan.model.illiquidity else {
             return None;
         };
-        if d0 >= 1.0 || !(0.0..=1.0).contains(&discount) {
+        // Tender proceeds are cash, never discounted: they cannot be told
+        // apart from the rest of a record's equity, so such paths are
+        // simulated again.
+        if d0 >= 1.0 || !(0.0..=1.0).contains(&discount) || self.plan.model.tender.is_some() {
             return None;
         }
         let ratio = (1.0 - discount) / (1.0 - d0);

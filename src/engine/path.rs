@@ -439,6 +439,18 @@ impl Plan {
         )
     }
 
+    /// `F(s, u)`: the fraction of a holding granted at `s` that survives the
+    /// option pool and the rounds of path `index` in `(s, u]`.
+    fn dilution_between(&self, index: u64, s: f64, u: f64) -> f64 {
+        let mut keep = exp::exp(-self.model.pool_per_year * (u - s).max(0.0));
+        for (t, dilution) in self.rounds(index, u) {
+            if t > s {
+                keep *= 1.0 - dilution;
+            }
+        }
+        keep
+    }
+
     /// Draws a funding round's dilution (`rng` is the dilution stream,
     /// present when the dilution is random).
     #[inline]
@@ -598,6 +610,68 @@ impl Plan {
             }
         }
 
+        // Tender offers while the company is private (model v2 §6): a person
+        // still employed sells a share of each grant's vested, unsold shares
+        // at a discount to the value at the tender (bridged, with a draw of
+        // the tenders' own stream); the proceeds are cash then, never cut by
+        // the illiquidity discount. `sold[g]`: the share of grant g sold.
+        let mut sold = [0.0f64; MAX_GRANTS];
+        let (mut tender_scaled, mut tender_fixed) = (0.0, 0.0);
+        if let Some(t) = m.tender.filter(|t| t.per_year > 0.0) {
+            let mut rng = random::stream(self.seed, index, random::TENDERS);
+            let mut u = t.from_years;
+            loop {
+                let gap: f64 = Exp1.sample(&mut rng);
+                u += gap / t.per_year;
+                if u >= event_time {
+                    break;
+                }
+                let z: f64 = StandardNormal.sample(&mut rng);
+                if departure <= u {
+                    continue;
+                }
+                let value = exp::exp(known.bridge(u, sigma, z));
+                let discounted = exp::exp(-r * u) * (1.0 - t.discount);
+                for (g, grant) in offer_grants.iter().enumerate() {
+                    if grant.date() >= u || !made(offer_grants, offer_refresh_won, g, true) {
+                        continue;
+                    }
+                    let held = grant.schedule.vested_fraction(u.min(employed)) - sold[g];
+                    if held <= 0.0 {
+                        continue;
+                    }
+                    let (amount, scaled) = match grant.size {
+                        GrantSize::Scaled(k) => (k, true),
+                        GrantSize::Fixed(a) => (a, false),
+                    };
+                    // φ_g(u) V_u: the held share's value at the tender.
+                    let worth = held * amount / value_at[g]
+                        * self.dilution_between(index, grant.date(), u)
+                        * value;
+                    // Options are sold as a cashless exercise, only in the
+                    // money: the strike of the sold share comes off.
+                    let proceeds = match offer.options {
+                        None => worth * discounted,
+                        Some(o) => {
+                            let spread =
+                                worth * (1.0 - t.discount) - o.strike_ratio * amount * held;
+                            if spread <= 0.0 {
+                                continue;
+                            }
+                            spread * exp::exp(-r * u)
+                        }
+                    };
+                    let cash = t.fraction * proceeds;
+                    if scaled {
+                        tender_scaled += cash;
+                    } else {
+                        tender_fixed += cash;
+                    }
+                    sold[g] += t.fraction * held;
+                }
+            }
+        }
+
         // The private grants' payoffs, split into the part that scales with
         // the initial grant and the part that does not.
         let accelerate = outcome == Outcome::Acquisition && exit_time < employed;
@@ -615,6 +689,8 @@ impl Plan {
                 let at_exit = grant.schedule.vested_fraction(exit_time);
                 vested = vested.max(at_exit + offer.acceleration_on_acquisition * (1.0 - at_exit));
             }
+            // What was sold in tenders is no longer held at the event.
+            vested = (vested - sold[g]).max(0.0);
             if vested == 0.0 {
                 continue;
             }
@@ -659,6 +735,10 @@ impl Plan {
                 fixed_net += proceeds - cost;
             }
         }
+        scaled_net += tender_scaled;
+        scaled_proceeds += tender_scaled;
+        fixed_net += tender_fixed;
+        fixed_proceeds += tender_fixed;
         let g0 = offer.grant;
 
         PathRecord {
@@ -709,6 +789,19 @@ impl Plan {
                 random::DEPARTURE_VALUE,
             ));
             sum += z;
+        }
+        if let Some(t) = m.tender.filter(|t| t.per_year > 0.0) {
+            let mut rng = random::stream(self.seed, index, random::TENDERS);
+            let mut u = t.from_years;
+            loop {
+                let gap: f64 = Exp1.sample(&mut rng);
+                u += gap / t.per_year;
+                if u >= event_time {
+                    break;
+                }
+                let z: f64 = StandardNormal.sample(&mut rng);
+                sum += z;
+            }
         }
         let employed = departure.min(m.window_years);
         if !self.stock.times.is_empty() {

@@ -8,8 +8,9 @@
 //! another source (model v2 §1): the person, the exit and the company's
 //! value path ([`CORE`]), the rounds' times ([`ROUNDS`]) and dilutions
 //! ([`DILUTIONS`]), each offer's refresh decisions ([`OFFER_REFRESHES`],
-//! [`ALTERNATIVE_REFRESHES`]), the public stock's path ([`STOCK`]) and the
-//! company's value on the day of leaving ([`DEPARTURE_VALUE`]).
+//! [`ALTERNATIVE_REFRESHES`]), the public stock's path ([`STOCK`]), the
+//! company's value on the day of leaving ([`DEPARTURE_VALUE`]) and the
+//! tender offers ([`TENDERS`]).
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -30,6 +31,8 @@ pub const DILUTIONS: u64 = 4;
 pub const OFFER_REFRESHES: u64 = 5;
 /// The public offer's refresh decisions.
 pub const ALTERNATIVE_REFRESHES: u64 = 6;
+/// The tender offers' dates and the company's value at each.
+pub const TENDERS: u64 = 7;
 
 /// SplitMix64's output function: a bijection on `u64` with full avalanche.
 #[inline]

@@ -40,6 +40,8 @@ pub struct Model {
     pub illiquidity: Illiquidity,
     /// Yearly pay from leaving to the window's end, beside both offers.
     pub base_after_leaving: f64,
+    /// Tender offers while the company is private.
+    pub tender: Option<crate::scenario::Tender>,
     pub offer: PrivateOffer,
     pub alternative: PublicOffer,
 }
@@ -64,6 +66,7 @@ impl Model {
             pool_per_year: c.rounds.pool_per_year,
             illiquidity: s.employee.illiquidity,
             base_after_leaving: s.employee.base_after_leaving,
+            tender: s.company.tender,
             offer: PrivateOffer::new(&s.offer, s.simulation.window_years),
             alternative: PublicOffer::new(
                 &s.alternative,

@@ -92,6 +92,15 @@ pub mod company {
     /// `company.exit.lockup_volatility`.
     pub const EXIT_LOCKUP_VOLATILITY: f64 = 0.5;
 
+    /// `company.tender.from_years`.
+    pub const TENDER_FROM_YEARS: f64 = 1.0;
+
+    /// `company.tender.fraction`.
+    pub const TENDER_FRACTION: f64 = 0.2;
+
+    /// `company.tender.discount`.
+    pub const TENDER_DISCOUNT: f64 = 0.1;
+
     /// `company.exit.secondary_discount`.
     pub const EXIT_SECONDARY_DISCOUNT: f64 = 0.3;
 }

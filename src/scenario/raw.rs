@@ -92,6 +92,16 @@ pub struct RawCompany {
     pub rounds: RawRounds,
     #[serde(default)]
     pub exit: RawExit,
+    pub tender: Option<RawTender>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTender {
+    pub per_year: Option<f64>,
+    pub from_years: Option<f64>,
+    pub fraction: Option<f64>,
+    pub discount: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -426,6 +426,7 @@ fn company(raw: RawCompany) -> Check<Company> {
         )?,
         rounds: rounds(raw.rounds)?,
         exit: exit(raw.exit)?,
+        tender: raw.tender.map(tender).transpose()?,
     })
 }
 
@@ -564,6 +565,40 @@ fn exit(raw: RawExit) -> Check<Exit> {
             "company.exit.secondary_discount",
             raw.secondary_discount,
             defaults::company::EXIT_SECONDARY_DISCOUNT,
+            Allowed::within(Range::right_open(0.0, 1.0)),
+        )?,
+    })
+}
+
+fn tender(raw: RawTender) -> Check<Tender> {
+    let per_year = required(
+        "company.tender.per_year",
+        raw.per_year,
+        "a rate of tender offers per year, from 0 to 12",
+    )?;
+    check(
+        "company.tender.per_year",
+        per_year,
+        Allowed::within(Range::closed(0.0, 12.0)),
+    )?;
+    Ok(Tender {
+        per_year,
+        from_years: field(
+            "company.tender.from_years",
+            raw.from_years,
+            defaults::company::TENDER_FROM_YEARS,
+            Allowed::within_in(Range::closed(0.0, 100.0), " years"),
+        )?,
+        fraction: field(
+            "company.tender.fraction",
+            raw.fraction,
+            defaults::company::TENDER_FRACTION,
+            Allowed::within(Range::left_open(0.0, 1.0)),
+        )?,
+        discount: field(
+            "company.tender.discount",
+            raw.discount,
+            defaults::company::TENDER_DISCOUNT,
             Allowed::within(Range::right_open(0.0, 1.0)),
         )?,
     })
@@ -1194,6 +1229,50 @@ mod tests {
         let e = refresh("0").unwrap_err();
         assert!(
             e.ends_with("offer.equity.refresh.0.every_years must be in (0, 100] years"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn tender_offers_are_checked() {
+        let tender = |t: &str| {
+            let text = format!(
+                "name = \"t\"\n[company]\nvaluation = 1e9\n[company.tender]\n{t}\n[offer]\nbase = 1\n\
+                 [offer.equity]\ngrant = 1\n[alternative]\nbase = 1\n"
+            );
+            crate::scenario::load_str("t.toml", &text, &[]).map(|l| l.scenario.company.tender)
+        };
+        let t = tender("per_year = 0.5").unwrap().unwrap();
+        assert_eq!(
+            (t.from_years, t.fraction, t.discount),
+            (
+                defaults::company::TENDER_FROM_YEARS,
+                defaults::company::TENDER_FRACTION,
+                defaults::company::TENDER_DISCOUNT
+            )
+        );
+        let e = tender("fraction = 0.5").unwrap_err().to_string();
+        assert!(
+            e.contains("required field `company.tender.per_year` is missing"),
+            "{e}"
+        );
+        let e = tender("per_year = 13").unwrap_err().to_string();
+        assert!(
+            e.ends_with("company.tender.per_year must be in [0, 12]"),
+            "{e}"
+        );
+        let e = tender("per_year = 1\nfraction = 0")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("company.tender.fraction must be in (0, 1]"),
+            "{e}"
+        );
+        let e = tender("per_year = 1\ndiscount = 1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with("company.tender.discount must be in [0, 1)"),
             "{e}"
         );
     }

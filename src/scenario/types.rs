@@ -116,6 +116,21 @@ pub struct Company {
     pub preferred_fraction: f64,
     pub rounds: Rounds,
     pub exit: Exit,
+    /// Company-run tender offers while private, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tender: Option<Tender>,
+}
+
+/// Tender offers: a Poisson process of rate `per_year` from `from_years`
+/// until the exit or the horizon, at each of which a person still employed
+/// sells `fraction` of their vested, unsold shares at `1 - discount` times
+/// the company's value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tender {
+    pub per_year: f64,
+    pub from_years: f64,
+    pub fraction: f64,
+    pub discount: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

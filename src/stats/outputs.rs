@@ -76,7 +76,9 @@ pub struct ExerciseOnLeaving {
     /// Of the paths on which the person leaves before the window ends, the
     /// share that paid to exercise.
     pub p_leavers_exercised: f64,
-    /// The mean PV of the cash they paid (absent when nobody did).
+    /// The mean PV of the cash they paid (absent when nobody did, and with
+    /// tender offers, where the strike paid depends on what was sold before
+    /// leaving and is not kept per path).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mean_cash_paid: Option<f64>,
 }
@@ -363,7 +365,8 @@ impl Outputs {
             } else {
                 0.0
             },
-            mean_cash_paid: (t.exercised > 0).then(|| t.cash_paid / t.exercised as f64),
+            mean_cash_paid: (t.exercised > 0 && model.tender.is_none())
+                .then(|| t.cash_paid / t.exercised as f64),
         });
         let mut outputs = Outputs {
             offer: OfferOutputs::new(

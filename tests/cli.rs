@@ -424,3 +424,40 @@ fn a_threshold_must_be_an_amount() {
         stderr(&o)
     );
 }
+
+/// A sweep of the lever itself has no single offered value to quote.
+#[test]
+fn a_sweep_of_the_grant_says_the_offer_is_the_swept_value() {
+    let dir = TempDir::new().unwrap();
+    let sweep = |extra: &[&str]| {
+        let o = common::equisim()
+            .arg("sweep")
+            .arg(common::shipped("hf-paris-ask.toml"))
+            .args([
+                "--paths",
+                "4000",
+                "--quiet",
+                "--no-charts",
+                "--steps",
+                "3",
+                "--out",
+            ])
+            .arg(dir.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let grant = sweep(&[
+        "--param",
+        "offer.equity.grant",
+        "--from",
+        "0",
+        "--to",
+        "200000",
+    ]);
+    assert!(grant.contains("(offered: the swept value)"), "{grant}");
+    let discount = sweep(&[]);
+    assert!(discount.contains("(offered: €100K)"), "{discount}");
+}

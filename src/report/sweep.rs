@@ -1,7 +1,7 @@
 //! A sweep's table for the terminal, `sweep.csv` and `sweep.json`.
 
 use super::floor::FloorsReport;
-use super::words::criterion_name;
+use super::words::{criterion_name, lever_name};
 use crate::decisions::{PathReuse, SweepResult};
 use crate::format::{format_money, format_percent};
 use crate::scenario::{Scenario, SolveFor, fmt_value};
@@ -34,21 +34,22 @@ pub fn sweep_table(result: &SweepResult, scenario: &Scenario) -> String {
         result.seed,
         reuse_words(result.reuse)
     );
-    let lever = match result.solve_for {
-        SolveFor::Grant => "grant",
-        SolveFor::Base => "base",
+    let lever = lever_name(result.solve_for);
+    // The lever as the scenario offers it, unless the sweep is of the lever
+    // itself: then it is the swept value at each point.
+    let lever_is_swept = result.current_series().windows(2).any(|w| w[0].1 != w[1].1);
+    let offered = if lever_is_swept {
+        "the swept value".to_string()
+    } else {
+        m(match result.solve_for {
+            SolveFor::Grant => scenario.offer.equity.grant,
+            SolveFor::Base => scenario.offer.base,
+        })
     };
-    let current = result
-        .points
-        .first()
-        .and_then(|p| p.floors.floors.first())
-        .map_or(f64::NAN, |f| f.current);
     let _ = writeln!(
         s,
-        "Floors are the least {lever} at which {} matches {} (offered: {})",
-        scenario.offer.label,
-        scenario.alternative.label,
-        m(current)
+        "Floors are the least {lever} at which {} matches {} (offered: {offered})",
+        scenario.offer.label, scenario.alternative.label,
     );
     let _ = writeln!(s);
 

@@ -110,13 +110,16 @@ fn sweep_writes_csv_and_json() {
     );
     let csv = std::fs::read_to_string(dir.path().join("sweep.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 4, "{csv}");
+    // 0, 0.3 and 0.6, and the scenario's own 0.25: a point of its own, so
+    // that what is shown there is computed, not interpolated.
+    assert_eq!(lines.len(), 5, "{csv}");
     assert!(lines[0].starts_with("employee.illiquidity.discount,offer_mean,"));
     assert!(lines[0].contains("floor_p10") && lines[0].contains("base_floor_ce"));
-    assert!(lines[2].starts_with("0.3,"), "{csv}");
+    assert!(lines[2].starts_with("0.25,"), "{csv}");
+    assert!(lines[3].starts_with("0.3,"), "{csv}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("sweep.json")).unwrap()).unwrap();
-    assert_eq!(json["points"].as_array().unwrap().len(), 3);
+    assert_eq!(json["points"].as_array().unwrap().len(), 4);
     assert_eq!(json["reuse"], "flat_discount");
     assert!(json["points"][1]["floor"]["mean"]["value"].is_f64());
 }

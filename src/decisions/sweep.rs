@@ -228,6 +228,23 @@ pub fn plan_sweep(request: &SweepRequest) -> Result<SweepPlan, Error> {
         }
         values.dedup();
     }
+    // The scenario's own value, when inside the range, is a point of the
+    // sweep: what is shown there is computed, never interpolated.
+    if let (Some(own), Some(&first), Some(&last)) = (
+        crate::scenario::fields::number_at(&base, parameter),
+        values.first(),
+        values.last(),
+    ) && own >= first.min(last)
+        && own <= first.max(last)
+        && !values.contains(&own)
+    {
+        let at = if first <= last {
+            values.partition_point(|v| *v < own)
+        } else {
+            values.partition_point(|v| *v > own)
+        };
+        values.insert(at, own);
+    }
     let to_toml = |v: f64| match kind {
         Some(NumberKind::Integer) => toml::Value::Integer(v as i64),
         _ => toml::Value::Float(v),

@@ -91,8 +91,26 @@ fn run_adds_the_floors_to_the_table_and_summary() {
             assert!(floor[c]["base_floor"]["value"].is_f64(), "{c}");
         }
     }
+    // One row per offer, one column per figure; the floors on the offer's.
     let csv = std::fs::read_to_string(dir.path().join("summary.csv")).unwrap();
-    assert!(csv.contains("\nfloor.mean.value,"), "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "{csv}");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    assert_eq!(&header[..4], ["offer", "seed", "paths", "label"]);
+    let p = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert!(
+        p("total.percentiles.p5") < p("total.percentiles.p10"),
+        "{}",
+        lines[0]
+    );
+    let floor_mean = p("floor_mean");
+    let offer: Vec<&str> = lines[1].split(',').collect();
+    let alternative: Vec<&str> = lines[2].split(',').collect();
+    assert_eq!((offer[0], alternative[0]), ("offer", "alternative"));
+    assert!(offer[floor_mean].parse::<f64>().is_ok(), "{}", lines[1]);
+    assert_eq!(alternative[floor_mean], "");
+    assert_eq!(offer.len(), header.len());
+    assert_eq!(alternative.len(), header.len());
 }
 
 #[test]

@@ -61,30 +61,73 @@ impl<'a> RunReport<'a> {
         pretty_json(self)
     }
 
-    /// Every number of the report except the scenario, one `key,value` row
-    /// each, keys as dotted JSON paths (`offer.total.percentiles.p10`).
+    /// One row per offer and one column per figure, in the report's order
+    /// (`total.mean`, `total.percentiles.p10`, …, `equity.…`, the equity's
+    /// shares, `P(total ≥ A)` per threshold, and on the private offer's row
+    /// its floors); a cell is empty where the figure does not apply to that
+    /// offer.
     pub fn to_csv(&self) -> String {
-        let value = serde_json::to_value(self.outputs).unwrap_or_default();
-        let mut rows = vec![
-            "key,value".to_string(),
-            format!("seed,{}", self.seed),
-            format!("paths,{}", self.paths),
+        let mut columns: Vec<String> = vec!["offer".into(), "seed".into(), "paths".into()];
+        let mut rows: Vec<Vec<(String, String)>> = Vec::new();
+        let offers = [
+            ("offer", &self.outputs.offer),
+            ("alternative", &self.outputs.alternative),
         ];
-        flatten("", &value, &mut rows);
-        if let Some(floor) = &self.floor {
-            flatten(
-                "floor",
-                &serde_json::to_value(floor).unwrap_or_default(),
-                &mut rows,
-            );
+        for (i, (which, o)) in offers.into_iter().enumerate() {
+            let mut cells = vec![
+                ("offer".to_string(), which.to_string()),
+                ("seed".to_string(), self.seed.to_string()),
+                ("paths".to_string(), self.paths.to_string()),
+            ];
+            flatten("", &serde_json::to_value(o).unwrap_or_default(), &mut cells);
+            for t in &self.outputs.thresholds {
+                let p = if i == 0 { t.p_offer } else { t.p_alternative };
+                cells.push((
+                    format!("p_total_at_least_{}", crate::scenario::fmt_value(t.amount)),
+                    p.to_string(),
+                ));
+            }
+            if let (0, Some(floors)) = (i, &self.floor) {
+                for f in &floors.0 {
+                    let value = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
+                    cells.push((format!("floor_{}", f.criterion), value(f.value)));
+                    if let Some(b) = &f.base_floor {
+                        cells.push((format!("base_floor_{}", f.criterion), value(b.value)));
+                    }
+                }
+            }
+            for (k, _) in &cells {
+                if !columns.contains(k) {
+                    columns.push(k.clone());
+                }
+            }
+            rows.push(cells);
         }
-        let mut s = rows.join("\n");
+        let mut s = columns
+            .iter()
+            .map(|c| csv_field(c))
+            .collect::<Vec<_>>()
+            .join(",");
         s.push('\n');
+        for cells in &rows {
+            let line: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    cells
+                        .iter()
+                        .find(|(k, _)| k == c)
+                        .map_or(String::new(), |(_, v)| v.clone())
+                })
+                .collect();
+            s.push_str(&line.join(","));
+            s.push('\n');
+        }
         s
     }
 }
 
-fn flatten(prefix: &str, value: &serde_json::Value, rows: &mut Vec<String>) {
+/// The leaves of `value` as `(dotted key, cell)`, in the value's order.
+fn flatten(prefix: &str, value: &serde_json::Value, cells: &mut Vec<(String, String)>) {
     use serde_json::Value;
     let key = |k: &str| {
         if prefix.is_empty() {
@@ -96,17 +139,17 @@ fn flatten(prefix: &str, value: &serde_json::Value, rows: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                flatten(&key(k), v, rows);
+                flatten(&key(k), v, cells);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                flatten(&key(&i.to_string()), v, rows);
+                flatten(&key(&i.to_string()), v, cells);
             }
         }
-        Value::String(s) => rows.push(format!("{prefix},{}", csv_field(s))),
-        Value::Null => rows.push(format!("{prefix},")),
-        other => rows.push(format!("{prefix},{other}")),
+        Value::String(s) => cells.push((prefix.to_string(), csv_field(s))),
+        Value::Null => cells.push((prefix.to_string(), String::new())),
+        other => cells.push((prefix.to_string(), other.to_string())),
     }
 }
 

@@ -439,6 +439,26 @@ impl Plan {
         )
     }
 
+    /// The tender offers of path `index` before `event_time`, as (date, the
+    /// standard normal of the company's value there): a Poisson process
+    /// from `from_years`, drawn as exponential gaps from the tenders' own
+    /// stream, each date followed by its normal. None without tenders.
+    fn tenders(&self, index: u64, event_time: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let tender = self.model.tender.filter(|t| t.per_year > 0.0);
+        let mut rng = tender.map(|_| random::stream(self.seed, index, random::TENDERS));
+        let mut u = tender.map_or(0.0, |t| t.from_years);
+        std::iter::from_fn(move || {
+            let (t, rng) = (tender?, rng.as_mut()?);
+            let gap: f64 = Exp1.sample(rng);
+            u += gap / t.per_year;
+            if u >= event_time {
+                return None;
+            }
+            let z: f64 = StandardNormal.sample(rng);
+            Some((u, z))
+        })
+    }
+
     /// `F(s, u)`: the fraction of a holding granted at `s` that survives the
     /// option pool and the rounds of path `index` in `(s, u]`.
     fn dilution_between(&self, index: u64, s: f64, u: f64) -> f64 {
@@ -617,16 +637,8 @@ impl Plan {
         // the illiquidity discount. `sold[g]`: the share of grant g sold.
         let mut sold = [0.0f64; MAX_GRANTS];
         let (mut tender_scaled, mut tender_fixed) = (0.0, 0.0);
-        if let Some(t) = m.tender.filter(|t| t.per_year > 0.0) {
-            let mut rng = random::stream(self.seed, index, random::TENDERS);
-            let mut u = t.from_years;
-            loop {
-                let gap: f64 = Exp1.sample(&mut rng);
-                u += gap / t.per_year;
-                if u >= event_time {
-                    break;
-                }
-                let z: f64 = StandardNormal.sample(&mut rng);
+        if let Some(t) = m.tender {
+            for (u, z) in self.tenders(index, event_time) {
                 if departure <= u {
                     continue;
                 }
@@ -790,18 +802,8 @@ impl Plan {
             ));
             sum += z;
         }
-        if let Some(t) = m.tender.filter(|t| t.per_year > 0.0) {
-            let mut rng = random::stream(self.seed, index, random::TENDERS);
-            let mut u = t.from_years;
-            loop {
-                let gap: f64 = Exp1.sample(&mut rng);
-                u += gap / t.per_year;
-                if u >= event_time {
-                    break;
-                }
-                let z: f64 = StandardNormal.sample(&mut rng);
-                sum += z;
-            }
+        for (_, z) in self.tenders(index, event_time) {
+            sum += z;
         }
         let employed = departure.min(m.window_years);
         if !self.stock.times.is_empty() {

@@ -439,6 +439,18 @@ impl Plan {
         )
     }
 
+    /// Whether a path that leaves at `departure`, its event at `event_time`,
+    /// decides on the day whether its options are worth exercising (and so
+    /// draws the company's value then): options under the in-the-money
+    /// rule, left early, the exercise window closed before the event.
+    fn decides_on_leaving(&self, departure: f64, event_time: f64) -> bool {
+        self.model.offer.options.is_some_and(|o| {
+            o.exercise_on_departure == ExerciseRule::IfInTheMoney
+                && departure < self.model.window_years
+                && event_time - departure > o.exercise_window_years
+        })
+    }
+
     /// The tender offers of path `index` before `event_time`, as (date, the
     /// standard normal of the company's value there): a Poisson process
     /// from `from_years`, drawn as exponential gaps from the tenders' own
@@ -590,11 +602,7 @@ impl Plan {
         // its own stream, so the decision moves no other draw) and each
         // grant's dilution until then are needed too.
         let offer = &m.offer;
-        let decides_at_departure = offer.options.is_some_and(|o| {
-            o.exercise_on_departure == ExerciseRule::IfInTheMoney
-                && left_early
-                && event_time - departure > o.exercise_window_years
-        });
+        let decides_at_departure = self.decides_on_leaving(departure, event_time);
         let value_at_departure = if decides_at_departure {
             let z: f64 = StandardNormal.sample(&mut random::stream(
                 self.seed,
@@ -789,12 +797,7 @@ impl Plan {
         for (_, dilution) in self.rounds(index, event_time) {
             sum += dilution;
         }
-        let decides = m.offer.options.is_some_and(|o| {
-            o.exercise_on_departure == ExerciseRule::IfInTheMoney
-                && departure < m.window_years
-                && event_time - departure > o.exercise_window_years
-        });
-        if decides {
+        if self.decides_on_leaving(departure, event_time) {
             let z: f64 = StandardNormal.sample(&mut random::stream(
                 self.seed,
                 index,

@@ -198,8 +198,9 @@ fn the_value_on_leaving_has_the_value_paths_law() {
 /// volatility, no dilution, no exit and no discount anywhere, the value
 /// discounted at `r` is the same at every date, so selling at a tender pays
 /// exactly what holding to the horizon would: every path's private equity
-/// is the same with tenders as without. A tender discount then lowers the
-/// paths that sold, and no other.
+/// is the same with tenders as without. A tender discount `d` then lowers
+/// the paths that sold, and no other, by exactly `d / (1 - d)` times what
+/// the tenders paid on that path.
 #[test]
 fn a_tender_at_no_discount_pays_what_holding_would() {
     let with = |tender: &str| {
@@ -227,8 +228,18 @@ fn a_tender_at_no_discount_pays_what_holding_would() {
     for ((a, b), c) in none.iter().zip(&free).zip(&costly) {
         let close = (a.offer_equity - b.offer_equity).abs() <= 1e-9 * a.offer_equity.abs().max(1.0);
         assert!(close, "{} against {}", a.offer_equity, b.offer_equity);
-        assert!(c.offer_equity <= a.offer_equity * (1.0 + 1e-12));
-        lowered += (c.offer_equity < a.offer_equity * (1.0 - 1e-9)) as usize;
+        assert_eq!(a.tender_proceeds, 0.0);
+        assert_eq!(b.tender_proceeds > 0.0, c.tender_proceeds > 0.0);
+        let expected = a.offer_equity - 0.2 / 0.8 * c.tender_proceeds;
+        let gap = (c.offer_equity - expected).abs();
+        assert!(
+            gap <= 1e-9 * a.offer_equity.abs().max(1.0),
+            "{} against {expected}",
+            c.offer_equity
+        );
+        let sold = c.offer_equity < a.offer_equity * (1.0 - 1e-9);
+        assert_eq!(sold, c.tender_proceeds > 0.0);
+        lowered += sold as usize;
     }
     assert!(lowered > 5_000, "{lowered} paths sold at a tender");
 }

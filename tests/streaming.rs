@@ -373,3 +373,39 @@ fn exercise_on_leaving_is_counted_by_both_executors() {
     // RSUs have no such figures.
     assert_eq!(exact.alternative.exercise_on_leaving, None);
 }
+
+/// The tender figures: the share of paths with a sale and the mean PV of
+/// the proceeds, counted from the records by hand, the same in a streamed
+/// run, and absent when the company runs no tenders.
+#[test]
+fn tender_sales_are_counted_by_both_executors() {
+    assert_eq!(
+        in_memory(&shipped("hf-paris-ask.toml", 10_000))
+            .1
+            .company
+            .tenders,
+        None
+    );
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hf-paris-ask.toml");
+    let set = |field: &str, value: toml::Value| Override::with_value(field, value, "test");
+    let overrides = [
+        set("simulation.paths", toml::Value::Integer(PATHS as i64)),
+        set("company.tender.per_year", toml::Value::Float(0.5)),
+    ];
+    let s = scenario::load_file(&path, &overrides).unwrap().scenario;
+    let (sim, exact) = in_memory(&s);
+    let n = sim.records.len() as f64;
+    let sold = sim
+        .records
+        .iter()
+        .filter(|p| p.tender_proceeds > 0.0)
+        .count();
+    let mean = sim.records.iter().map(|p| p.tender_proceeds).sum::<f64>() / n;
+    let t = exact.company.tenders.expect("tenders");
+    assert_eq!(t.p_sold_in_tender, sold as f64 / n);
+    assert!((t.mean_tender_proceeds - mean).abs() <= 1e-9 * mean);
+    assert!(sold > 1000 && mean > 0.0, "{sold} {mean}");
+    let st = streamed(&s, 2, None).outputs.company.tenders.unwrap();
+    assert_eq!(st.p_sold_in_tender, t.p_sold_in_tender);
+    assert!((st.mean_tender_proceeds - mean).abs() <= 1e-9 * mean);
+}

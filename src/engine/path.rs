@@ -29,6 +29,9 @@ pub struct PathRecord {
     pub offer_equity_per_grant: f64,
     /// PV of the public offer's RSUs.
     pub alternative_equity: f64,
+    /// PV of what the person was paid in tender offers, at the scenario's
+    /// grant (part of `offer_equity`; 0 without tenders or sales).
+    pub tender_proceeds: f64,
     /// `τ`, years until the private proceeds are realized.
     pub liquidity_time: f32,
     /// `V_exit / V0` on IPO and acquisition paths, NaN otherwise (an `f64`:
@@ -766,6 +769,7 @@ impl Plan {
             offer_equity: g0 * scaled_net + fixed_net,
             offer_equity_per_grant: scaled_net,
             alternative_equity: self.public_equity(employed, &alt_made, index),
+            tender_proceeds: g0 * tender_scaled + tender_fixed,
             liquidity_time: liquidity_time as f32,
             exit_multiple: exit_value,
             outcome,

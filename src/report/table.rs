@@ -178,6 +178,14 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
             p.p5, p.p25, p.p50, p.p75, p.p95
         );
     }
+    if let Some(t) = &co.tenders {
+        let _ = writeln!(
+            s,
+            "Tender offers: a sale on {} of paths, mean tender proceeds {} (PV, part of the equity)",
+            format_percent(t.p_sold_in_tender),
+            m(t.mean_tender_proceeds)
+        );
+    }
     for w in &out.warnings {
         let _ = writeln!(s, "note: {w}");
     }

@@ -125,6 +125,19 @@ pub struct CompanyOutputs {
     pub median_time_to_liquidity: Option<f64>,
     /// Percentiles of `V_exit / V0` over IPO and acquisition paths.
     pub exit_multiple_percentiles: Option<MultiplePercentiles>,
+    /// What the tender offers paid (only when the company runs them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenders: Option<TenderOutputs>,
+}
+
+/// The person's sales in tender offers (model v2 §6, §10).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TenderOutputs {
+    /// The share of paths with at least one tender sale.
+    pub p_sold_in_tender: f64,
+    /// The mean PV of the tender proceeds over all paths (0 on paths without
+    /// a sale), at the scenario's grant.
+    pub mean_tender_proceeds: f64,
 }
 
 /// The person's figures, in closed form from the departure rate `λ` (model
@@ -203,6 +216,9 @@ pub(crate) struct Tally {
     pub leavers: u64,
     pub exercised: u64,
     pub cash_paid: f64,
+    /// Paths with a tender sale, and the sum of the PV of tender proceeds.
+    pub tender_sales: u64,
+    pub tender_proceeds: f64,
     pub company: CompanyOutputs,
 }
 
@@ -333,6 +349,8 @@ impl Outputs {
                         .filter(|p| p.exercised_on_departure())
                         .map(|p| ExerciseCost::of(model, p).at_grant(model.offer.grant)),
                 ),
+                tender_sales: records.iter().filter(|p| p.tender_proceeds > 0.0).count() as u64,
+                tender_proceeds: neumaier_sum(records.iter().map(|p| p.tender_proceeds)),
                 company: company_outputs(records),
             },
         )
@@ -395,7 +413,13 @@ impl Outputs {
                 mean_difference_std_error: t.difference.sd() / n.sqrt(),
                 difference_percentiles: t.difference_percentiles,
             },
-            company: t.company,
+            company: CompanyOutputs {
+                tenders: model.tender.map(|_| TenderOutputs {
+                    p_sold_in_tender: t.tender_sales as f64 / n,
+                    mean_tender_proceeds: t.tender_proceeds / n,
+                }),
+                ..t.company
+            },
             person: PersonOutputs::of(model.departure_rate, window),
             thresholds: Vec::new(),
             warnings,
@@ -534,5 +558,6 @@ fn company_outputs(records: &[PathRecord]) -> CompanyOutputs {
         },
         median_time_to_liquidity,
         exit_multiple_percentiles,
+        tenders: None,
     }
 }

@@ -90,6 +90,8 @@ pub struct ChunkOutputs {
     leavers: u64,
     exercised: u64,
     cash_paid: f64,
+    tender_sales: u64,
+    tender_proceeds: f64,
     outcomes: [u64; 4],
     /// Paths at or above each threshold: the offer's, the alternative's.
     at_or_above: [[u64; 2]; MAX_THRESHOLDS],
@@ -109,6 +111,8 @@ impl ChunkOutputs {
             leavers: 0,
             exercised: 0,
             cash_paid: 0.0,
+            tender_sales: 0,
+            tender_proceeds: 0.0,
             outcomes: [0; 4],
             at_or_above: [[0; 2]; MAX_THRESHOLDS],
         }
@@ -178,6 +182,8 @@ impl StreamedOutputs {
                 c.exercised += 1;
                 c.cash_paid += ExerciseCost::of(&self.model, p).at_grant(self.model.offer.grant);
             }
+            c.tender_sales += u64::from(p.tender_proceeds > 0.0);
+            c.tender_proceeds += p.tender_proceeds;
             worker.difference.add(v[0] - v[1]);
             c.outcomes[p.outcome as usize] += 1;
             for (count, &amount) in c.at_or_above.iter_mut().zip(&self.thresholds) {
@@ -215,6 +221,8 @@ impl StreamedOutputs {
         t.leavers += c.leavers;
         t.exercised += c.exercised;
         t.cash_paid += c.cash_paid;
+        t.tender_sales += c.tender_sales;
+        t.tender_proceeds += c.tender_proceeds;
         for (a, b) in t.outcomes.iter_mut().zip(c.outcomes) {
             *a += b;
         }
@@ -275,6 +283,7 @@ impl StreamedOutputs {
                 p75: m.quantile(0.75),
                 p95: m.quantile(0.95),
             }),
+            tenders: None,
         };
         let mut outputs = Outputs::assemble(
             model,
@@ -295,6 +304,8 @@ impl StreamedOutputs {
                 leavers: t.leavers,
                 exercised: t.exercised,
                 cash_paid: t.cash_paid,
+                tender_sales: t.tender_sales,
+                tender_proceeds: t.tender_proceeds,
                 difference_percentiles: DifferencePercentiles {
                     p10: sketches.difference.quantile(0.10),
                     p50: sketches.difference.quantile(0.50),

@@ -60,22 +60,25 @@ pub(super) fn draw(
              far above a line a percentile or the certainty equivalent can fall below {alt}'s again."
         ));
     }
-    // Where each criterion has no grant floor, in one sentence.
-    let gaps: Vec<String> = series
+    // Where each criterion has no grant floor, in one sentence, with the
+    // bases at which reach begins or ends (not the nearest grid points).
+    let gaps: Vec<String> = frontier
+        .criteria
         .iter()
-        .filter(|s| s.has_gaps() && !s.is_empty())
+        .zip(&frontier.unreachable)
+        .filter(|(_, stretches)| {
+            !stretches.is_empty()
+                && !matches!(stretches.as_slice(), [(a, b)] if *a == lo && *b == hi)
+        })
         .enumerate()
-        .map(|(i, s)| {
-            let parts: Vec<String> = s
-                .gaps()
+        .map(|(i, (criterion, stretches))| {
+            let parts: Vec<String> = stretches
                 .iter()
                 .map(|(a, b)| {
-                    if a == b {
-                        format!("at a base of {}", m(*a))
-                    } else if *a == lo {
-                        format!("up to a base of {}", m(*b))
+                    if *a == lo {
+                        format!("below a base of {}", m(*b))
                     } else if *b == hi {
-                        format!("from a base of {}", m(*a))
+                        format!("above a base of {}", m(*a))
                     } else {
                         format!("at bases from {} to {}", m(*a), m(*b))
                     }
@@ -88,7 +91,7 @@ pub(super) fn draw(
             };
             format!(
                 "{whose} {} {}",
-                criterion_name(s.criterion),
+                criterion_name(*criterion),
                 list(&parts, "or")
             )
         })

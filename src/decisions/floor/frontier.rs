@@ -15,6 +15,12 @@ pub struct Frontier {
     /// `grant_floors[c][b]`: the grant floor for `criteria[c]` at
     /// `bases[b]` (`None`: unreachable at that base).
     pub grant_floors: Vec<Vec<Option<f64>>>,
+    /// `unreachable[c]`: the stretches of bases, within the grid's range,
+    /// at which no grant brings the offer up to the alternative on
+    /// `criteria[c]`. An end inside the range is where reach begins or
+    /// ends, found between two grid points by bisection (to
+    /// [`BOUNDARY_TOLERANCE`]); an end at the range's edge is that edge.
+    pub unreachable: Vec<Vec<(f64, f64)>>,
     /// The offer as given: its base and initial grant.
     pub offer_base: f64,
     pub offer_grant: f64,
@@ -33,6 +39,11 @@ impl Frontier {
             .collect()
     }
 }
+
+/// Relative width to which the base at which a criterion becomes
+/// reachable is bisected: well below the three significant digits a note
+/// quotes.
+pub const BOUNDARY_TOLERANCE: f64 = 5e-4;
 
 /// A grid of `steps` bases around both offers' bases: from 75% of the
 /// smaller to 125% of the larger.
@@ -85,11 +96,115 @@ pub fn frontier(
             grant_floors[j].push(problem.solve(*c, &paths, targets[j]).floor);
         }
     }
+    let unreachable = criteria
+        .iter()
+        .zip(&targets)
+        .zip(&grant_floors)
+        .map(|((c, target), floors)| {
+            let reaches = |base: f64| {
+                let paths = problem.grant_lever(base);
+                problem.solve(*c, &paths, *target).floor.is_some()
+            };
+            unreachable_stretches(bases, floors, reaches)
+        })
+        .collect();
     Frontier {
         criteria: criteria.to_vec(),
         bases: bases.to_vec(),
         grant_floors,
+        unreachable,
         offer_base: problem.base,
         offer_grant: problem.grant,
+    }
+}
+
+/// The stretches of `bases`' range where `floors` has no value, each inner
+/// end moved from the grid point to the base between it and its neighbour
+/// at which `reaches` changes, by bisection. A grid point is no boundary:
+/// quoting one would say "no grant up to €185K" where the base floor is
+/// €190K.
+///
+/// # Requirements
+///
+/// `reaches` must agree with `floors` at the grid points and change once
+/// between two neighbours of different reach. It does for every criterion:
+/// a higher base raises every path's total, so the criterion's value at
+/// any grant, and the set of bases from which some grant reaches it, only
+/// grow with the base.
+fn unreachable_stretches(
+    bases: &[f64],
+    floors: &[Option<f64>],
+    reaches: impl Fn(f64) -> bool,
+) -> Vec<(f64, f64)> {
+    let boundary = |below: f64, above: f64, reached_above: bool| {
+        let (mut lo, mut hi) = (below, above);
+        while hi - lo > BOUNDARY_TOLERANCE * hi.abs().max(lo.abs()) {
+            let mid = 0.5 * (lo + hi);
+            if reaches(mid) == reached_above {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        // The end that belongs to the unreachable side's stretch.
+        if reached_above { hi } else { lo }
+    };
+    let mut stretches = Vec::new();
+    let mut open: Option<f64> = None;
+    for (k, (&base, floor)) in bases.iter().zip(floors).enumerate() {
+        match (floor.is_some(), open) {
+            (false, None) => {
+                open = Some(if k == 0 {
+                    base
+                } else {
+                    boundary(bases[k - 1], base, false)
+                });
+            }
+            (true, Some(start)) => {
+                stretches.push((start, boundary(bases[k - 1], base, true)));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    if let (Some(start), Some(&last)) = (open, bases.last()) {
+        stretches.push((start, last));
+    }
+    stretches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reach from 3.7 on, on a grid of whole numbers: the stretch ends
+    /// within the tolerance of 3.7, not at the grid point 3.
+    #[test]
+    fn a_stretch_ends_where_reach_begins_not_at_a_grid_point() {
+        let bases: Vec<f64> = (0..8).map(f64::from).collect();
+        let reaches = |b: f64| b >= 3.7;
+        let floors: Vec<Option<f64>> = bases.iter().map(|b| reaches(*b).then_some(1.0)).collect();
+        let s = unreachable_stretches(&bases, &floors, reaches);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].0, 0.0);
+        assert!((s[0].1 - 3.7).abs() <= BOUNDARY_TOLERANCE * 3.7, "{:?}", s);
+        assert!(s[0].1 >= 3.7);
+        // Reached everywhere, or nowhere.
+        let all = vec![Some(1.0); 8];
+        assert!(unreachable_stretches(&bases, &all, |_| true).is_empty());
+        let none = vec![None; 8];
+        assert_eq!(
+            unreachable_stretches(&bases, &none, |_| false),
+            vec![(0.0, 7.0)]
+        );
+        // A stretch inside: reach lost after 2.25, back from 5.5.
+        let reaches = |b: f64| !(2.25..5.5).contains(&b);
+        let floors: Vec<Option<f64>> = bases.iter().map(|b| reaches(*b).then_some(1.0)).collect();
+        let s = unreachable_stretches(&bases, &floors, reaches);
+        assert_eq!(s.len(), 1);
+        assert!(
+            (s[0].0 - 2.25).abs() < 1e-3 && (s[0].1 - 5.5).abs() < 1e-3,
+            "{s:?}"
+        );
     }
 }

@@ -36,10 +36,30 @@ pub fn check(input: &Input, options: &RunOptions) -> Result<Outcome, Error> {
         })?;
         super::warn(options, &plan.warnings);
     }
-    let resolved =
+    let mut resolved =
         toml::to_string_pretty(&loaded.scenario).map_err(|e| Error::Print(e.to_string()))?;
+    resolved.push_str(&absent_tables(&loaded.scenario));
     Ok(Outcome {
         scenario: loaded.scenario,
         resolved,
     })
+}
+
+/// The optional tables the scenario leaves out, as TOML comments with the
+/// defaults they would take: a table that is not printed still has
+/// defaults worth knowing.
+fn absent_tables(scenario: &Scenario) -> String {
+    use crate::scenario::defaults::company as d;
+    let mut notes = String::new();
+    if scenario.company.tender.is_none() {
+        notes.push_str(&format!(
+            "\n# [company.tender] is not set: no tender offers. When it is, per_year is\n\
+             # required and the rest defaults to from_years = {:?}, fraction = {:?},\n\
+             # discount = {:?}.\n",
+            d::TENDER_FROM_YEARS,
+            d::TENDER_FRACTION,
+            d::TENDER_DISCOUNT
+        ));
+    }
+    notes
 }

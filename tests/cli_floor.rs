@@ -82,7 +82,7 @@ fn run_adds_the_floors_to_the_table_and_summary() {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("summary.json")).unwrap()).unwrap();
     let floor = &summary["floor"];
-    for c in ["mean", "median", "p10", "ce"] {
+    for c in ["mean", "beats50", "p10", "ce"] {
         assert_eq!(floor[c]["solve_for"], "grant", "{c}");
         let reachable = floor[c]["reachable"].as_bool().unwrap();
         assert_eq!(floor[c]["value"].is_null(), !reachable, "{c}");

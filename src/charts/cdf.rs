@@ -41,12 +41,17 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
                  worth more than {alt_label} on {} of paths.",
                 percent_label(data.outputs.comparison.p_offer_beats_alternative)
             ),
+            difference_note(data),
             format!(
                 "View clipped to {} of both offers' totals.",
                 view_name(TOTAL_VIEW)
             ),
         ],
     };
+    let mut frame = frame;
+    if let Some(note) = thresholds_note(data) {
+        frame.notes.insert(2, note);
+    }
     let body = theme.frame(root, &frame)?;
     let legend = Legend::default()
         .row(
@@ -281,4 +286,39 @@ mod tests {
         assert!((last_upper.0 - (1.0 + 2.0 / 3.0)).abs() < 1e-12);
         assert_eq!(p[0].len(), 4);
     }
+}
+
+/// The pathwise difference's percentiles, in words.
+fn difference_note(data: &RunData) -> String {
+    let cur = data.currency();
+    let d = &data.outputs.comparison.difference_percentiles;
+    format!(
+        "Path by path, {} − {}: P10 {}, median {}, P90 {}.",
+        data.offer_label(),
+        data.alternative_label(),
+        format_money(d.p10, cur),
+        format_money(d.p50, cur),
+        format_money(d.p90, cur)
+    )
+}
+
+/// `P(total ≥ A)` for both offers at each of the report's thresholds.
+fn thresholds_note(data: &RunData) -> Option<String> {
+    let cur = data.currency();
+    let shares: Vec<String> = data
+        .outputs
+        .thresholds
+        .iter()
+        .map(|t| {
+            format!(
+                "P(total ≥ {}): {} {}, {} {}",
+                format_money(t.amount, cur),
+                data.offer_label(),
+                percent_label(t.p_offer),
+                data.alternative_label(),
+                percent_label(t.p_alternative)
+            )
+        })
+        .collect();
+    (!shares.is_empty()).then(|| format!("{}.", shares.join("; ")))
 }

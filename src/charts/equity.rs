@@ -111,6 +111,31 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
          under the preference stack."
             .to_string()
     });
+    let out = &data.outputs;
+    if let Some(e) = &out.offer.exercise_on_leaving {
+        let paid = e
+            .mean_cash_paid
+            .map(|c| {
+                format!(
+                    ", {} each on average (PV)",
+                    format_money(c, data.currency())
+                )
+            })
+            .unwrap_or_default();
+        notes.push(format!(
+            "Of the leavers whose exercise window closed before the exit, {} paid the strike{paid}; the others \
+             let their options lapse.",
+            percent_label(e.p_leavers_exercised)
+        ));
+    }
+    if let Some(t) = &out.company.tenders {
+        notes.push(format!(
+            "Tender offers: a sale on {} of paths, mean proceeds {} a path (PV, included above; cash on the \
+             day, not cut by the illiquidity discount).",
+            percent_label(t.p_sold_in_tender),
+            format_money(t.mean_tender_proceeds, data.currency())
+        ));
+    }
     if let Some(grid) = grid {
         notes.push(format!(
             "Right: bins of equal width on the log scale (each spans ×{:.2}); view clipped to {} of the paths \

@@ -47,12 +47,12 @@ impl Theme {
         let note = self.font(text::NOTE, colors::MUTED);
         let line_height = self.tx(text::NOTE * 1.4);
         // On a small canvas, drop notes from the first while they would take
-        // more than a fifth of the height; the last note always stays.
+        // more than a sixth of the height; the last note always stays.
         let mut wrapped = Vec::new();
         for n in &frame.notes {
             wrapped.push(wrap(self, root, n, &note, width)?);
         }
-        let budget = self.height as i32 / 7;
+        let budget = self.height as i32 / 6;
         while wrapped.len() > 1
             && wrapped.iter().map(Vec::len).sum::<usize>() as i32 * line_height > budget
         {

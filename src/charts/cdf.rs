@@ -269,25 +269,6 @@ fn worse_regions(xs: &[f64], fo: &[f64], fa: &[f64]) -> Vec<Vec<(f64, f64)>> {
     polygons
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shading_between_crossings() {
-        let xs = [0.0, 1.0, 2.0, 3.0];
-        let fo = [0.0, 60.0, 80.0, 100.0];
-        let fa = [0.0, 40.0, 90.0, 100.0];
-        let p = worse_regions(&xs, &fo, &fa);
-        assert_eq!(p.len(), 1);
-        // Enters at x = 0 (equal), leaves between x = 1 and 2 where the
-        // difference goes from +20 to -10: t = 2/3.
-        let last_upper = p[0][2];
-        assert!((last_upper.0 - (1.0 + 2.0 / 3.0)).abs() < 1e-12);
-        assert_eq!(p[0].len(), 4);
-    }
-}
-
 /// The pathwise difference's percentiles, in words.
 fn difference_note(data: &RunData) -> String {
     let cur = data.currency();
@@ -321,4 +302,23 @@ fn thresholds_note(data: &RunData) -> Option<String> {
         })
         .collect();
     (!shares.is_empty()).then(|| format!("{}.", shares.join("; ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shading_between_crossings() {
+        let xs = [0.0, 1.0, 2.0, 3.0];
+        let fo = [0.0, 60.0, 80.0, 100.0];
+        let fa = [0.0, 40.0, 90.0, 100.0];
+        let p = worse_regions(&xs, &fo, &fa);
+        assert_eq!(p.len(), 1);
+        // Enters at x = 0 (equal), leaves between x = 1 and 2 where the
+        // difference goes from +20 to -10: t = 2/3.
+        let last_upper = p[0][2];
+        assert!((last_upper.0 - (1.0 + 2.0 / 3.0)).abs() < 1e-12);
+        assert_eq!(p[0].len(), 4);
+    }
 }

@@ -34,8 +34,8 @@ fn constant(values: impl IntoIterator<Item = f64>) -> Option<f64> {
     it.all(|v| v == first).then_some(first)
 }
 
-/// What lies behind unreachable grant floors: the paths where the equity
-/// pays nothing whatever the grant, and those where a larger grant lowers
+/// What lies behind unreachable grant floors: the paths where the grant
+/// changes nothing, and those where a larger grant lowers
 /// the total.
 fn causes(floors: &[&Floor]) -> Option<String> {
     if floors.iter().any(|f| f.solve_for != SolveFor::Grant) {
@@ -50,7 +50,7 @@ fn causes(floors: &[&Floor]) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(flat) = flat.filter(|s| *s > 0.0) {
         parts.push(format!(
-            "on {} of paths the equity pays nothing whatever the grant",
+            "on {} of paths the grant changes nothing",
             format_percent(flat)
         ));
     }

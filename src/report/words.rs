@@ -100,8 +100,8 @@ pub fn why_unreachable(floor: &Floor, scenario: &Scenario) -> Option<String> {
             if *flat_share > 0.0 {
                 causes.push(if grant_lever {
                     format!(
-                        "on {} of paths the equity pays nothing whatever the grant (failure, or \
-                         leaving before anything vests)",
+                        "on {} of paths the grant changes nothing (the company fails, the person \
+                         leaves before anything vests, or the options end under water)",
                         format_percent(*flat_share)
                     )
                 } else {
@@ -187,15 +187,10 @@ pub fn why_unreachable(floor: &Floor, scenario: &Scenario) -> Option<String> {
         }
         Unreachable::CertaintyEquivalentBounded { limit, flat_share } => format!(
             "however large the {lever}, the certainty equivalent stays below {}, under the alternative's \
-             {target}: on {} of paths the {} whatever the {lever}, and risk aversion {} weighs those \
-             paths heavily",
+             {target}: on {} of paths the total does not change whatever the {lever}, and risk aversion {} \
+             weighs those paths heavily",
             m(*limit),
             format_percent(*flat_share),
-            if grant_lever {
-                "equity pays nothing"
-            } else {
-                "total does not change"
-            },
             scenario.employee.risk_aversion
         ),
         Unreachable::CertaintyEquivalentUndefined { share } => format!(

@@ -16,8 +16,8 @@ pub enum Unreachable {
     /// A percentile needs a share `needed_share` of the paths at or above
     /// the target at once; no lever value gets more than `best_share` there
     /// (reached at lever `best_at`). On `flat_share` of the paths the total
-    /// does not depend on the lever (the equity pays nothing whatever the
-    /// grant), on `decreasing_share` it falls as the lever rises. `limit`:
+    /// does not depend on the lever (for the grant: failure, leaving before
+    /// anything vests, options under water), on `decreasing_share` it falls as the lever rises. `limit`:
     /// the percentile as the lever grows without bound (`None`: it falls
     /// without bound).
     /// A `beatsNN` floor needs the offer worth at least the alternative on

@@ -18,10 +18,17 @@ use std::time::Duration;
 
 const PATHS: u64 = 200_000;
 
+const EVERY_FEATURE: &str = "every-v2-feature.toml";
+
+/// A shipped scenario, or `every-v2-feature.toml` from `benches/`: the
+/// Paris ask with tenders, uneven vesting and repeating refreshes on.
 fn load(name: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let path = if name == EVERY_FEATURE {
+        root.join("benches").join(name)
+    } else {
+        root.join("scenarios").join(name)
+    };
     let paths = Override::with_value(
         "simulation.paths",
         toml::Value::Integer(PATHS as i64),
@@ -38,7 +45,7 @@ fn simulate(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(8));
-    for name in ["hf-paris-ask.toml", "minimal.toml"] {
+    for name in ["hf-paris-ask.toml", "minimal.toml", EVERY_FEATURE] {
         let s = load(name);
         for threads in [1usize, 2] {
             let options = RunOptions {
@@ -108,7 +115,7 @@ fn rng_bound(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(6));
-    for name in ["hf-paris-ask.toml", "minimal.toml"] {
+    for name in ["hf-paris-ask.toml", "minimal.toml", EVERY_FEATURE] {
         let s = load(name);
         let plan = engine::Plan::new(equisim::model::Model::new(&s), s.simulation.seed);
         group.bench_function(name.trim_end_matches(".toml"), |b| {

@@ -474,18 +474,6 @@ impl Plan {
         })
     }
 
-    /// `F(s, u)`: the fraction of a holding granted at `s` that survives the
-    /// option pool and the rounds of path `index` in `(s, u]`.
-    fn dilution_between(&self, index: u64, s: f64, u: f64) -> f64 {
-        let mut keep = exp::exp(-self.model.pool_per_year * (u - s).max(0.0));
-        for (t, dilution) in self.rounds(index, u) {
-            if t > s {
-                keep *= 1.0 - dilution;
-            }
-        }
-        keep
-    }
-
     /// Draws a funding round's dilution (`rng` is the dilution stream,
     /// present when the dilution is random).
     #[inline]
@@ -617,10 +605,65 @@ impl Plan {
             f64::NAN
         };
 
+        // Tender offers while the company is private (model v2 §6): a person
+        // still employed sells a share of each grant's vested, unsold shares
+        // at a discount to the value at the tender (bridged, with a draw of
+        // the tenders' own stream); the proceeds are cash then, never cut by
+        // the illiquidity discount. `sold[g]`: the share of grant g sold.
+        // `by_rounds[g]`: what the rounds so far left of grant g, so that
+        // F(s_g, u) at a tender needs no second walk through the rounds.
+        let mut sold = [0.0f64; MAX_GRANTS];
+        let (mut tender_scaled, mut tender_fixed) = (0.0, 0.0);
+        let mut sell_at_tender = |u: f64, z: f64, by_rounds: &[f64; MAX_GRANTS]| {
+            let Some(t) = m.tender else { return };
+            if departure <= u {
+                return;
+            }
+            let value = exp::exp(known.bridge(u, sigma, z));
+            let discounted = exp::exp(-r * u) * (1.0 - t.discount);
+            for (g, grant) in offer_grants.iter().enumerate() {
+                if grant.date() >= u || !made(offer_grants, offer_refresh_won, g, true) {
+                    continue;
+                }
+                let held = grant.schedule.vested_fraction(u.min(employed)) - sold[g];
+                if held <= 0.0 {
+                    continue;
+                }
+                let (amount, scaled) = match grant.size {
+                    GrantSize::Scaled(k) => (k, true),
+                    GrantSize::Fixed(a) => (a, false),
+                };
+                // φ_g(u) V_u: the held share's value at the tender.
+                let kept = exp::exp(-m.pool_per_year * (u - grant.date())) * by_rounds[g];
+                let worth = held * amount / value_at[g] * kept * value;
+                // Options are sold as a cashless exercise, only in the
+                // money: the strike of the sold share comes off.
+                let proceeds = match offer.options {
+                    None => worth * discounted,
+                    Some(o) => {
+                        let spread = worth * (1.0 - t.discount) - o.strike_ratio * amount * held;
+                        if spread <= 0.0 {
+                            continue;
+                        }
+                        spread * exp::exp(-r * u)
+                    }
+                };
+                let cash = t.fraction * proceeds;
+                if scaled {
+                    tender_scaled += cash;
+                } else {
+                    tender_fixed += cash;
+                }
+                sold[g] += t.fraction * held;
+            }
+        };
+
         // Dilution of each grant from its date to the event (and to the
-        // departure, where it is needed).
+        // departure, where it is needed), the tenders taken in date order
+        // between the rounds.
         let mut survives = [0.0f64; MAX_GRANTS];
         let mut survives_to_departure = [0.0f64; MAX_GRANTS];
+        let mut by_rounds = [1.0f64; MAX_GRANTS];
         for (g, grant) in offer_grants.iter().enumerate() {
             survives[g] = exp::exp(-m.pool_per_year * (event_time - grant.date()).max(0.0));
             if decides_at_departure {
@@ -628,71 +671,26 @@ impl Plan {
                     exp::exp(-m.pool_per_year * (departure - grant.date()).max(0.0));
             }
         }
+        let mut tenders = self.tenders(index, event_time).peekable();
         for (t, dilution) in self.rounds(index, event_time) {
+            // A tender at u sees the rounds in (s_g, u].
+            while let Some((u, z)) = tenders.next_if(|&(u, _)| u < t) {
+                sell_at_tender(u, z, &by_rounds);
+            }
             let keep = 1.0 - dilution;
             let by_departure = decides_at_departure && t <= departure;
             for (g, grant) in offer_grants.iter().enumerate() {
                 if grant.date() < t {
                     survives[g] *= keep;
+                    by_rounds[g] *= keep;
                     if by_departure {
                         survives_to_departure[g] *= keep;
                     }
                 }
             }
         }
-
-        // Tender offers while the company is private (model v2 §6): a person
-        // still employed sells a share of each grant's vested, unsold shares
-        // at a discount to the value at the tender (bridged, with a draw of
-        // the tenders' own stream); the proceeds are cash then, never cut by
-        // the illiquidity discount. `sold[g]`: the share of grant g sold.
-        let mut sold = [0.0f64; MAX_GRANTS];
-        let (mut tender_scaled, mut tender_fixed) = (0.0, 0.0);
-        if let Some(t) = m.tender {
-            for (u, z) in self.tenders(index, event_time) {
-                if departure <= u {
-                    continue;
-                }
-                let value = exp::exp(known.bridge(u, sigma, z));
-                let discounted = exp::exp(-r * u) * (1.0 - t.discount);
-                for (g, grant) in offer_grants.iter().enumerate() {
-                    if grant.date() >= u || !made(offer_grants, offer_refresh_won, g, true) {
-                        continue;
-                    }
-                    let held = grant.schedule.vested_fraction(u.min(employed)) - sold[g];
-                    if held <= 0.0 {
-                        continue;
-                    }
-                    let (amount, scaled) = match grant.size {
-                        GrantSize::Scaled(k) => (k, true),
-                        GrantSize::Fixed(a) => (a, false),
-                    };
-                    // φ_g(u) V_u: the held share's value at the tender.
-                    let worth = held * amount / value_at[g]
-                        * self.dilution_between(index, grant.date(), u)
-                        * value;
-                    // Options are sold as a cashless exercise, only in the
-                    // money: the strike of the sold share comes off.
-                    let proceeds = match offer.options {
-                        None => worth * discounted,
-                        Some(o) => {
-                            let spread =
-                                worth * (1.0 - t.discount) - o.strike_ratio * amount * held;
-                            if spread <= 0.0 {
-                                continue;
-                            }
-                            spread * exp::exp(-r * u)
-                        }
-                    };
-                    let cash = t.fraction * proceeds;
-                    if scaled {
-                        tender_scaled += cash;
-                    } else {
-                        tender_fixed += cash;
-                    }
-                    sold[g] += t.fraction * held;
-                }
-            }
+        for (u, z) in tenders {
+            sell_at_tender(u, z, &by_rounds);
         }
 
         // The private grants' payoffs, split into the part that scales with

@@ -243,3 +243,62 @@ fn a_tender_at_no_discount_pays_what_holding_would() {
     }
     assert!(lowered > 5_000, "{lowered} paths sold at a tender");
 }
+
+/// v1's own numbers for `tests/v1/hf-paris-ask.toml` (the Paris ask as v1
+/// shipped it), printed by the v1 engine at 1,000,000 paths, seed 2026:
+/// (figure, value, its standard error).
+const V1_PARIS: [(&str, f64, f64); 4] = [
+    ("offer total mean", 244_547.536, 253.490),
+    ("offer equity mean", 37_918.097, 226.742),
+    ("alternative total mean", 281_121.178, 134.161),
+    ("mean difference", -36_573.642, 227.610),
+];
+const V1_PARIS_BEATS: f64 = 0.112046;
+
+/// A v1 file, with the pay after leaving set to v1's nothing and options
+/// exercised on every departure (the file's own `true`), reproduces v1's
+/// numbers within Monte Carlo error: the model is the same, only the random
+/// streams differ, so here at another seed and path count.
+#[test]
+fn a_v1_file_with_v1_choices_reproduces_v1() {
+    use equisim::scenario::{self, Override};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/v1/hf-paris-ask.toml");
+    let set = |field: &str, value: toml::Value| Override::with_value(field, value, "test");
+    let paths = 400_000u64;
+    let overrides = [
+        set("simulation.paths", toml::Value::Integer(paths as i64)),
+        set("simulation.seed", toml::Value::Integer(SEED as i64)),
+        set("employee.base_after_leaving", toml::Value::Float(0.0)),
+    ];
+    let s = scenario::load_file(&path, &overrides).unwrap().scenario;
+    assert_eq!(
+        s.offer.equity.exercise_on_departure,
+        scenario::ExerciseRule::Always
+    );
+    let sim = equisim::engine::simulate(&s, &Default::default()).unwrap();
+    let out =
+        equisim::stats::Outputs::compute(&sim, equisim::stats::Preferences::of(&s), ("o", "a"))
+            .unwrap();
+    let now = [
+        (out.offer.total.mean, out.offer.total.std_error),
+        (out.offer.equity.mean, out.offer.equity.std_error),
+        (out.alternative.total.mean, out.alternative.total.std_error),
+        (
+            out.comparison.mean_difference,
+            out.comparison.mean_difference_std_error,
+        ),
+    ];
+    for ((what, v1, v1_se), (value, se)) in V1_PARIS.iter().zip(now) {
+        let z = (value - v1) / (v1_se * v1_se + se * se).sqrt();
+        assert!(
+            z.abs() < 4.0,
+            "{what}: {value} against v1's {v1} (z = {z:.2})"
+        );
+    }
+    let p = out.comparison.p_offer_beats_alternative;
+    let se = (V1_PARIS_BEATS * (1.0 - V1_PARIS_BEATS) * (1.0 / paths as f64 + 1e-6)).sqrt();
+    assert!(
+        (p - V1_PARIS_BEATS).abs() < 4.0 * se,
+        "P(beats) {p} against v1's {V1_PARIS_BEATS}"
+    );
+}

@@ -132,8 +132,8 @@ fn unknown_table_is_named() {
         &with("[offer]\n", "[offr]\n"),
         &[],
         "bad.toml:24:2: unknown field `offr`, expected one of `name`, `currency`, `simulation`, \
-         `employee`, `company`, `offer`, `alternative`, `floor`, `sweep`, `report` (did you mean \
-         `offer`?)",
+         `employee`, `company`, `offer`, `alternative`, `floor`, `sweep`, `report`, `tax` (did you \
+         mean `offer`?)",
     );
 }
 

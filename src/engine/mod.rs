@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::observer::Shared;
 use crate::scenario::{Illiquidity, Scenario};
-pub use path::{ExerciseCost, PathRecord, Plan};
+pub use path::{ExerciseCost, PathRecord, PathTaxes, Plan};
 use rayon::prelude::*;
 
 /// Paths per chunk: the unit of parallel work.
@@ -38,6 +38,9 @@ pub struct Simulation {
     pub plan: Plan,
     /// One record per path, in path order.
     pub records: Vec<PathRecord>,
+    /// The taxes of each path, in path order, when the scenario has a
+    /// `[tax]` table (empty otherwise).
+    pub taxes: Vec<PathTaxes>,
 }
 
 /// Options for a run that are not part of the scenario.
@@ -64,23 +67,35 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
     // Collected in parallel straight into the vector: filling it first
     // would write (and fault in) every page on one thread.
     let mut records = memory::with_huge_pages(paths);
-    let work = |records: &mut Vec<PathRecord>| {
-        (0..paths)
-            .into_par_iter()
-            .with_min_len(CHUNK_PATHS)
-            .map(|i| {
+    let mut taxes = Vec::new();
+    let taxed = plan.model.tax.is_some();
+    let advance = |i: usize| {
+        if let Some(progress) = &options.observer {
+            let done = i + 1;
+            if done % CHUNK_PATHS == 0 {
+                progress.advance(CHUNK_PATHS as u64);
+            } else if done == paths {
+                progress.advance((paths % CHUNK_PATHS) as u64);
+            }
+        }
+    };
+    let mut work = || {
+        let all = (0..paths).into_par_iter().with_min_len(CHUNK_PATHS);
+        if taxed {
+            all.map(|i| {
+                let path = plan.simulate_with_taxes(i as u64);
+                advance(i);
+                path
+            })
+            .unzip_into_vecs(&mut records, &mut taxes);
+        } else {
+            all.map(|i| {
                 let record = plan.simulate(i as u64);
-                if let Some(progress) = &options.observer {
-                    let done = i + 1;
-                    if done % CHUNK_PATHS == 0 {
-                        progress.advance(CHUNK_PATHS as u64);
-                    } else if done == paths {
-                        progress.advance((paths % CHUNK_PATHS) as u64);
-                    }
-                }
+                advance(i);
                 record
             })
-            .collect_into_vec(records);
+            .collect_into_vec(&mut records);
+        }
     };
     match options.threads {
         Some(n) => {
@@ -91,11 +106,15 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
                     threads: n,
                     message: e.to_string(),
                 })?;
-            pool.install(|| work(&mut records));
+            pool.install(work);
         }
-        None => work(&mut records),
+        None => work(),
     }
-    Ok(Simulation { plan, records })
+    Ok(Simulation {
+        plan,
+        records,
+        taxes,
+    })
 }
 
 impl Simulation {
@@ -122,7 +141,10 @@ impl Simulation {
         // Tender proceeds are cash, never discounted: they cannot be told
         // apart from the rest of a record's equity, so such paths are
         // simulated again.
-        if d0 >= 1.0 || !(0.0..=1.0).contains(&discount) || self.plan.model.tender.is_some() {
+        // Nor can taxes: the tax paid on leaving is part of the exercise
+        // cost, and is not rebuilt from the record.
+        let m = &self.plan.model;
+        if d0 >= 1.0 || !(0.0..=1.0).contains(&discount) || m.tender.is_some() || m.tax.is_some() {
             return None;
         }
         let ratio = (1.0 - discount) / (1.0 - d0);
@@ -150,6 +172,7 @@ impl Simulation {
         Some(Simulation {
             plan: Plan::new(model, self.plan.seed),
             records,
+            taxes: Vec::new(),
         })
     }
 }

@@ -156,6 +156,73 @@ fn exercise_cost(strike: f64, rate: f64, departure: f64) -> f64 {
     strike * exp::exp(-rate * departure)
 }
 
+/// The taxes one path's offers paid, by kind, in present value at the
+/// scenario's grant (tax.md "Outputs"). The tax on cash pay is not here:
+/// it is `pay` times the pay, known from the record.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PathTaxes {
+    /// The private equity's tax as income (RSU income, option spreads,
+    /// BSPCE and qualified-option exercise gains), at the sale or a tender.
+    pub offer_income: f64,
+    /// Its capital-gains tax at the sale.
+    pub offer_gains: f64,
+    /// The AMT credited at the sale (subtracted from the two above).
+    pub offer_credit: f64,
+    /// The tax paid in cash at an exercise on leaving (NSO income tax, ISO
+    /// AMT), part of the exercise cost.
+    pub offer_at_exercise: f64,
+    /// The public RSUs' tax at vesting.
+    pub alternative: f64,
+}
+
+/// [`PathTaxes`] being summed over a path's grants, split like the equity
+/// into the part that scales with the initial grant and the part that does
+/// not.
+#[derive(Debug, Clone, Copy, Default)]
+struct TaxTally {
+    /// income, gains, credit, at exercise: per unit of initial grant, and
+    /// for grants of an absolute size.
+    scaled: [f64; 4],
+    fixed: [f64; 4],
+}
+
+impl TaxTally {
+    /// Adds `factor` times `due` (a discount factor, or a tender's share).
+    #[inline]
+    fn add(&mut self, scaled: bool, factor: f64, due: &crate::model::tax::TaxDue) {
+        let t = if scaled {
+            &mut self.scaled
+        } else {
+            &mut self.fixed
+        };
+        t[0] += factor * due.income;
+        t[1] += factor * due.gains;
+        t[2] += factor * due.credit;
+    }
+
+    #[inline]
+    fn add_at_exercise(&mut self, scaled: bool, paid: f64) {
+        let t = if scaled {
+            &mut self.scaled
+        } else {
+            &mut self.fixed
+        };
+        t[3] += paid;
+    }
+
+    #[inline]
+    fn at_grant(&self, grant: f64, alternative: f64) -> PathTaxes {
+        let at = |k: usize| grant * self.scaled[k] + self.fixed[k];
+        PathTaxes {
+            offer_income: at(0),
+            offer_gains: at(1),
+            offer_credit: at(2),
+            offer_at_exercise: at(3),
+            alternative,
+        }
+    }
+}
+
 /// The core stream's first draws for one path.
 struct CoreDraws {
     departure_draw: f64,
@@ -446,9 +513,18 @@ impl Plan {
     /// decides on the day whether its options are worth exercising (and so
     /// draws the company's value then): options under the in-the-money
     /// rule, left early, the exercise window closed before the event.
+    ///
+    /// With a `[tax]` table the value then is also needed under `"always"`:
+    /// the spread at a cash exercise is taxed (NSO, ISO) or sets the split
+    /// of the gain at the sale (BSPCE, qualified options).
     fn decides_on_leaving(&self, departure: f64, event_time: f64) -> bool {
         self.model.offer.options.is_some_and(|o| {
-            o.exercise_on_departure == ExerciseRule::IfInTheMoney
+            let needs_value = match o.exercise_on_departure {
+                ExerciseRule::IfInTheMoney => true,
+                ExerciseRule::Always => self.model.tax.is_some(),
+                ExerciseRule::Never => false,
+            };
+            needs_value
                 && departure < self.model.window_years
                 && event_time - departure > o.exercise_window_years
         })
@@ -486,7 +562,15 @@ impl Plan {
     }
 
     /// Simulates path number `index`.
+    #[inline]
     pub fn simulate(&self, index: u64) -> PathRecord {
+        self.simulate_with_taxes(index).0
+    }
+
+    /// Simulates path number `index`, with the taxes its offers paid, by
+    /// kind (all zero without a `[tax]` table).
+    #[inline(always)]
+    pub fn simulate_with_taxes(&self, index: u64) -> (PathRecord, PathTaxes) {
         let m = &self.model;
         let w = m.window_years;
         let h = m.horizon_years;
@@ -572,7 +656,8 @@ impl Plan {
             Outcome::Failure => (0.0, exit_time, f64::NAN),
             Outcome::Private => (exp::exp(log_event_value) * ex.secondary_keep, h, f64::NAN),
         };
-        let realized = exp::exp(-r * liquidity_time) * m.liquidity_factor(liquidity_time);
+        let at_liquidity = exp::exp(-r * liquidity_time);
+        let realized = at_liquidity * m.liquidity_factor(liquidity_time);
 
         // Which grants are made: the initial one always; a refresh only while
         // employed, within the window, if its draw says so, and for the
@@ -614,6 +699,7 @@ impl Plan {
         // F(s_g, u) at a tender needs no second walk through the rounds.
         let mut sold = [0.0f64; MAX_GRANTS];
         let (mut tender_scaled, mut tender_fixed) = (0.0, 0.0);
+        let mut taxes = TaxTally::default();
         let mut sell_at_tender = |u: f64, z: f64, by_rounds: &[f64; MAX_GRANTS]| {
             let Some(t) = m.tender else { return };
             if departure <= u {
@@ -637,18 +723,25 @@ impl Plan {
                 let kept = exp::exp(-m.pool_per_year * (u - grant.date())) * by_rounds[g];
                 let worth = held * amount / value_at[g] * kept * value;
                 // Options are sold as a cashless exercise, only in the
-                // money: the strike of the sold share comes off.
-                let proceeds = match offer.options {
-                    None => worth * discounted,
+                // money: the strike of the sold share comes off. Taxed as
+                // at the event, the seniority being the tender's date.
+                let (proceeds, tax) = match offer.options {
+                    None => {
+                        let gross = worth * discounted;
+                        (gross, m.tax.map(|x| x.private_rsu(gross)))
+                    }
                     Some(o) => {
                         let spread = worth * (1.0 - t.discount) - o.strike_ratio * amount * held;
                         if spread <= 0.0 {
                             continue;
                         }
-                        spread * exp::exp(-r * u)
+                        let gross = spread * exp::exp(-r * u);
+                        (gross, m.tax.map(|x| x.cashless(gross, u)))
                     }
                 };
-                let cash = t.fraction * proceeds;
+                let tax = tax.unwrap_or_default();
+                taxes.add(scaled, t.fraction, &tax);
+                let cash = t.fraction * (proceeds - tax.total());
                 if scaled {
                     tender_scaled += cash;
                 } else {
@@ -723,9 +816,60 @@ impl Plan {
             // fraction held, in money at the valuation `V0`.
             let fraction = vested * amount / value_at[g] * survives[g];
             let gross = fraction * per_fraction;
-            let (proceeds, cost) = match offer.options {
-                None => (gross * realized, 0.0),
-                Some(o) => {
+            let (proceeds, cost) = match (offer.options, m.tax) {
+                (None, None) => (gross * realized, 0.0),
+                (None, Some(x)) => {
+                    let due = x.private_rsu(gross);
+                    taxes.add(scaled, at_liquidity, &due);
+                    ((gross - due.total()) * realized, 0.0)
+                }
+                (Some(o), Some(x)) => {
+                    let strike = o.strike_ratio * amount * vested;
+                    let cashless = !left_early || event_time - departure <= o.exercise_window_years;
+                    let exercise = match o.exercise_on_departure {
+                        ExerciseRule::Always => true,
+                        ExerciseRule::Never => false,
+                        ExerciseRule::IfInTheMoney => {
+                            value_at_departure / value_at[g] * survives_to_departure[g]
+                                > o.strike_ratio
+                        }
+                    };
+                    if cashless {
+                        let spread = (gross - strike).max(0.0);
+                        let due = x.cashless(spread, departure.min(liquidity_time));
+                        taxes.add(scaled, at_liquidity, &due);
+                        ((spread - due.total()) * realized, 0.0)
+                    } else if exercise {
+                        exercised_at_departure |= 1 << g;
+                        // φ_g(D) V_D, the shares' value on the day: the
+                        // spread then is taxed (NSO, ISO's AMT) and splits
+                        // the gain at the sale. The tax paid then is part
+                        // of the cash it takes to exercise.
+                        let value_then = vested * amount / value_at[g]
+                            * survives_to_departure[g]
+                            * value_at_departure;
+                        let paid = x.at_exercise(value_then - strike);
+                        let due = x.sale_after_exercise(
+                            gross,
+                            strike,
+                            value_then,
+                            liquidity_time - departure,
+                            liquidity_time - grant.date(),
+                            departure,
+                            paid,
+                        );
+                        taxes.add(scaled, at_liquidity, &due);
+                        let paid_now = exercise_cost(paid, r, departure);
+                        taxes.add_at_exercise(scaled, paid_now);
+                        (
+                            (gross - due.total()) * realized,
+                            exercise_cost(strike, r, departure) + paid_now,
+                        )
+                    } else {
+                        (0.0, 0.0)
+                    }
+                }
+                (Some(o), None) => {
                     let strike = o.strike_ratio * amount * vested;
                     let cashless = !left_early || event_time - departure <= o.exercise_window_years;
                     let exercise = || match o.exercise_on_departure {
@@ -761,19 +905,26 @@ impl Plan {
         fixed_net += tender_fixed;
         fixed_proceeds += tender_fixed;
         let g0 = offer.grant;
+        let mut alternative_equity = self.public_equity(employed, &alt_made, index);
+        let mut alternative_tax = 0.0;
+        if let Some(x) = m.tax {
+            alternative_tax = x.public_rsu_rate() * alternative_equity;
+            alternative_equity -= alternative_tax;
+        }
 
-        PathRecord {
+        let record = PathRecord {
             employed_years: employed,
             offer_equity: g0 * scaled_net + fixed_net,
             offer_equity_per_grant: scaled_net,
-            alternative_equity: self.public_equity(employed, &alt_made, index),
+            alternative_equity,
             tender_proceeds: g0 * tender_scaled + tender_fixed,
             liquidity_time: liquidity_time as f32,
             exit_multiple: exit_value,
             outcome,
             equity_pays_zero: g0 * scaled_proceeds + fixed_proceeds == 0.0,
             exercised_at_departure,
-        }
+        };
+        (record, taxes.at_grant(g0, alternative_tax))
     }
 
     /// Draws exactly the random numbers that [`Plan::simulate`] draws for

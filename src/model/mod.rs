@@ -9,6 +9,7 @@ pub mod cash;
 pub mod company;
 pub mod illiquidity;
 pub mod offers;
+pub mod tax;
 pub mod vesting;
 
 use crate::scenario::{Illiquidity, Scenario};
@@ -44,6 +45,8 @@ pub struct Model {
     pub tender: Option<crate::scenario::Tender>,
     pub offer: PrivateOffer,
     pub alternative: PublicOffer,
+    /// The tax rules, when the scenario has a `[tax]` table.
+    pub tax: Option<tax::TaxModel>,
 }
 
 impl Model {
@@ -67,6 +70,13 @@ impl Model {
             illiquidity: s.employee.illiquidity,
             base_after_leaving: s.employee.base_after_leaving,
             tender: s.company.tender,
+            tax: s.tax.map(|t| {
+                tax::TaxModel::new(
+                    &t,
+                    s.offer.equity.tax_treatment,
+                    s.alternative.equity.tax_treatment,
+                )
+            }),
             offer: PrivateOffer::new(&s.offer, s.simulation.window_years),
             alternative: PublicOffer::new(
                 &s.alternative,
@@ -74,6 +84,12 @@ impl Model {
                 measure.drift(s.alternative.equity.stock.drift, rate),
             ),
         }
+    }
+
+    /// The share of cash pay kept after tax (1 without a `[tax]` table).
+    #[inline]
+    pub fn pay_kept(&self) -> f64 {
+        self.tax.map_or(1.0, |t| t.pay_kept())
     }
 
     /// PV of the pay after leaving on a path employed `employed_years`:

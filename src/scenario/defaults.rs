@@ -164,3 +164,9 @@ pub mod alternative {
     /// `alternative.equity.stock.volatility`.
     pub const EQUITY_STOCK_VOLATILITY: f64 = 0.30;
 }
+
+/// `[tax]`.
+pub mod tax {
+    /// `tax.bspce_seniority_years`: the three years of CGI art. 163 bis G.
+    pub const BSPCE_SENIORITY_YEARS: f64 = 3.0;
+}

@@ -22,6 +22,49 @@ pub struct RawScenario {
     pub floor: Option<RawFloor>,
     pub sweep: Option<RawSweep>,
     pub report: Option<RawReport>,
+    pub tax: Option<RawTax>,
+}
+
+/// `[tax]`: a preset and marginal rates by kind of income (tax.md). The
+/// presets are written in this same form (`presets/*.toml`).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTax {
+    pub preset: Option<RawTaxPreset>,
+    pub pay: Option<f64>,
+    pub ordinary: Option<f64>,
+    pub qualified_spread: Option<f64>,
+    pub capital_gain: Option<f64>,
+    pub short_gain: Option<f64>,
+    pub long_term_years: Option<f64>,
+    pub amt: Option<f64>,
+    pub bspce: Option<f64>,
+    pub bspce_short: Option<f64>,
+    pub bspce_seniority_years: Option<f64>,
+    pub free_shares: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum RawTaxPreset {
+    #[serde(rename = "fr-2026")]
+    Fr2026,
+    #[serde(rename = "us-ny-2026")]
+    UsNy2026,
+    #[serde(rename = "us-ca-2026")]
+    UsCa2026,
+    #[serde(rename = "none")]
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RawTaxTreatment {
+    Rsu,
+    Nso,
+    Iso,
+    Bspce,
+    QualifiedOptions,
+    FreeShares,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -157,6 +200,7 @@ pub struct RawPrivateEquity {
     pub vesting: Option<RawVesting>,
     #[serde(default)]
     pub refresh: Vec<RawRefresh>,
+    pub tax_treatment: Option<RawTaxTreatment>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -205,6 +249,7 @@ pub struct RawPublicEquity {
     pub stock: Option<RawStock>,
     #[serde(default)]
     pub refresh: Vec<RawRefresh>,
+    pub tax_treatment: Option<RawTaxTreatment>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -12,7 +12,10 @@ use super::types::*;
 use crate::error::ScenarioError;
 use std::borrow::Cow;
 
-type Check<T> = Result<T, ScenarioError>;
+#[path = "tax.rs"]
+mod tax;
+
+pub(super) type Check<T> = Result<T, ScenarioError>;
 
 /// The most refresh grants one offer may have (a path keeps per-grant state
 /// in fixed-size arrays so that the hot loop never allocates).
@@ -52,6 +55,7 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
     let alternative = alternative(raw.alternative, simulation.window_years, warnings)?;
     let floor = raw.floor.map(floor).transpose()?;
     let sweep = raw.sweep.map(sweep).transpose()?;
+    let tax = raw.tax.map(tax::tax).transpose()?;
     let report = ReportSpec {
         thresholds: thresholds(
             "report.thresholds",
@@ -70,6 +74,7 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
         floor,
         sweep,
         report,
+        tax,
     })
 }
 
@@ -93,7 +98,7 @@ pub fn thresholds(path: &str, amounts: &[f64]) -> Check<Vec<f64>> {
 /// what is checked, and the words come from it, so that no bound is
 /// written twice.
 #[derive(Debug, Clone)]
-struct Allowed {
+pub(super) struct Allowed {
     range: Range,
     says: Says,
 }
@@ -173,7 +178,7 @@ fn field(path: &str, value: Option<f64>, default: f64, allowed: Allowed) -> Chec
 
 /// Fails unless `v` is finite and in `allowed`'s range, saying what is
 /// allowed (and that it must be finite, for a NaN or an infinity).
-fn check(path: &str, v: f64, allowed: Allowed) -> Check<()> {
+pub(super) fn check(path: &str, v: f64, allowed: Allowed) -> Check<()> {
     if !v.is_finite() {
         return Err(ScenarioError::invalid(
             path,
@@ -874,6 +879,7 @@ fn offer(raw: RawOffer, window_years: f64, warnings: &mut Vec<String>) -> Check<
                 eq.vesting,
                 defaults::offer::EQUITY_VESTING,
             )?,
+            tax_treatment: tax::offer_treatment(eq.tax_treatment, instrument)?,
             refresh: refreshes(
                 "offer.equity.refresh",
                 eq.refresh,
@@ -940,6 +946,7 @@ fn alternative(
                     Allowed::within(Range::closed(0.0, 3.0)),
                 )?,
             },
+            tax_treatment: tax::alternative_treatment(eq.tax_treatment)?,
             refresh: refreshes(
                 "alternative.equity.refresh",
                 eq.refresh,

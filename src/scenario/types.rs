@@ -20,6 +20,119 @@ pub struct Scenario {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sweep: Option<SweepSpec>,
     pub report: ReportSpec,
+    /// Taxes (tax.md); `None`: every value is before tax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tax: Option<Tax>,
+}
+
+/// `[tax]` resolved: the preset it started from and every rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Tax {
+    pub preset: TaxPreset,
+    #[serde(flatten)]
+    pub rates: TaxRates,
+}
+
+/// Marginal rates by kind of income, each in `[0, 1)`, and the holding
+/// periods that choose between them (tax.md).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TaxRates {
+    /// Cash pay: base, bonus, sign-on, pay after leaving.
+    pub pay: f64,
+    /// RSU income; option spreads taxed as income (NSO, ISO disqualifying).
+    pub ordinary: f64,
+    /// French-qualified stock options' exercise gain.
+    pub qualified_spread: f64,
+    /// Gains on shares held at least `long_term_years`.
+    pub capital_gain: f64,
+    /// Gains on shares held less than that.
+    pub short_gain: f64,
+    pub long_term_years: f64,
+    /// ISO: rate on the spread of a cash exercise, paid then, credited at
+    /// the sale.
+    pub amt: f64,
+    /// BSPCE exercise gain with at least `bspce_seniority_years` of
+    /// seniority at the sale, and below that.
+    pub bspce: f64,
+    pub bspce_short: f64,
+    pub bspce_seniority_years: f64,
+    /// French qualified free shares' acquisition gain.
+    pub free_shares: f64,
+}
+
+impl TaxRates {
+    /// Every rate 0: the same totals as without a `[tax]` table.
+    pub const NONE: TaxRates = TaxRates {
+        pay: 0.0,
+        ordinary: 0.0,
+        qualified_spread: 0.0,
+        capital_gain: 0.0,
+        short_gain: 0.0,
+        long_term_years: 0.0,
+        amt: 0.0,
+        bspce: 0.0,
+        bspce_short: 0.0,
+        bspce_seniority_years: super::defaults::tax::BSPCE_SENIORITY_YEARS,
+        free_shares: 0.0,
+    };
+}
+
+/// Where a `[tax]` table's rates start from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TaxPreset {
+    #[serde(rename = "fr-2026")]
+    Fr2026,
+    #[serde(rename = "us-ny-2026")]
+    UsNy2026,
+    #[serde(rename = "us-ca-2026")]
+    UsCa2026,
+    #[serde(rename = "none")]
+    None,
+}
+
+impl TaxPreset {
+    /// The name as written in a scenario.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaxPreset::Fr2026 => "fr-2026",
+            TaxPreset::UsNy2026 => "us-ny-2026",
+            TaxPreset::UsCa2026 => "us-ca-2026",
+            TaxPreset::None => "none",
+        }
+    }
+}
+
+/// How an offer's equity is taxed (tax.md "The rules").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaxTreatment {
+    /// RSUs: their value as income when they pay.
+    Rsu,
+    /// Non-qualified stock options (US).
+    Nso,
+    /// Incentive stock options (US): the AMT on a cash exercise, long-term
+    /// gains after the holding periods.
+    Iso,
+    /// French BSPCE.
+    Bspce,
+    /// French-qualified stock options (a plan on a foreign parent).
+    QualifiedOptions,
+    /// French qualified free shares (public RSUs only).
+    FreeShares,
+}
+
+impl TaxTreatment {
+    /// The name as written in a scenario.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaxTreatment::Rsu => "rsu",
+            TaxTreatment::Nso => "nso",
+            TaxTreatment::Iso => "iso",
+            TaxTreatment::Bspce => "bspce",
+            TaxTreatment::QualifiedOptions => "qualified_options",
+            TaxTreatment::FreeShares => "free_shares",
+        }
+    }
 }
 
 /// Most amounts a report's thresholds may name.
@@ -188,6 +301,8 @@ pub struct PrivateEquity {
     pub acceleration_on_acquisition: f64,
     pub vesting: Vesting,
     pub refresh: Vec<Refresh>,
+    /// How the equity is taxed when the scenario has a `[tax]` table.
+    pub tax_treatment: TaxTreatment,
 }
 
 /// What a person who leaves does with vested options whose exercise window
@@ -342,6 +457,8 @@ pub struct PublicEquity {
     pub vesting: Vesting,
     pub stock: Stock,
     pub refresh: Vec<Refresh>,
+    /// How the RSUs are taxed when the scenario has a `[tax]` table.
+    pub tax_treatment: TaxTreatment,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -240,10 +240,16 @@ pub fn totals(
 /// and the equity.
 #[inline]
 pub fn total(p: &PathRecord, model: &Model, pay: &Pay, equity: f64) -> f64 {
+    cash_pay(p, model, pay) * model.pay_kept() + equity
+}
+
+/// Each path's cash pay before tax for an offer with `pay`: sign-on, base
+/// and bonus while employed, and the pay after leaving.
+#[inline]
+pub fn cash_pay(p: &PathRecord, model: &Model, pay: &Pay) -> f64 {
     pay.sign_on
         + pay.base * pay_factor(p.employed_years, model.discount_rate, pay.bonus_rate)
         + model.pay_after_leaving(p.employed_years)
-        + equity
 }
 
 fn fill(buffer: &mut [f64], records: &[PathRecord], value: impl Fn(&PathRecord) -> f64) {

@@ -5,7 +5,10 @@ use super::*;
 
 /// The stored per-path terms of a simulation from which every floor is
 /// solved (model section 10): `X_i = sign_on + B f_i + A_i + G U_i` for the
-/// offer, `Y_i` for the alternative.
+/// offer, `Y_i` for the alternative. With a `[tax]` table every cash pay
+/// term is after tax (`sign_on` and `f_i` are then scaled by `1 - pay`),
+/// and the equity terms are the engine's after-tax ones: each rule of the
+/// tax model is linear in the grant and the base.
 #[derive(Debug, Clone)]
 pub struct FloorProblem {
     /// `f_i`: PV of one unit of yearly base (and its bonus) over the path's
@@ -36,6 +39,8 @@ pub(crate) struct Terms {
     alternative: Pay,
     window: f64,
     base_after_leaving: f64,
+    /// The share of cash pay kept after tax.
+    pay_kept: f64,
 }
 
 impl Terms {
@@ -47,6 +52,7 @@ impl Terms {
             alternative: model.alternative.pay,
             window: model.window_years,
             base_after_leaving: model.base_after_leaving,
+            pay_kept: model.pay_kept(),
         }
     }
 
@@ -64,9 +70,16 @@ impl Terms {
     /// neither lever: the pay after leaving and the equity at a grant of 0.
     #[inline]
     pub(crate) fn offer(&self, p: &PathRecord) -> [f64; 3] {
+        let f = pay_factor(p.employed_years, self.rate, self.offer_bonus);
+        self.offer_with(p, f)
+    }
+
+    #[inline]
+    fn offer_with(&self, p: &PathRecord, pay_factor: f64) -> [f64; 3] {
         [
-            pay_factor(p.employed_years, self.rate, self.offer_bonus),
-            self.after_leaving(p) + (p.offer_equity - self.grant * p.offer_equity_per_grant),
+            self.pay_kept * pay_factor,
+            self.pay_kept * self.after_leaving(p)
+                + (p.offer_equity - self.grant * p.offer_equity_per_grant),
             p.offer_equity_per_grant,
         ]
     }
@@ -79,10 +92,11 @@ impl Terms {
 
     #[inline]
     fn of(&self, p: &PathRecord) -> [f64; 4] {
-        let [f, a, u] = self.offer(p);
+        let f_offer = pay_factor(p.employed_years, self.rate, self.offer_bonus);
+        let [f, a, u] = self.offer_with(p, f_offer);
         let alt = &self.alternative;
         let f_alt = if alt.bonus_rate == self.offer_bonus {
-            f
+            f_offer
         } else {
             pay_factor(p.employed_years, self.rate, alt.bonus_rate)
         };
@@ -91,7 +105,8 @@ impl Terms {
             a,
             u,
             // As stats::total computes it.
-            alt.sign_on + alt.base * f_alt + self.after_leaving(p) + p.alternative_equity,
+            (alt.sign_on + alt.base * f_alt + self.after_leaving(p)) * self.pay_kept
+                + p.alternative_equity,
         ]
     }
 }
@@ -114,7 +129,9 @@ impl FloorProblem {
     /// place, as glibc does; elsewhere the peak is that of [`Self::new`].)
     pub fn from_simulation(sim: Simulation, prefs: Preferences) -> FloorProblem {
         const BLOCK: usize = 1 << 20;
-        let Simulation { plan, mut records } = sim;
+        let Simulation {
+            plan, mut records, ..
+        } = sim;
         let terms = Terms::new(&plan.model);
         let mut problem = FloorProblem::empty(&plan.model, records.len(), prefs);
         while !records.is_empty() {
@@ -134,7 +151,7 @@ impl FloorProblem {
             fixed: vec![0.0; n],
             equity_per_grant: vec![0.0; n],
             alternative: vec![0.0; n],
-            sign_on: model.offer.pay.sign_on,
+            sign_on: model.offer.pay.sign_on * model.pay_kept(),
             base: model.offer.pay.base,
             grant: model.offer.grant,
             prefs,

@@ -12,7 +12,7 @@
 //! per-chunk summaries is held at a time: memory is bounded whatever the
 //! number of paths.
 
-use super::{CHUNK_PATHS, PathRecord, Plan, RunOptions};
+use super::{CHUNK_PATHS, PathRecord, PathTaxes, Plan, RunOptions};
 use crate::error::Error;
 use rayon::prelude::*;
 use std::sync::Mutex;
@@ -22,16 +22,18 @@ pub const BATCH_CHUNKS: u64 = 256;
 
 /// Simulates paths `0..paths` of `plan` chunk by chunk.
 ///
-/// `summarize(worker, first_path, records)` is called once per chunk with a
-/// worker accumulator (made by `new_worker` when none is free) and returns
-/// the chunk's ordered summary; `ordered` receives those in chunk order.
+/// `summarize(worker, first_path, records, taxes)` is called once per chunk
+/// with a worker accumulator (made by `new_worker` when none is free) and
+/// returns the chunk's ordered summary; `ordered` receives those in chunk
+/// order. `taxes` holds each path's taxes when the scenario has a `[tax]`
+/// table, and is empty otherwise.
 /// Returns the worker accumulators, to be merged in any order.
 pub fn stream_chunks<W, C>(
     plan: &Plan,
     paths: u64,
     options: &RunOptions,
     new_worker: impl Fn() -> W + Sync,
-    summarize: impl Fn(&mut W, u64, &[PathRecord]) -> C + Sync,
+    summarize: impl Fn(&mut W, u64, &[PathRecord], &[PathTaxes]) -> C + Sync,
     mut ordered: impl FnMut(C) + Send,
 ) -> Result<Vec<W>, Error>
 where
@@ -39,19 +41,29 @@ where
     C: Send,
 {
     let chunks = paths.div_ceil(CHUNK_PATHS as u64);
-    let pool: Mutex<Vec<(W, Vec<PathRecord>)>> = Mutex::new(Vec::new());
+    type Buffers = (Vec<PathRecord>, Vec<PathTaxes>);
+    let taxed = plan.model.tax.is_some();
+    let pool: Mutex<Vec<(W, Buffers)>> = Mutex::new(Vec::new());
     let run_chunk = |chunk: u64| -> C {
         let taken = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
-        let (mut worker, mut buffer) =
-            taken.unwrap_or_else(|| (new_worker(), vec![PathRecord::default(); CHUNK_PATHS]));
+        let (mut worker, (mut buffer, mut taxes)) = taken.unwrap_or_else(|| {
+            let taxes = vec![PathTaxes::default(); if taxed { CHUNK_PATHS } else { 0 }];
+            (new_worker(), (vec![PathRecord::default(); CHUNK_PATHS], taxes))
+        });
         let first = chunk * CHUNK_PATHS as u64;
         let n = (paths - first).min(CHUNK_PATHS as u64) as usize;
-        for (i, record) in buffer[..n].iter_mut().enumerate() {
-            *record = plan.simulate(first + i as u64);
+        if taxed {
+            for (i, (record, tax)) in buffer[..n].iter_mut().zip(&mut taxes[..n]).enumerate() {
+                (*record, *tax) = plan.simulate_with_taxes(first + i as u64);
+            }
+        } else {
+            for (i, record) in buffer[..n].iter_mut().enumerate() {
+                *record = plan.simulate(first + i as u64);
+            }
         }
-        let summary = summarize(&mut worker, first, &buffer[..n]);
+        let summary = summarize(&mut worker, first, &buffer[..n], &taxes[..n.min(taxes.len())]);
         if let Ok(mut p) = pool.lock() {
-            p.push((worker, buffer));
+            p.push((worker, (buffer, taxes)));
         }
         if let Some(progress) = &options.observer {
             progress.advance(n as u64);

@@ -22,6 +22,8 @@ pub struct RunReport<'a> {
     pub scenario: &'a Scenario,
     pub seed: u64,
     pub paths: u64,
+    /// Whether every figure is after tax (the scenario has a `[tax]` table).
+    pub after_tax: bool,
     #[serde(flatten)]
     pub outputs: &'a Outputs,
     /// The accept-at floors, when the scenario asks for them.
@@ -39,6 +41,7 @@ impl<'a> RunReport<'a> {
             scenario,
             seed: scenario.simulation.seed,
             paths: scenario.simulation.paths,
+            after_tax: scenario.tax.is_some(),
             outputs,
             floor: None,
             streaming: None,
@@ -67,7 +70,12 @@ impl<'a> RunReport<'a> {
     /// its floors); a cell is empty where the figure does not apply to that
     /// offer.
     pub fn to_csv(&self) -> String {
-        let mut columns: Vec<String> = vec!["offer".into(), "seed".into(), "paths".into()];
+        let mut columns: Vec<String> = vec![
+            "offer".into(),
+            "seed".into(),
+            "paths".into(),
+            "after_tax".into(),
+        ];
         let mut rows: Vec<Vec<(String, String)>> = Vec::new();
         let offers = [
             ("offer", &self.outputs.offer),
@@ -78,8 +86,13 @@ impl<'a> RunReport<'a> {
                 ("offer".to_string(), which.to_string()),
                 ("seed".to_string(), self.seed.to_string()),
                 ("paths".to_string(), self.paths.to_string()),
+                ("after_tax".to_string(), self.after_tax.to_string()),
             ];
             flatten("", &serde_json::to_value(o).unwrap_or_default(), &mut cells);
+            if let Some(t) = &self.outputs.taxes {
+                let taxes = if i == 0 { &t.offer } else { &t.alternative };
+                flatten("tax", &serde_json::to_value(taxes).unwrap_or_default(), &mut cells);
+            }
             for t in &self.outputs.thresholds {
                 let p = if i == 0 { t.p_offer } else { t.p_alternative };
                 cells.push((

@@ -31,6 +31,17 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
             Measure::RiskNeutral => ", risk-neutral (both drifts at the discount rate)",
         }
     );
+    if let Some(t) = &scenario.tax {
+        let _ = writeln!(
+            s,
+            "Every figure after tax: preset {}, {} taxed as {}, {} as {}",
+            t.preset.name(),
+            scenario.offer.label,
+            scenario.offer.equity.tax_treatment.name(),
+            scenario.alternative.label,
+            scenario.alternative.equity.tax_treatment.name()
+        );
+    }
     let _ = writeln!(s);
 
     let (o, a) = (&out.offer, &out.alternative);
@@ -52,7 +63,12 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
         m(o.expected_value_per_year),
         m(a.expected_value_per_year),
     );
-    let _ = writeln!(s, "Total PV over {}", years(sim.window_years));
+    let after_tax = if scenario.tax.is_some() {
+        ", after tax"
+    } else {
+        ""
+    };
+    let _ = writeln!(s, "Total PV over {}{after_tax}", years(sim.window_years));
     summary_rows(&mut s, &row, o, a, |x| &x.total, cur);
     for t in &out.thresholds {
         row(
@@ -62,7 +78,7 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
             format_percent(t.p_alternative),
         );
     }
-    let _ = writeln!(s, "Equity PV");
+    let _ = writeln!(s, "Equity PV{after_tax}");
     summary_rows(&mut s, &row, o, a, |x| &x.equity, cur);
     // The three shares, named as everywhere else.
     let share = |f: fn(&EquityShares) -> f64| {
@@ -101,6 +117,39 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
             e.mean_cash_paid.map_or("-".into(), m),
             "-".into(),
         );
+    }
+    if let Some(t) = &out.taxes {
+        let _ = writeln!(s, "Taxes paid (mean PV)");
+        let (x, y) = (&t.offer, &t.alternative);
+        let dash_if_zero = |v: f64| if v == 0.0 { "-".to_string() } else { m(v) };
+        row(&mut s, "  on cash pay", m(x.pay), m(y.pay));
+        row(
+            &mut s,
+            "  on equity as income",
+            m(x.equity_income),
+            m(y.equity_income),
+        );
+        row(
+            &mut s,
+            "  on capital gains",
+            dash_if_zero(x.capital_gains),
+            "-".into(),
+        );
+        if x.at_exercise > 0.0 || x.amt_credit > 0.0 {
+            row(
+                &mut s,
+                "  in cash at exercise on leaving",
+                m(x.at_exercise),
+                "-".into(),
+            );
+            row(
+                &mut s,
+                "  AMT credited back at the sale",
+                dash_if_zero(x.amt_credit),
+                "-".into(),
+            );
+        }
+        row(&mut s, "  total", m(x.total), m(y.total));
     }
     let _ = writeln!(s);
 

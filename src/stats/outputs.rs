@@ -188,7 +188,102 @@ pub struct Outputs {
     /// The scenario's `report.thresholds`, in order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub thresholds: Vec<ThresholdShare>,
+    /// The mean taxes paid, when the scenario has a `[tax]` table: then
+    /// every other figure is after tax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub taxes: Option<TaxOutputs>,
     pub warnings: Vec<String>,
+}
+
+/// The mean present value of the taxes each offer pays, by kind (tax.md
+/// "Outputs"). Taxes are cash: they are discounted, never cut by the
+/// illiquidity discount.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TaxOutputs {
+    pub offer: OfferTaxes,
+    pub alternative: OfferTaxes,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct OfferTaxes {
+    /// On cash pay: base, bonus, sign-on and the pay after leaving.
+    pub pay: f64,
+    /// On equity taxed as income: RSUs, option spreads, BSPCE and
+    /// qualified-option exercise gains, free shares.
+    pub equity_income: f64,
+    /// On capital gains at a sale.
+    pub capital_gains: f64,
+    /// Paid in cash at an exercise on leaving, before any proceeds (NSO
+    /// income tax, ISO AMT): cash the person must find then.
+    pub at_exercise: f64,
+    /// The AMT credited back at the sale.
+    pub amt_credit: f64,
+    /// `pay + equity_income + capital_gains + at_exercise - amt_credit`.
+    pub total: f64,
+}
+
+impl OfferTaxes {
+    fn new(pay: f64, equity_income: f64, capital_gains: f64, at_exercise: f64, amt_credit: f64) -> Self {
+        OfferTaxes {
+            pay,
+            equity_income,
+            capital_gains,
+            at_exercise,
+            amt_credit,
+            total: pay + equity_income + capital_gains + at_exercise - amt_credit,
+        }
+    }
+}
+
+/// Sums of each path's taxes (PV), filled by both executors.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct TaxSums {
+    pub offer_pay: f64,
+    pub alternative_pay: f64,
+    pub offer_income: f64,
+    pub offer_gains: f64,
+    pub offer_credit: f64,
+    pub offer_at_exercise: f64,
+    pub alternative_income: f64,
+}
+
+impl TaxSums {
+    /// Adds one path.
+    #[inline]
+    pub fn add(&mut self, model: &Model, p: &PathRecord, t: &crate::engine::PathTaxes) {
+        let rate = model.tax.map_or(0.0, |x| x.rates.pay);
+        self.offer_pay += rate * cash_pay(p, model, &model.offer.pay);
+        self.alternative_pay += rate * cash_pay(p, model, &model.alternative.pay);
+        self.offer_income += t.offer_income;
+        self.offer_gains += t.offer_gains;
+        self.offer_credit += t.offer_credit;
+        self.offer_at_exercise += t.offer_at_exercise;
+        self.alternative_income += t.alternative;
+    }
+
+    /// Adds the sums of the paths that follow.
+    pub fn append(&mut self, o: &TaxSums) {
+        self.offer_pay += o.offer_pay;
+        self.alternative_pay += o.alternative_pay;
+        self.offer_income += o.offer_income;
+        self.offer_gains += o.offer_gains;
+        self.offer_credit += o.offer_credit;
+        self.offer_at_exercise += o.offer_at_exercise;
+        self.alternative_income += o.alternative_income;
+    }
+
+    fn means(&self, n: f64) -> TaxOutputs {
+        TaxOutputs {
+            offer: OfferTaxes::new(
+                self.offer_pay / n,
+                self.offer_income / n,
+                self.offer_gains / n,
+                self.offer_at_exercise / n,
+                self.offer_credit / n,
+            ),
+            alternative: OfferTaxes::new(self.alternative_pay / n, self.alternative_income / n, 0.0, 0.0, 0.0),
+        }
+    }
 }
 
 /// What an executor counts and sums over the paths, for
@@ -216,6 +311,8 @@ pub(crate) struct Tally {
     pub leavers: u64,
     pub exercised: u64,
     pub cash_paid: f64,
+    /// The taxes' sums, when taxed.
+    pub taxes: Option<TaxSums>,
     /// Paths with a tender sale, and the sum of the PV of tender proceeds.
     pub tender_sales: u64,
     pub tender_proceeds: f64,
@@ -352,9 +449,26 @@ impl Outputs {
                 cash_paid: neumaier_sum(
                     records
                         .iter()
-                        .filter(|p| p.exercised_on_departure())
-                        .map(|p| ExerciseCost::of(model, p).at_grant(model.offer.grant)),
+                        .enumerate()
+                        .filter(|(_, p)| p.exercised_on_departure())
+                        .map(|(i, p)| {
+                            let tax = sim.taxes.get(i).map_or(0.0, |t| t.offer_at_exercise);
+                            ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax
+                        }),
                 ),
+                // Summed a chunk at a time, as a streamed run sums them.
+                taxes: model.tax.map(|_| {
+                    let chunk = crate::engine::CHUNK_PATHS;
+                    let mut sums = TaxSums::default();
+                    for (ps, ts) in records.chunks(chunk).zip(sim.taxes.chunks(chunk)) {
+                        let mut c = TaxSums::default();
+                        for (p, t) in ps.iter().zip(ts) {
+                            c.add(model, p, t);
+                        }
+                        sums.append(&c);
+                    }
+                    sums
+                }),
                 tender_sales: records.iter().filter(|p| p.tender_proceeds > 0.0).count() as u64,
                 tender_proceeds: neumaier_sum(records.iter().map(|p| p.tender_proceeds)),
                 company: company_outputs(records),
@@ -428,6 +542,7 @@ impl Outputs {
             },
             person: PersonOutputs::of(model.departure_rate, window),
             thresholds: Vec::new(),
+            taxes: t.taxes.map(|sums| sums.means(n)),
             warnings,
         };
         outputs.offer.exercise_on_leaving = exercise_on_leaving;

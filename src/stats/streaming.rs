@@ -9,13 +9,13 @@
 //! `relative_error`: each is within that fraction of an order statistic
 //! next to the exact answer.
 
-use super::outputs::total;
+use super::outputs::{TaxSums, total};
 use super::sketch::QuantileSketch;
 use super::{
     CompanyOutputs, DifferencePercentiles, Moments, MultiplePercentiles, OutcomeShares, Outputs,
     Percentiles, Preferences, Summary, Tally, ThresholdShare, UtilitySum,
 };
-use crate::engine::{ExerciseCost, PathRecord};
+use crate::engine::{ExerciseCost, PathRecord, PathTaxes};
 use crate::error::Error;
 use crate::model::Model;
 use crate::model::company::Outcome;
@@ -92,6 +92,7 @@ pub struct ChunkOutputs {
     cash_paid: f64,
     tender_sales: u64,
     tender_proceeds: f64,
+    taxes: TaxSums,
     outcomes: [u64; 4],
     /// Paths at or above each threshold: the offer's, the alternative's.
     at_or_above: [[u64; 2]; MAX_THRESHOLDS],
@@ -113,6 +114,7 @@ impl ChunkOutputs {
             cash_paid: 0.0,
             tender_sales: 0,
             tender_proceeds: 0.0,
+            taxes: TaxSums::default(),
             outcomes: [0; 4],
             at_or_above: [[0; 2]; MAX_THRESHOLDS],
         }
@@ -160,11 +162,16 @@ impl StreamedOutputs {
 
     /// Summarizes one chunk: its sketches into `worker`, the rest returned
     /// for [`StreamedOutputs::append`].
-    pub fn chunk(&self, worker: &mut SketchSet, records: &[PathRecord]) -> ChunkOutputs {
+    pub fn chunk(
+        &self,
+        worker: &mut SketchSet,
+        records: &[PathRecord],
+        taxes: &[PathTaxes],
+    ) -> ChunkOutputs {
         let n = records.len();
         let mut columns = vec![[0.0; VALUES]; n];
         let mut c = ChunkOutputs::empty(self.totals.utility);
-        for (p, v) in records.iter().zip(columns.iter_mut()) {
+        for (i, (p, v)) in records.iter().zip(columns.iter_mut()).enumerate() {
             *v = values(&self.model, p);
             for (s, x) in worker.values.iter_mut().zip(v.iter()) {
                 s.add(*x);
@@ -181,6 +188,12 @@ impl StreamedOutputs {
             if p.exercised_on_departure() {
                 c.exercised += 1;
                 c.cash_paid += ExerciseCost::of(&self.model, p).at_grant(self.model.offer.grant);
+            }
+            if let Some(t) = taxes.get(i) {
+                if p.exercised_on_departure() {
+                    c.cash_paid += t.offer_at_exercise;
+                }
+                c.taxes.add(&self.model, p, t);
             }
             c.tender_sales += u64::from(p.tender_proceeds > 0.0);
             c.tender_proceeds += p.tender_proceeds;
@@ -222,6 +235,7 @@ impl StreamedOutputs {
         t.exercised += c.exercised;
         t.cash_paid += c.cash_paid;
         t.tender_sales += c.tender_sales;
+        t.taxes.append(&c.taxes);
         t.tender_proceeds += c.tender_proceeds;
         for (a, b) in t.outcomes.iter_mut().zip(c.outcomes) {
             *a += b;
@@ -304,6 +318,7 @@ impl StreamedOutputs {
                 leavers: t.leavers,
                 exercised: t.exercised,
                 cash_paid: t.cash_paid,
+                taxes: self.model.tax.map(|_| t.taxes),
                 tender_sales: t.tender_sales,
                 tender_proceeds: t.tender_proceeds,
                 difference_percentiles: DifferencePercentiles {

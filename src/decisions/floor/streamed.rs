@@ -335,12 +335,12 @@ pub fn run_streaming(
         paths,
         options,
         || summarizer.new_worker(),
-        |w: &mut SketchSet, _, records| {
+        |w: &mut SketchSet, _, records, taxes| {
             let lm: Vec<LeverMoments> = levers
                 .iter()
                 .map(|l| LeverMoments::of(l, records))
                 .collect();
-            (summarizer.chunk(w, records), lm)
+            (summarizer.chunk(w, records, taxes), lm)
         },
         |(chunk, lm)| {
             outputs_acc.append(chunk);
@@ -809,7 +809,7 @@ fn floor_pass(
         paths,
         options,
         || empty_jobs.clone(),
-        |worker: &mut Vec<PercentileJob>, _, records| {
+        |worker: &mut Vec<PercentileJob>, _, records, _| {
             for p in records {
                 for job in worker.iter_mut() {
                     let lever = &levers[job.lever];

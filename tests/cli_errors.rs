@@ -597,3 +597,55 @@ fn more_paths_than_memory_holds_need_streaming() {
          keep their paths, use at most 100000000 paths there\n"
     );
 }
+
+#[test]
+fn a_tax_rate_of_one_or_more() {
+    check_fails(
+        &format!("{BASE}\n[tax]\npreset = \"fr-2026\"\ncapital_gain = 1.0\n"),
+        &[],
+        "bad.toml:42:16: 1 is not allowed: tax.capital_gain must be in [0, 1)",
+    );
+    check_fails(
+        &format!("{BASE}\n[tax]\npay = -0.1\n"),
+        &[],
+        "bad.toml:41:7: -0.1 is not allowed: tax.pay must be in [0, 1)",
+    );
+}
+
+#[test]
+fn an_unknown_tax_preset() {
+    check_fails(
+        &format!("{BASE}\n[tax]\npreset = \"fr-2025\"\n"),
+        &[],
+        "bad.toml:41:10: tax.preset: unknown variant `fr-2025`, expected one of `fr-2026`, \
+         `us-ny-2026`, `us-ca-2026`, `none` (did you mean `fr-2026`?)",
+    );
+}
+
+#[test]
+fn a_tax_treatment_that_does_not_fit_the_instrument() {
+    check_fails(
+        &with(
+            "instrument = \"options\"",
+            "instrument = \"rsu\"\ntax_treatment = \"bspce\"",
+        ),
+        &[],
+        "bad.toml:30:17: \"bspce\" is not allowed: offer.equity.tax_treatment must be \"rsu\" for \
+         instrument = \"rsu\" (the option treatments need instrument = \"options\")",
+    );
+    check_fails(
+        &with(
+            "instrument = \"options\"",
+            "instrument = \"options\"\ntax_treatment = \"rsu\"",
+        ),
+        &[],
+        "bad.toml:30:17: \"rsu\" is not allowed: offer.equity.tax_treatment must be one of \
+         \"nso\", \"iso\", \"bspce\", \"qualified_options\" for instrument = \"options\"",
+    );
+    check_fails(
+        &format!("{BASE}\n[alternative.equity]\ntax_treatment = \"iso\"\n"),
+        &[],
+        "bad.toml:41:17: \"iso\" is not allowed: alternative.equity.tax_treatment must be \
+         \"rsu\" or \"free_shares\" (the public offer's RSUs)",
+    );
+}

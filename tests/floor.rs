@@ -435,3 +435,31 @@ fn grant_floors_with_tender_offers_match_when_simulated_again() {
         ],
     );
 }
+
+/// With taxes (the French preset, options as BSPCE, exercised on leaving
+/// when in the money): every rule is linear in the grant and the base, so
+/// floors solved on the stored after-tax terms meet their criterion when
+/// the paths are simulated again at the floor.
+#[test]
+fn floors_after_tax_match_when_simulated_again() {
+    let mut extra = options_variant();
+    extra.push(set("tax.preset", toml::Value::String("fr-2026".into())));
+    extra.push(set(
+        "offer.equity.tax_treatment",
+        toml::Value::String("bspce".into()),
+    ));
+    check_resimulated(
+        extra.clone(),
+        SolveFor::Grant,
+        &[
+            Criterion::Mean,
+            Criterion::Median,
+            Criterion::CertaintyEquivalent,
+        ],
+    );
+    check_resimulated(
+        extra,
+        SolveFor::Base,
+        &[Criterion::Mean, Criterion::Percentile(10)],
+    );
+}

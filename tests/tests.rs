@@ -8,6 +8,7 @@ mod dlom;
 mod hall_murphy;
 mod model;
 mod self_test;
+mod tax;
 
 // Decisions: floors, sweeps and their properties.
 mod floor;

@@ -48,7 +48,10 @@ where
         let taken = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
         let (mut worker, (mut buffer, mut taxes)) = taken.unwrap_or_else(|| {
             let taxes = vec![PathTaxes::default(); if taxed { CHUNK_PATHS } else { 0 }];
-            (new_worker(), (vec![PathRecord::default(); CHUNK_PATHS], taxes))
+            (
+                new_worker(),
+                (vec![PathRecord::default(); CHUNK_PATHS], taxes),
+            )
         });
         let first = chunk * CHUNK_PATHS as u64;
         let n = (paths - first).min(CHUNK_PATHS as u64) as usize;
@@ -61,7 +64,12 @@ where
                 *record = plan.simulate(first + i as u64);
             }
         }
-        let summary = summarize(&mut worker, first, &buffer[..n], &taxes[..n.min(taxes.len())]);
+        let summary = summarize(
+            &mut worker,
+            first,
+            &buffer[..n],
+            &taxes[..n.min(taxes.len())],
+        );
         if let Ok(mut p) = pool.lock() {
             p.push((worker, (buffer, taxes)));
         }

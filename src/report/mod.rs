@@ -91,7 +91,11 @@ impl<'a> RunReport<'a> {
             flatten("", &serde_json::to_value(o).unwrap_or_default(), &mut cells);
             if let Some(t) = &self.outputs.taxes {
                 let taxes = if i == 0 { &t.offer } else { &t.alternative };
-                flatten("tax", &serde_json::to_value(taxes).unwrap_or_default(), &mut cells);
+                flatten(
+                    "tax",
+                    &serde_json::to_value(taxes).unwrap_or_default(),
+                    &mut cells,
+                );
             }
             for t in &self.outputs.thresholds {
                 let p = if i == 0 { t.p_offer } else { t.p_alternative };

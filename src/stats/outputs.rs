@@ -223,7 +223,13 @@ pub struct OfferTaxes {
 }
 
 impl OfferTaxes {
-    fn new(pay: f64, equity_income: f64, capital_gains: f64, at_exercise: f64, amt_credit: f64) -> Self {
+    fn new(
+        pay: f64,
+        equity_income: f64,
+        capital_gains: f64,
+        at_exercise: f64,
+        amt_credit: f64,
+    ) -> Self {
         OfferTaxes {
             pay,
             equity_income,
@@ -281,7 +287,13 @@ impl TaxSums {
                 self.offer_at_exercise / n,
                 self.offer_credit / n,
             ),
-            alternative: OfferTaxes::new(self.alternative_pay / n, self.alternative_income / n, 0.0, 0.0, 0.0),
+            alternative: OfferTaxes::new(
+                self.alternative_pay / n,
+                self.alternative_income / n,
+                0.0,
+                0.0,
+                0.0,
+            ),
         }
     }
 }

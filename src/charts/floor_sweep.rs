@@ -216,8 +216,9 @@ pub(super) fn draw(
     let frame = Frame {
         title: scenario.name.clone(),
         subtitle: format!(
-            "Accept-at floor against {} · {} values · {} paths · seed {}",
+            "Accept-at floor against {}{} · {} values · {} paths · seed {}",
             result.parameter,
+            super::after_tax(scenario),
             n_values,
             format_count(result.paths),
             result.seed

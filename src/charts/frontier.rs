@@ -110,7 +110,8 @@ pub(super) fn draw(
     let frame = Frame {
         title: scenario.name.clone(),
         subtitle: format!(
-            "Indifference frontier between base and grant · {} paths · seed {}",
+            "Indifference frontier between base and grant{} · {} paths · seed {}",
+            super::after_tax(scenario),
             format_count(scenario.simulation.paths),
             scenario.simulation.seed
         ),

@@ -296,7 +296,8 @@ impl<'a> RunData<'a> {
         years(self.scenario.simulation.window_years)
     }
 
-    /// A subtitle: what the chart shows, then the paths and the seed. A
+    /// A subtitle: what the chart shows (after tax, when taxed), then the
+    /// paths and the seed. A
     /// streamed run draws its bars from its first paths only, and says so.
     pub fn subtitle(&self, what: &str) -> String {
         let paths = self.paths();
@@ -315,7 +316,8 @@ impl<'a> RunData<'a> {
             )
         };
         format!(
-            "{what} · {counted} · seed {}",
+            "{what}{} · {counted} · seed {}",
+            after_tax(self.scenario),
             self.scenario.simulation.seed
         )
     }
@@ -524,6 +526,16 @@ fn encode_png(rgb: &[u8], (w, h): (u32, u32)) -> DrawResult<Vec<u8>> {
     writer.write_image_data(rgb)?;
     writer.finish()?;
     Ok(out)
+}
+
+/// `", after tax"` for a scenario with a `[tax]` table (and its preset),
+/// nothing otherwise: every chart of such a run says so in its subtitle.
+pub(crate) fn after_tax(scenario: &crate::scenario::Scenario) -> String {
+    match &scenario.tax {
+        Some(t) if t.preset == crate::scenario::TaxPreset::None => ", after tax".into(),
+        Some(t) => format!(", after tax ({})", t.preset.name()),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]

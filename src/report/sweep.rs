@@ -51,6 +51,9 @@ pub fn sweep_table(result: &SweepResult, scenario: &Scenario) -> String {
         "Floors are the least {lever} at which {} matches {} (offered: {offered})",
         scenario.offer.label, scenario.alternative.label,
     );
+    if let Some(t) = &scenario.tax {
+        let _ = writeln!(s, "Every figure after tax (preset {})", t.preset.name());
+    }
     let _ = writeln!(s);
 
     let short = result

@@ -96,7 +96,10 @@ fn run_adds_the_floors_to_the_table_and_summary() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "{csv}");
     let header: Vec<&str> = lines[0].split(',').collect();
-    assert_eq!(&header[..5], ["offer", "seed", "paths", "after_tax", "label"]);
+    assert_eq!(
+        &header[..5],
+        ["offer", "seed", "paths", "after_tax", "label"]
+    );
     let p = |name: &str| header.iter().position(|h| *h == name).unwrap();
     assert!(
         p("total.percentiles.p5") < p("total.percentiles.p10"),

@@ -51,6 +51,24 @@ pub fn check(input: &Input, options: &RunOptions) -> Result<Outcome, Error> {
 fn absent_tables(scenario: &Scenario) -> String {
     use crate::scenario::defaults::company as d;
     let mut notes = String::new();
+    if let Some(text) = scenario
+        .tax
+        .and_then(|t| crate::scenario::preset_text(t.preset))
+    {
+        notes.push_str(
+            "\n# The tax preset as shipped, with the source of each rate (a rate the\n\
+             # file sets overrides it; [tax] above holds the rates in use):\n",
+        );
+        for line in text.lines() {
+            notes.push_str(match line {
+                "" => "#",
+                l if l.starts_with('#') => "#",
+                _ => "# ",
+            });
+            notes.push_str(line);
+            notes.push('\n');
+        }
+    }
     if scenario.company.tender.is_none() {
         notes.push_str(&format!(
             "\n# [company.tender] is not set: no tender offers. When it is, per_year is\n\

@@ -34,7 +34,7 @@ mod resolve;
 mod types;
 
 pub use overrides::{Override, set_path};
-pub use resolve::{MAX_REFRESHES, fmt_value, thresholds};
+pub use resolve::{MAX_REFRESHES, fmt_value, preset_text, thresholds};
 pub use types::*;
 
 use crate::error::{Error, FileAction, Origin, ScenarioError};

@@ -14,6 +14,7 @@ use std::borrow::Cow;
 
 #[path = "tax.rs"]
 mod tax;
+pub use tax::preset_text;
 
 pub(super) type Check<T> = Result<T, ScenarioError>;
 

@@ -461,3 +461,27 @@ fn a_sweep_of_the_grant_says_the_offer_is_the_swept_value() {
     let discount = sweep(&[]);
     assert!(discount.contains("(offered: €100K)"), "{discount}");
 }
+
+/// `check` on a scenario with taxes prints the resolved rates with the
+/// preset named, a file's own rate in place of the preset's, and the
+/// preset as shipped with its sources.
+#[test]
+fn check_prints_the_resolved_tax_rates_and_their_sources() {
+    let o = common::equisim()
+        .arg("check")
+        .arg(common::shipped("hf-paris-ask-tax.toml"))
+        .args(["--set", "tax.capital_gain=0.3"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let table = out.split("\n[tax]\n").nth(1).expect("a [tax] table");
+    let rates: Vec<&str> = table.lines().take_while(|l| !l.is_empty()).collect();
+    assert_eq!(rates[0], "preset = \"fr-2026\"");
+    assert!(rates.contains(&"capital_gain = 0.3"), "{rates:?}");
+    assert!(rates.contains(&"bspce_short = 0.486"), "{rates:?}");
+    assert!(rates.contains(&"qualified_spread = 0.497"), "{rates:?}");
+    assert!(out.contains("tax_treatment = \"qualified_options\""), "{out}");
+    assert!(out.contains("## fr-2026: a Paris employee"), "{out}");
+    assert!(out.contains("LFSS 2026 art. 12"), "{out}");
+}

@@ -45,7 +45,12 @@ fn simulate(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(8));
-    for name in ["hf-paris-ask.toml", "minimal.toml", EVERY_FEATURE] {
+    for name in [
+        "hf-paris-ask.toml",
+        "hf-paris-ask-tax.toml",
+        "minimal.toml",
+        EVERY_FEATURE,
+    ] {
         let s = load(name);
         for threads in [1usize, 2] {
             let options = RunOptions {
@@ -115,7 +120,12 @@ fn rng_bound(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(6));
-    for name in ["hf-paris-ask.toml", "minimal.toml", EVERY_FEATURE] {
+    for name in [
+        "hf-paris-ask.toml",
+        "hf-paris-ask-tax.toml",
+        "minimal.toml",
+        EVERY_FEATURE,
+    ] {
         let s = load(name);
         let plan = engine::Plan::new(equisim::model::Model::new(&s), s.simulation.seed);
         group.bench_function(name.trim_end_matches(".toml"), |b| {

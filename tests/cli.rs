@@ -481,7 +481,10 @@ fn check_prints_the_resolved_tax_rates_and_their_sources() {
     assert!(rates.contains(&"capital_gain = 0.3"), "{rates:?}");
     assert!(rates.contains(&"bspce_short = 0.486"), "{rates:?}");
     assert!(rates.contains(&"qualified_spread = 0.497"), "{rates:?}");
-    assert!(out.contains("tax_treatment = \"qualified_options\""), "{out}");
+    assert!(
+        out.contains("tax_treatment = \"qualified_options\""),
+        "{out}"
+    );
     assert!(out.contains("## fr-2026: a Paris employee"), "{out}");
     assert!(out.contains("LFSS 2026 art. 12"), "{out}");
 }

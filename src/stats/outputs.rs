@@ -257,14 +257,17 @@ impl TaxSums {
     /// Adds one path.
     #[inline]
     pub fn add(&mut self, model: &Model, p: &PathRecord, t: &crate::engine::PathTaxes) {
-        let rate = model.tax.map_or(0.0, |x| x.rates.pay);
+        let Some(x) = model.tax else { return };
+        let rate = x.rates.pay;
         self.offer_pay += rate * cash_pay(p, model, &model.offer.pay);
         self.alternative_pay += rate * cash_pay(p, model, &model.alternative.pay);
-        self.offer_income += t.offer_income;
-        self.offer_gains += t.offer_gains;
-        self.offer_credit += t.offer_credit;
-        self.offer_at_exercise += t.offer_at_exercise;
-        self.alternative_income += t.alternative;
+        self.offer_income += f64::from(t.offer_income);
+        self.offer_gains += f64::from(t.offer_gains);
+        self.offer_credit += f64::from(t.offer_credit);
+        self.offer_at_exercise += f64::from(t.offer_at_exercise);
+        // The RSUs' value after tax is (1 - rate) times their value.
+        let public = x.public_rsu_rate();
+        self.alternative_income += public / (1.0 - public) * p.alternative_equity;
     }
 
     /// Adds the sums of the paths that follow.
@@ -464,7 +467,10 @@ impl Outputs {
                         .enumerate()
                         .filter(|(_, p)| p.exercised_on_departure())
                         .map(|(i, p)| {
-                            let tax = sim.taxes.get(i).map_or(0.0, |t| t.offer_at_exercise);
+                            let tax = sim
+                                .taxes
+                                .get(i)
+                                .map_or(0.0, |t| f64::from(t.offer_at_exercise));
                             ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax
                         }),
                 ),

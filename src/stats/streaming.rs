@@ -191,7 +191,7 @@ impl StreamedOutputs {
             }
             if let Some(t) = taxes.get(i) {
                 if p.exercised_on_departure() {
-                    c.cash_paid += t.offer_at_exercise;
+                    c.cash_paid += f64::from(t.offer_at_exercise);
                 }
                 c.taxes.add(&self.model, p, t);
             }

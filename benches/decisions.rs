@@ -71,6 +71,7 @@ fn sweep(c: &mut Bench) {
                 origin: "--param",
                 solve_for: SolveFor::Grant,
                 criteria: CRITERIA.to_vec(),
+                include_own: true,
             };
             black_box(run_sweep(&request, &RunOptions::default()).unwrap())
         })

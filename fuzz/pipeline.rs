@@ -135,6 +135,7 @@ pub fn run(data: &[u8]) -> Ending {
                 .floor
                 .as_ref()
                 .map_or(vec![Criterion::Mean], |f| f.criteria.clone()),
+            include_own: true,
         };
         match decisions::run_sweep(&request, &RunOptions::default()) {
             Ok(result) => {

@@ -60,6 +60,7 @@ fn sweep(
         origin: "--param",
         solve_for,
         criteria: CRITERIA.to_vec(),
+        include_own: true,
     };
     run_sweep(&request, &options(threads)).unwrap()
 }

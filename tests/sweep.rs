@@ -44,6 +44,7 @@ fn request<'a>(
         origin: "--param",
         solve_for: SolveFor::Grant,
         criteria: CRITERIA.to_vec(),
+        include_own: true,
     }
 }
 

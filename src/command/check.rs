@@ -33,6 +33,7 @@ pub fn check(input: &Input, options: &RunOptions) -> Result<Outcome, Error> {
             origin: "sweep.parameter",
             solve_for: floor.solve_for,
             criteria: floor.criteria,
+            include_own: true,
         })?;
         super::warn(options, &plan.warnings);
     }

@@ -90,6 +90,7 @@ pub fn sweep(request: &Request, options: &RunOptions) -> Result<Outcome, Error> 
         origin,
         solve_for: floor.solve_for,
         criteria: floor.criteria,
+        include_own: true,
     };
     let started = Instant::now();
     let result = decisions::run_sweep(&sweep, options)?;

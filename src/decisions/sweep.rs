@@ -147,6 +147,10 @@ pub struct SweepRequest<'a> {
     pub origin: &'static str,
     pub solve_for: SolveFor,
     pub criteria: Vec<Criterion>,
+    /// Whether the scenario's own value, when inside the range and off the
+    /// grid, is added as a point (a sweep's chart shows it; a sensitivity
+    /// wants its two ends only).
+    pub include_own: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,7 +234,8 @@ pub fn plan_sweep(request: &SweepRequest) -> Result<SweepPlan, Error> {
     }
     // The scenario's own value, when inside the range, is a point of the
     // sweep: what is shown there is computed, never interpolated.
-    if let (Some(own), Some(&first), Some(&last)) = (
+    if let (true, Some(own), Some(&first), Some(&last)) = (
+        request.include_own,
         crate::scenario::fields::number_at(&base, parameter),
         values.first(),
         values.last(),

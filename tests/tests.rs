@@ -13,6 +13,7 @@ mod tax;
 // Decisions: floors, sweeps and their properties.
 mod floor;
 mod properties;
+mod sensitivity;
 mod sweep;
 
 // Executors: kept and streamed runs, reproducibility, extreme inputs.

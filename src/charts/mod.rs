@@ -46,6 +46,7 @@ mod cdf;
 mod equity;
 mod floor_sweep;
 mod frontier;
+mod tornado;
 mod value;
 
 use crate::decisions::{Frontier, SweepResult};
@@ -78,6 +79,9 @@ pub const FLOOR_SWEEP_CHART: &str = "floor_sweep.png";
 
 /// The file [`draw_frontier`] writes.
 pub const FRONTIER_CHART: &str = "frontier.png";
+
+/// The chart `equisim sensitivity` draws.
+pub const TORNADO_CHART: &str = "tornado.png";
 
 /// Bases on the grid of `frontier.png` (see
 /// [`frontier_bases_covering`](crate::decisions::frontier_bases_covering)).
@@ -419,6 +423,22 @@ pub fn draw_floor_sweep(
     let path = dir.join(FLOOR_SWEEP_CHART);
     write_chart(&path, size, |root, theme| {
         floor_sweep::draw(root, theme, result, scenario)
+    })?;
+    Ok(path)
+}
+
+/// Draws `tornado.png` into `dir`: each parameter's answer at both ends of
+/// its range, sorted by swing.
+pub fn draw_tornado(
+    dir: &Path,
+    scenario: &Scenario,
+    result: &crate::decisions::sensitivity::SensitivityResult,
+    size: ChartSize,
+) -> Result<PathBuf, Error> {
+    let size = ChartSize::new(size.width, size.height).map_err(Error::ChartSize)?;
+    let path = dir.join(TORNADO_CHART);
+    write_chart(&path, size, |root, theme| {
+        tornado::draw(root, theme, result, scenario)
     })?;
     Ok(path)
 }

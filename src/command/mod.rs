@@ -16,12 +16,14 @@ pub mod check;
 pub mod dlom;
 pub mod floor;
 pub mod run;
+pub mod sensitivity;
 pub mod sweep;
 
 pub use check::check;
 pub use dlom::dlom;
 pub use floor::floor;
 pub use run::run;
+pub use sensitivity::sensitivity;
 pub use sweep::sweep;
 
 use crate::engine::RunOptions;

@@ -8,6 +8,7 @@
 //! consume it.
 
 pub mod floor;
+pub mod sensitivity;
 pub mod sweep;
 
 /// Runs too large to keep every path (the floors solved in streamed

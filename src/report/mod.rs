@@ -2,6 +2,7 @@
 //! and `summary.csv`, all written whole or not at all.
 
 pub mod floor;
+pub mod sensitivity;
 pub mod sweep;
 mod table;
 pub mod words;

@@ -5,6 +5,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 use equisim::charts::ChartSize;
 use equisim::command::dlom::Method;
+use equisim::decisions::sensitivity::RankBy;
 use equisim::engine;
 use equisim::scenario::SolveFor;
 use std::path::PathBuf;
@@ -17,6 +18,7 @@ Examples:
   equisim check scenarios/minimal.toml
   equisim floor scenarios/hf-paris-ask.toml
   equisim sweep scenarios/hf-paris-ask.toml
+  equisim sensitivity scenarios/hf-paris-ask.toml --paths 200000
   equisim dlom --method finnerty --volatility 0.6 --years 4";
 
 /// What is a pre-IPO equity offer really worth against a public company's
@@ -83,6 +85,22 @@ smooth. Risk aversion, outside wealth and a flat illiquidity discount reuse
 one simulation; any other field is simulated again at each value. Defaults
 come from the scenario's [sweep] and [floor] tables.")]
     Sweep(SweepArgs),
+    /// Which assumption decides the answer: each uncertain parameter at the
+    /// two ends of its range, ranked (sensitivity.csv, sensitivity.json,
+    /// tornado.png).
+    #[command(after_help = "\
+Examples:
+  equisim sensitivity scenarios/hf-paris-ask.toml
+  equisim sensitivity scenarios/hf-paris-ask.toml --param company.drift=0..0.2 --param employee.attrition_per_year=0.05..0.25
+  equisim sensitivity scenarios/us-series-b.toml --rank-by mean_difference --paths 200000
+
+Each parameter is set to its low and its high value, the others held at the
+scenario's, with the same seed at every run. Without --param, a default list
+is tried: the company's drift, volatility, exit rates and multiples, dilution
+and rounds, the preference stack, attrition, the illiquidity discount and the
+public stock's drift, over ranges around the scenario's values
+(docs/calibration.md says where they come from).")]
+    Sensitivity(SensitivityArgs),
     /// A discount for lack of marketability from a closed form.
     #[command(after_help = "\
 Examples:
@@ -241,6 +259,47 @@ pub struct SweepArgs {
     #[arg(long)]
     pub json: bool,
     /// Do not draw the chart (floor_sweep.png).
+    #[arg(long)]
+    pub no_charts: bool,
+    #[command(flatten)]
+    pub chart_size: ChartSizeArg,
+}
+
+/// `--rank-by`: the figure the parameters are ranked by.
+fn rank_by() -> impl TypedValueParser<Value = RankBy> {
+    PossibleValuesParser::new([
+        PossibleValue::new("floor").help("The swing of the first criterion's floor"),
+        PossibleValue::new("mean_difference").help("The swing of the mean difference"),
+    ])
+    .map(|s| match s.as_str() {
+        "mean_difference" => RankBy::MeanDifference,
+        _ => RankBy::Floor,
+    })
+}
+
+#[derive(Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArgs,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub choice: FloorChoice,
+    /// A parameter and its range, PATH=LO..HI (repeatable); replaces the
+    /// default list.
+    #[arg(long, value_name = "PATH=LO..HI")]
+    pub param: Vec<String>,
+    /// Rank by the swing of the first criterion's floor or of the mean
+    /// difference [default: floor].
+    #[arg(long, value_name = "FIGURE", value_parser = rank_by(), default_value = "floor")]
+    pub rank_by: RankBy,
+    /// Output folder [default: output/<scenario file stem>/].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print sensitivity.json on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Do not draw the chart (tornado.png).
     #[arg(long)]
     pub no_charts: bool,
     #[command(flatten)]

@@ -63,6 +63,10 @@ fn execute(resolved: Resolved) -> Result<String, Error> {
             observed(execution, show, |o| command::sweep(&request, o))
                 .map(|outcome| print::sweep(&outcome, show.json))
         }
+        Resolved::Sensitivity(request, execution, show) => {
+            observed(execution, show, |o| command::sensitivity(&request, o))
+                .map(|outcome| print::sensitivity(&outcome, show.json))
+        }
         Resolved::Dlom(request) => {
             let outcome = command::dlom(&request)?;
             if outcome.rate_ignored {

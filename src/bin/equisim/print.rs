@@ -111,6 +111,29 @@ pub fn floor(outcome: &command::floor::Outcome, json: bool) -> String {
     s
 }
 
+/// The table (or `--json`) of `equisim sensitivity`.
+pub fn sensitivity(outcome: &command::sensitivity::Outcome, json: bool) -> String {
+    if json {
+        return outcome.json.clone();
+    }
+    let scenario = &outcome.scenario;
+    let mut s = String::new();
+    let _ = writeln!(s, "{}", scenario.name);
+    s.push_str(&report::sensitivity::table(&outcome.result, scenario));
+    let _ = writeln!(
+        s,
+        "\nTried {} parameters in {:.2} s\nWrote {}/sensitivity.csv, sensitivity.json{}",
+        outcome.result.rows.len(),
+        outcome.seconds,
+        outcome.out_dir.display(),
+        match &outcome.chart {
+            Some(chart) => format!(", {}", file_names(std::slice::from_ref(chart))),
+            None => String::new(),
+        }
+    );
+    s
+}
+
 /// The table (or `--json`) of `equisim sweep`.
 pub fn sweep(outcome: &command::sweep::Outcome, json: bool) -> String {
     if json {

@@ -3,11 +3,13 @@
 //! happens here, before a scenario is read.
 
 use crate::args::{
-    CheckArgs, Command, DlomArgs, FloorArgs, FloorChoice, RunArgs, ScenarioArgs, SimArgs, SweepArgs,
+    CheckArgs, Command, DlomArgs, FloorArgs, FloorChoice, RunArgs, ScenarioArgs, SensitivityArgs,
+    SimArgs, SweepArgs,
 };
 use equisim::charts::ChartSize;
 use equisim::command::dlom as closed_form;
 use equisim::command::{self, Input};
+use equisim::decisions::sensitivity::ParameterRange;
 use equisim::error::Error;
 use equisim::scenario::{Criterion, Override};
 use std::path::PathBuf;
@@ -36,6 +38,7 @@ pub enum Resolved {
     Check(Input),
     Floor(command::floor::Request, Execution, Show),
     Sweep(command::sweep::Request, Execution, Show),
+    Sensitivity(command::sensitivity::Request, Execution, Show),
     Dlom(closed_form::Request),
 }
 
@@ -52,6 +55,7 @@ impl Resolved {
             Command::Check(CheckArgs { scenario }) => Resolved::Check(input(&scenario, None)?),
             Command::Floor(args) => floor(args)?,
             Command::Sweep(args) => sweep(args)?,
+            Command::Sensitivity(args) => sensitivity(args)?,
             Command::Dlom(args) => Resolved::Dlom(dlom(args)?),
         })
     }
@@ -203,6 +207,52 @@ fn sweep(args: SweepArgs) -> Result<Resolved, Error> {
     };
     let show = Show::of(args.json, &args.sim);
     Ok(Resolved::Sweep(request, execution(&args.sim), show))
+}
+
+fn sensitivity(args: SensitivityArgs) -> Result<Resolved, Error> {
+    let ranges = args
+        .param
+        .iter()
+        .map(|p| parameter_range(p))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let input = input(&args.scenario, Some(&args.sim))?;
+    let request = command::sensitivity::Request {
+        ranges,
+        choice: floor_choice(&args.choice)?,
+        rank_by: args.rank_by,
+        out_dir: out_dir(&args.out, &input),
+        chart: chart_size(&args.chart_size.text, args.no_charts)?,
+        input,
+    };
+    let show = Show::of(args.json, &args.sim);
+    Ok(Resolved::Sensitivity(request, execution(&args.sim), show))
+}
+
+/// `--param PATH=LO..HI`.
+fn parameter_range(text: &str) -> Result<ParameterRange, Error> {
+    let bad = |why: &str| Error::argument(format!("--param {text}"), why);
+    let Some((path, range)) = text.split_once('=') else {
+        return Err(bad(
+            "expected PATH=LO..HI, for example --param company.drift=0..0.2",
+        ));
+    };
+    let Some((lo, hi)) = range.split_once("..") else {
+        return Err(bad(
+            "expected PATH=LO..HI, for example --param company.drift=0..0.2",
+        ));
+    };
+    let number = |v: &str| v.trim().parse::<f64>().ok().filter(|v| v.is_finite());
+    match (path.trim(), number(lo), number(hi)) {
+        ("", _, _) => Err(bad("the field's dotted path is missing before `=`")),
+        (_, Some(low), Some(high)) if low != high => Ok(ParameterRange {
+            parameter: path.trim().to_string(),
+            low,
+            high,
+            source: "--param",
+        }),
+        (_, Some(_), Some(_)) => Err(bad("LO and HI must differ")),
+        _ => Err(bad("LO and HI must be finite numbers, for example 0..0.2")),
+    }
 }
 
 fn dlom(args: DlomArgs) -> Result<closed_form::Request, Error> {

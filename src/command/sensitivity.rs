@@ -1,0 +1,86 @@
+//! `equisim sensitivity`: each uncertain parameter at the two ends of its
+//! range, ranked by how far it moves the answer; `sensitivity.json`,
+//! `sensitivity.csv` and `tornado.png`.
+
+use super::{FloorChoice, Input};
+use crate::charts::{self, ChartSize};
+use crate::decisions::sensitivity::{
+    ParameterRange, RankBy, SensitivityRequest, SensitivityResult, default_ranges, run_sensitivity,
+};
+use crate::engine::RunOptions;
+use crate::error::Error;
+use crate::report;
+use crate::scenario::Scenario;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// What `equisim sensitivity` is asked to do.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub input: Input,
+    /// `--param PATH=LO..HI`: replaces the default list when not empty.
+    pub ranges: Vec<ParameterRange>,
+    pub choice: FloorChoice,
+    pub rank_by: RankBy,
+    pub out_dir: PathBuf,
+    /// The chart's size; `None` draws none.
+    pub chart: Option<ChartSize>,
+}
+
+/// What `equisim sensitivity` did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub scenario: Scenario,
+    pub result: SensitivityResult,
+    /// `sensitivity.json` as written.
+    pub json: String,
+    pub out_dir: PathBuf,
+    pub chart: Option<PathBuf>,
+    pub seconds: f64,
+}
+
+/// Runs the scenario, then each parameter at both ends, and writes the
+/// files whole.
+pub fn sensitivity(request: &Request, options: &RunOptions) -> Result<Outcome, Error> {
+    let loaded = request.input.load(options)?;
+    let scenario = loaded.scenario;
+    let ranges = if request.ranges.is_empty() {
+        default_ranges(&scenario)
+    } else {
+        request.ranges.clone()
+    };
+    let floor = request.choice.resolve(&scenario);
+    crate::fs::prepare_output_dir(&request.out_dir)?;
+    let started = Instant::now();
+    let result = run_sensitivity(
+        &SensitivityRequest {
+            source: &loaded.source,
+            overrides: &request.input.overrides,
+            ranges,
+            solve_for: floor.solve_for,
+            criteria: floor.criteria,
+            rank_by: request.rank_by,
+        },
+        options,
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    let json = report::sensitivity::json(&result, &scenario);
+    let out_dir = request.out_dir.clone();
+    crate::fs::write_atomic(&out_dir.join("sensitivity.json"), json.as_bytes())?;
+    crate::fs::write_atomic(
+        &out_dir.join("sensitivity.csv"),
+        report::sensitivity::csv(&result).as_bytes(),
+    )?;
+    let chart = match request.chart {
+        None => None,
+        Some(size) => Some(charts::draw_tornado(&out_dir, &scenario, &result, size)?),
+    };
+    Ok(Outcome {
+        scenario,
+        result,
+        json,
+        out_dir,
+        chart,
+        seconds,
+    })
+}

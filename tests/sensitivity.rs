@@ -1,0 +1,227 @@
+//! `equisim sensitivity`: each end of a parameter's range is the plain run
+//! at that value, digit for digit; parameters are ranked by swing; bad
+//! `--param` input is named.
+
+use crate::common;
+use equisim::decisions::sensitivity::{
+    ParameterRange, RankBy, SensitivityRequest, default_ranges, run_sensitivity,
+};
+use equisim::decisions::solve_floors;
+use equisim::engine::{self, RunOptions};
+use equisim::scenario::{self, Criterion, Override, SolveFor};
+use equisim::stats::{Outputs, Preferences};
+
+const CRITERIA: [Criterion; 3] = [
+    Criterion::Mean,
+    Criterion::Beats(50),
+    Criterion::CertaintyEquivalent,
+];
+
+fn range(parameter: &str, low: f64, high: f64) -> ParameterRange {
+    ParameterRange {
+        parameter: parameter.into(),
+        low,
+        high,
+        source: "--param",
+    }
+}
+
+#[test]
+fn each_end_is_the_plain_run_at_that_value() {
+    let path = common::shipped("hf-paris-ask.toml");
+    let overrides = [Override::parse("simulation.paths=20000").unwrap()];
+    let source = scenario::load_file(&path, &overrides).unwrap().source;
+    let ranges = vec![
+        range("company.drift", 0.0, 0.2),
+        range("employee.attrition_per_year", 0.05, 0.25),
+        // Changed on the stored paths, not simulated again.
+        range("employee.risk_aversion", 1.0, 4.0),
+    ];
+    let result = run_sensitivity(
+        &SensitivityRequest {
+            source: &source,
+            overrides: &overrides,
+            ranges: ranges.clone(),
+            solve_for: SolveFor::Grant,
+            criteria: CRITERIA.to_vec(),
+            rank_by: RankBy::Floor,
+        },
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(result.rows.len(), 3);
+    // Largest swing of the mean floor first.
+    for w in result.rows.windows(2) {
+        assert!(
+            w[0].swing >= w[1].swing,
+            "{} before {}",
+            w[0].swing,
+            w[1].swing
+        );
+    }
+    for row in &result.rows {
+        for (value, answer) in [(row.range.low, &row.low), (row.range.high, &row.high)] {
+            let mut set = overrides.to_vec();
+            set.push(Override::parse(&format!("{}={value}", row.range.parameter)).unwrap());
+            let s = scenario::load_file(&path, &set).unwrap().scenario;
+            let sim = engine::simulate(&s, &RunOptions::default()).unwrap();
+            let out = Outputs::compute(&sim, Preferences::of(&s), ("o", "a")).unwrap();
+            let floors = solve_floors(&sim, &s, SolveFor::Grant, &CRITERIA);
+            let what = format!("{} = {value}", row.range.parameter);
+            assert_eq!(
+                answer.mean_difference, out.comparison.mean_difference,
+                "{what}"
+            );
+            assert_eq!(
+                answer.p_offer_beats_alternative, out.comparison.p_offer_beats_alternative,
+                "{what}"
+            );
+            assert_eq!(answer.floors, floors, "{what}");
+        }
+    }
+    // The swing is the mean floor's, end to end.
+    let top = &result.rows[0];
+    let floor = |a: &equisim::decisions::sensitivity::Answer| a.floors.floors[0].value.unwrap();
+    assert_eq!(top.swing, (floor(&top.high) - floor(&top.low)).abs());
+}
+
+/// The default list covers what uncertainty.md asks for, each range
+/// around the scenario's own value.
+#[test]
+fn the_default_list_spans_the_scenario_values() {
+    let s = scenario::load_file(&common::shipped("hf-paris-ask.toml"), &[])
+        .unwrap()
+        .scenario;
+    let list = default_ranges(&s);
+    for p in [
+        "company.drift",
+        "company.volatility",
+        "company.exit.ipo_per_year",
+        "company.exit.acquisition_per_year",
+        "company.exit.failure_per_year",
+        "company.exit.ipo_multiple.median",
+        "company.exit.acquisition_multiple.median",
+        "employee.attrition_per_year",
+        "employee.illiquidity.discount",
+        "company.rounds.dilution_mean",
+        "company.rounds.per_year",
+        "company.preference_stack",
+        "alternative.equity.stock.drift",
+    ] {
+        let r = list
+            .iter()
+            .find(|r| r.parameter == p)
+            .unwrap_or_else(|| panic!("{p} missing"));
+        let own = scenario::fields::number_at(&s, p).unwrap();
+        assert!(
+            r.low < own && own < r.high,
+            "{p}: {own} outside {}..{}",
+            r.low,
+            r.high
+        );
+    }
+}
+
+#[test]
+fn a_bad_param_is_named() {
+    for (arg, why) in [
+        (
+            "company.drift",
+            "expected PATH=LO..HI, for example --param company.drift=0..0.2",
+        ),
+        (
+            "company.drift=0.2",
+            "expected PATH=LO..HI, for example --param company.drift=0..0.2",
+        ),
+        (
+            "company.drift=a..0.2",
+            "LO and HI must be finite numbers, for example 0..0.2",
+        ),
+        ("company.drift=0.1..0.1", "LO and HI must differ"),
+    ] {
+        let o = common::equisim()
+            .args([
+                "sensitivity",
+                common::shipped("minimal.toml").to_str().unwrap(),
+            ])
+            .args(["--param", arg])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{o:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err, format!("error: --param {arg}: {why}\n"));
+    }
+    // A field that is not a number of the scenario.
+    let dir = tempfile::TempDir::new().unwrap();
+    let o = common::equisim()
+        .args([
+            "sensitivity",
+            common::shipped("minimal.toml").to_str().unwrap(),
+            "--quiet",
+        ])
+        .args([
+            "--param",
+            "company.volatilty=0.3..0.6",
+            "--paths",
+            "2000",
+            "--no-charts",
+        ])
+        .args(["--out", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err,
+        "error: --param company.volatilty (at 0.3): company.volatilty: unknown field `volatilty`, \
+         expected one of `valuation`, `drift`, `volatility`, `preference_stack`, \
+         `preferred_fraction`, `rounds`, `exit`, `tender` (did you mean `volatility`?)\n"
+    );
+}
+
+/// The command writes its three files, and the CSV ranks what the table
+/// ranks.
+#[test]
+fn the_command_writes_the_table_the_files_and_the_chart() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let o = common::equisim()
+        .args([
+            "sensitivity",
+            common::shipped("hf-paris-ask.toml").to_str().unwrap(),
+        ])
+        .args([
+            "--paths",
+            "5000",
+            "--quiet",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ])
+        .args([
+            "--param",
+            "company.drift=0..0.2",
+            "--param",
+            "employee.attrition_per_year=0.05..0.25",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("Ranked by the swing of the mean grant floor"),
+        "{out}"
+    );
+    for f in ["sensitivity.json", "sensitivity.csv", "tornado.png"] {
+        assert!(dir.path().join(f).is_file(), "{f}");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("sensitivity.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 5, "{csv}");
+    assert!(lines[0].starts_with("rank,parameter,end,value,mean_difference"));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("sensitivity.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["parameters"].as_array().unwrap().len(), 2);
+    let first = json["parameters"][0]["parameter"].as_str().unwrap();
+    assert!(lines[1].starts_with(&format!("1,{first},low,")), "{csv}");
+}

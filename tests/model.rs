@@ -302,3 +302,35 @@ fn a_v1_file_with_v1_choices_reproduces_v1() {
         "P(beats) {p} against v1's {V1_PARIS_BEATS}"
     );
 }
+
+/// Gornall and Strebulaev (2020) find the post-money valuation overstates
+/// common shares by 56% on average: a common share is worth about 0.64 of
+/// the preferred price. Under the risk-neutral measure, with no
+/// illiquidity discount and the calibrated late-stage defaults
+/// (docs/calibration.md), a common share that vests within the window of a
+/// person who stays is worth 0.6 to 0.7 of its paper value.
+#[test]
+fn a_common_share_is_worth_about_two_thirds_of_preferred() {
+    let s = crate::common::scenario(
+        "[simulation]\nmeasure = \"risk_neutral\"\n\
+         [employee]\nattrition_per_year = 0.0\nrisk_aversion = 0\nbase_after_leaving = 0\n\
+         illiquidity = { method = \"none\" }\n\
+         [company]\nvaluation = 4.5e9\npreference_stack = 0.45e9\n\
+         [offer]\nbase = 0\n\
+         [offer.equity]\ngrant = 100_000\ninstrument = \"rsu\"\n\
+         vesting = { years = 1, cliff_years = 0, every_months = 1 }\n\
+         [alternative]\nbase = 0\n[alternative.equity]\ngrant = 0\n",
+        400_000,
+        SEED,
+    );
+    let records = crate::common::run(&s);
+    let ratios: Vec<f64> = records.iter().map(|p| p.offer_equity / 100_000.0).collect();
+    let n = ratios.len() as f64;
+    let mean = ratios.iter().sum::<f64>() / n;
+    let sd = (ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let se = sd / n.sqrt();
+    assert!(
+        mean - 4.0 * se > 0.6 && mean + 4.0 * se < 0.7,
+        "common worth {mean:.4} ± {se:.4} of preferred"
+    );
+}

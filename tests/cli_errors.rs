@@ -132,8 +132,8 @@ fn unknown_table_is_named() {
         &with("[offer]\n", "[offr]\n"),
         &[],
         "bad.toml:24:2: unknown field `offr`, expected one of `name`, `currency`, `simulation`, \
-         `employee`, `company`, `offer`, `alternative`, `floor`, `sweep`, `report`, `tax` (did you \
-         mean `offer`?)",
+         `employee`, `company`, `offer`, `alternative`, `floor`, `sweep`, `report`, `tax`, \
+         `uncertainty` (did you mean `offer`?)",
     );
 }
 
@@ -647,5 +647,34 @@ fn a_tax_treatment_that_does_not_fit_the_instrument() {
         &[],
         "bad.toml:41:17: \"iso\" is not allowed: alternative.equity.tax_treatment must be \
          \"rsu\" or \"free_shares\" (the public offer's RSUs)",
+    );
+}
+
+#[test]
+fn an_uncertainty_mostly_outside_its_field() {
+    check_fails(
+        &format!(
+            "{BASE}\n[[uncertainty]]\nparameter = \"company.volatility\"\nnormal = {{ mean = -0.5, sd = 0.3 }}\n"
+        ),
+        &[],
+        "bad.toml:40:1: normal { mean = -0.5, sd = 0.3 } for company.volatility is not allowed: \
+         uncertainty.0 must be a distribution with at least half of its mass inside what \
+         company.volatility allows; 95% of this one is outside (for example: -1.342110130503141 \
+         is not allowed: company.volatility must be in [0, 3])",
+    );
+    check_fails(
+        &format!("{BASE}\n[[uncertainty]]\nparameter = \"company.volatility\"\n"),
+        &[],
+        "bad.toml:40:1: parameter = \"company.volatility\" is not allowed: uncertainty.0 must be \
+         given exactly one distribution: normal, lognormal, uniform or triangular",
+    );
+    check_fails(
+        &format!(
+            "{BASE}\n[[uncertainty]]\nparameter = \"offer.label\"\nuniform = {{ low = 0, high = 1 }}\n"
+        ),
+        &[],
+        "bad.toml:41:13: \"offer.label\" is not allowed: uncertainty.0.parameter must be the \
+         dotted path of a numeric field of the scenario, as for a sweep (for example \
+         \"company.drift\")",
     );
 }

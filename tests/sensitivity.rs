@@ -225,3 +225,34 @@ fn the_command_writes_the_table_the_files_and_the_chart() {
     let first = json["parameters"][0]["parameter"].as_str().unwrap();
     assert!(lines[1].starts_with(&format!("1,{first},low,")), "{csv}");
 }
+
+/// With `[[uncertainty]]` entries and no `--param`, each is tried at the
+/// 10th and 90th percentiles of its distribution.
+#[test]
+fn uncertainty_entries_give_the_ranges() {
+    let s = common::scenario(
+        "[[uncertainty]]\nparameter = \"company.drift\"\nnormal = { mean = 0.1, sd = 0.1 }\n\
+         [[uncertainty]]\nparameter = \"employee.attrition_per_year\"\n\
+         triangular = { low = 0.08, mode = 0.15, high = 0.25 }\n",
+        1_000,
+        1,
+    );
+    let ranges = equisim::command::sensitivity::uncertainty_ranges(&s);
+    assert_eq!(ranges.len(), 2);
+    let z90 = 1.2815515655446004;
+    assert!(
+        (ranges[0].low - (0.1 - 0.1 * z90)).abs() < 1e-9,
+        "{:?}",
+        ranges[0]
+    );
+    assert!(
+        (ranges[0].high - (0.1 + 0.1 * z90)).abs() < 1e-9,
+        "{:?}",
+        ranges[0]
+    );
+    // Triangular: P10 = low + sqrt(0.1 c) (high - low), c = 7/17.
+    let c: f64 = 0.07 / 0.17;
+    assert!((ranges[1].low - (0.08 + (0.1 * c).sqrt() * 0.17)).abs() < 1e-12);
+    assert!((ranges[1].high - (0.25 - (0.1 * (1.0 - c)).sqrt() * 0.17)).abs() < 1e-12);
+    assert!(ranges.iter().all(|r| r.source == "uncertainty"));
+}

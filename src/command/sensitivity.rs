@@ -39,15 +39,34 @@ pub struct Outcome {
     pub seconds: f64,
 }
 
-/// Runs the scenario, then each parameter at both ends, and writes the
-/// files whole.
+/// The scenario's `[[uncertainty]]` entries as ranges: the 10th and 90th
+/// percentiles of each distribution (uncertainty.md).
+pub fn uncertainty_ranges(scenario: &Scenario) -> Vec<ParameterRange> {
+    scenario
+        .uncertainty
+        .iter()
+        .map(|u| ParameterRange {
+            parameter: u.parameter.clone(),
+            low: u.distribution.quantile(0.1),
+            high: u.distribution.quantile(0.9),
+            source: "uncertainty",
+        })
+        .filter(|r| r.low != r.high)
+        .collect()
+}
+
+/// Runs the scenario, then each parameter at both ends (the `--param`
+/// ranges, else the scenario's `[[uncertainty]]`, else the default list),
+/// and writes the files whole.
 pub fn sensitivity(request: &Request, options: &RunOptions) -> Result<Outcome, Error> {
     let loaded = request.input.load(options)?;
     let scenario = loaded.scenario;
-    let ranges = if request.ranges.is_empty() {
-        default_ranges(&scenario)
-    } else {
+    let ranges = if !request.ranges.is_empty() {
         request.ranges.clone()
+    } else if !scenario.uncertainty.is_empty() {
+        uncertainty_ranges(&scenario)
+    } else {
+        default_ranges(&scenario)
     };
     let floor = request.choice.resolve(&scenario);
     crate::fs::prepare_output_dir(&request.out_dir)?;

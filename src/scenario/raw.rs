@@ -23,6 +23,49 @@ pub struct RawScenario {
     pub sweep: Option<RawSweep>,
     pub report: Option<RawReport>,
     pub tax: Option<RawTax>,
+    #[serde(default)]
+    pub uncertainty: Vec<RawUncertainty>,
+}
+
+/// `[[uncertainty]]`: a numeric field and exactly one distribution
+/// (uncertainty.md).
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUncertainty {
+    pub parameter: Option<String>,
+    pub normal: Option<RawNormal>,
+    pub lognormal: Option<RawLogNormal>,
+    pub uniform: Option<RawUniform>,
+    pub triangular: Option<RawTriangular>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNormal {
+    pub mean: f64,
+    pub sd: f64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLogNormal {
+    pub median: f64,
+    pub sigma: f64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUniform {
+    pub low: f64,
+    pub high: f64,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTriangular {
+    pub low: f64,
+    pub mode: f64,
+    pub high: f64,
 }
 
 /// `[tax]`: a preset and marginal rates by kind of income (tax.md). The

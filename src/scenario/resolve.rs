@@ -57,6 +57,12 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
     let floor = raw.floor.map(floor).transpose()?;
     let sweep = raw.sweep.map(sweep).transpose()?;
     let tax = raw.tax.map(tax::tax).transpose()?;
+    let uncertainty = raw
+        .uncertainty
+        .into_iter()
+        .enumerate()
+        .map(|(i, u)| uncertainty(i, u))
+        .collect::<Check<Vec<_>>>()?;
     let report = ReportSpec {
         thresholds: thresholds(
             "report.thresholds",
@@ -76,6 +82,84 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
         sweep,
         report,
         tax,
+        uncertainty,
+    })
+}
+
+/// `uncertainty.N`: a parameter and exactly one well-formed distribution.
+/// That the parameter is a numeric field of the scenario, and that the
+/// distribution lies mostly inside the field's range, is checked once the
+/// scenario is resolved ([`super::check_uncertainty`]).
+fn uncertainty(i: usize, raw: RawUncertainty) -> Check<Uncertainty> {
+    let at = |field: &str| format!("uncertainty.{i}.{field}");
+    let parameter = raw
+        .parameter
+        .filter(|p| !p.trim().is_empty())
+        .ok_or_else(|| {
+            ScenarioError::missing(&at("parameter"), "the dotted path of a numeric field")
+        })?;
+    let given = [
+        raw.normal.map(|d| Distribution::Normal {
+            mean: d.mean,
+            sd: d.sd,
+        }),
+        raw.lognormal.map(|d| Distribution::LogNormal {
+            median: d.median,
+            sigma: d.sigma,
+        }),
+        raw.uniform.map(|d| Distribution::Uniform {
+            low: d.low,
+            high: d.high,
+        }),
+        raw.triangular.map(|d| Distribution::Triangular {
+            low: d.low,
+            mode: d.mode,
+            high: d.high,
+        }),
+    ];
+    let mut chosen = given.into_iter().flatten();
+    let (Some(distribution), None) = (chosen.next(), chosen.next()) else {
+        return Err(ScenarioError::invalid(
+            &format!("uncertainty.{i}"),
+            format!("parameter = \"{parameter}\""),
+            "given exactly one distribution: normal, lognormal, uniform or triangular",
+        ));
+    };
+    let non_negative = Allowed::number(Range::closed(0.0, f64::MAX));
+    match distribution {
+        Distribution::Normal { mean, sd } => {
+            check(&at("normal.mean"), mean, Allowed::FINITE)?;
+            check(&at("normal.sd"), sd, non_negative)?;
+        }
+        Distribution::LogNormal { median, sigma } => {
+            check(&at("lognormal.median"), median, Allowed::POSITIVE_AMOUNT)?;
+            check(&at("lognormal.sigma"), sigma, non_negative)?;
+        }
+        Distribution::Uniform { low, high } => {
+            check(&at("uniform.low"), low, Allowed::FINITE)?;
+            check(
+                &at("uniform.high"),
+                high,
+                Allowed::number(Range::closed(low, f64::MAX)),
+            )?;
+        }
+        Distribution::Triangular { low, mode, high } => {
+            check(&at("triangular.low"), low, Allowed::FINITE)?;
+            check(
+                &at("triangular.mode"),
+                mode,
+                Allowed::number(Range::closed(low, f64::MAX)),
+            )?;
+            check(
+                &at("triangular.high"),
+                high,
+                Allowed::number(Range::closed(mode, f64::MAX)),
+            )?;
+        }
+    }
+    Ok(Uncertainty {
+        parameter: parameter.trim().to_string(),
+        distribution,
     })
 }
 

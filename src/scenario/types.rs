@@ -23,6 +23,93 @@ pub struct Scenario {
     /// Taxes (tax.md); `None`: every value is before tax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tax: Option<Tax>,
+    /// Uncertain parameters (uncertainty.md), in file order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uncertainty: Vec<Uncertainty>,
+}
+
+/// One uncertain parameter: a numeric field and its distribution.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Uncertainty {
+    pub parameter: String,
+    #[serde(flatten)]
+    pub distribution: Distribution,
+}
+
+/// A parameter's distribution.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Distribution {
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    #[serde(rename = "lognormal")]
+    LogNormal {
+        median: f64,
+        sigma: f64,
+    },
+    Uniform {
+        low: f64,
+        high: f64,
+    },
+    Triangular {
+        low: f64,
+        mode: f64,
+        high: f64,
+    },
+}
+
+impl Distribution {
+    /// The `p`-quantile, `0 < p < 1`.
+    ///
+    /// # Formula
+    ///
+    /// normal `mean + sd Φ⁻¹(p)`; lognormal `median e^{σ Φ⁻¹(p)}`; uniform
+    /// `low + p (high - low)`; triangular with `c = (mode - low) / (high -
+    /// low)`: `low + sqrt(p c) (high - low)` for `p < c`, else `high -
+    /// sqrt((1 - p)(1 - c)) (high - low)`.
+    ///
+    /// ```
+    /// use equisim::scenario::Distribution;
+    /// let t = Distribution::Triangular { low: 0.0, mode: 0.5, high: 1.0 };
+    /// assert!((t.quantile(0.5) - 0.5).abs() < 1e-12);
+    /// let n = Distribution::Normal { mean: 0.1, sd: 0.1 };
+    /// assert!((n.quantile(0.9) - (0.1 + 0.1 * 1.2815515655446004)).abs() < 1e-9);
+    /// ```
+    pub fn quantile(&self, p: f64) -> f64 {
+        use statrs::distribution::{ContinuousCDF, Normal};
+        let z = || Normal::standard().inverse_cdf(p);
+        match *self {
+            Distribution::Normal { mean, sd } => {
+                if sd == 0.0 {
+                    mean
+                } else {
+                    mean + sd * z()
+                }
+            }
+            Distribution::LogNormal { median, sigma } => {
+                if sigma == 0.0 {
+                    median
+                } else {
+                    median * (sigma * z()).exp()
+                }
+            }
+            Distribution::Uniform { low, high } => low + p * (high - low),
+            Distribution::Triangular { low, mode, high } => {
+                let width = high - low;
+                if width == 0.0 {
+                    return low;
+                }
+                let c = (mode - low) / width;
+                if p < c {
+                    low + (p * c).sqrt() * width
+                } else {
+                    high - ((1.0 - p) * (1.0 - c)).sqrt() * width
+                }
+            }
+        }
+    }
 }
 
 /// `[tax]` resolved: the preset it started from and every rate.

@@ -63,6 +63,14 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
         .enumerate()
         .map(|(i, u)| uncertainty(i, u))
         .collect::<Check<Vec<_>>>()?;
+    if !uncertainty.is_empty() {
+        warnings.push(
+            "[[uncertainty]]: `equisim sensitivity` tries each entry at its 10th and 90th \
+             percentiles; the other commands do not draw them yet (no ensemble) and value the \
+             scenario as written"
+                .to_string(),
+        );
+    }
     let report = ReportSpec {
         thresholds: thresholds(
             "report.thresholds",

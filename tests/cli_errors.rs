@@ -205,9 +205,35 @@ fn fractional_path_count() {
     check_fails(
         &with("paths = 1_000", "paths = 1.5"),
         &[],
-        "bad.toml:5:9: simulation.paths: invalid type: floating point `1.5`, \
+        "bad.toml:5:9: simulation.paths: invalid value: floating point `1.5`, \
          expected a whole number >= 0",
     );
+}
+
+/// A float that is exactly a whole number is one: `paths = 2.5e5`, and
+/// the same on the command line.
+#[test]
+fn a_whole_float_path_count_is_accepted() {
+    let (_dir, output) = run_in_dir(
+        Some(with("paths = 1_000", "paths = 2.5e3").as_bytes()),
+        &["check", "bad.toml"],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\npaths = 2500\n"));
+    let (_dir, output) = run_in_dir(
+        Some(BASE.as_bytes()),
+        &[
+            "run",
+            "bad.toml",
+            "--paths",
+            "2e3",
+            "--no-charts",
+            "--quiet",
+            "--json",
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("\"paths\": 2000"));
 }
 
 // ---- ranges ----------------------------------------------------------------

@@ -113,7 +113,9 @@ pub enum RawTaxTreatment {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSimulation {
+    #[serde(default, deserialize_with = "whole_number")]
     pub paths: Option<u64>,
+    #[serde(default, deserialize_with = "whole_number")]
     pub seed: Option<u64>,
     pub window_years: Option<f64>,
     pub horizon_years: Option<f64>,
@@ -322,6 +324,7 @@ pub struct RawSweep {
     pub parameter: Option<String>,
     pub from: Option<f64>,
     pub to: Option<f64>,
+    #[serde(default, deserialize_with = "whole_number")]
     pub steps: Option<u64>,
 }
 
@@ -367,4 +370,34 @@ impl<'de> Deserialize<'de> for RawExerciseRule {
 #[serde(deny_unknown_fields)]
 pub struct RawReport {
     pub thresholds: Option<Vec<f64>>,
+}
+
+/// A whole number `>= 0`, written as an integer or as a float that is
+/// exactly one (`paths = 2.5e5`).
+fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    struct Whole;
+    impl serde::de::Visitor<'_> for Whole {
+        type Value = Option<u64>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a whole number >= 0")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Option<u64>, E> {
+            Ok(Some(v))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Option<u64>, E> {
+            u64::try_from(v)
+                .map(Some)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(v), &self))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Option<u64>, E> {
+            // Exactly whole, and small enough that every whole float up to
+            // it is one integer (2^53).
+            if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_992.0 {
+                Ok(Some(v as u64))
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+    d.deserialize_any(Whole)
 }

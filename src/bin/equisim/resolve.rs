@@ -83,7 +83,15 @@ fn input(scenario: &ScenarioArgs, sim: Option<&SimArgs>) -> Result<Input, Error>
 fn whole_number(flag: &str, path: &str, value: &Option<String>) -> Result<Option<Override>, Error> {
     let Some(text) = value else { return Ok(None) };
     let digits: String = text.chars().filter(|c| *c != '_').collect();
-    let n: i64 = digits.parse().map_err(|_| {
+    // A float that is exactly whole counts (`--paths 2.5e5`), as in a file.
+    let whole_float = || {
+        digits
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0)
+            .map(|v| v as i64)
+    };
+    let n: i64 = digits.parse().ok().or_else(whole_float).ok_or_else(|| {
         Error::argument(
             format!("{flag} {text}"),
             format!("expected a whole number, for example {flag} 100000"),

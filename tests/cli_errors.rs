@@ -704,3 +704,14 @@ fn an_uncertainty_mostly_outside_its_field() {
          \"company.drift\")",
     );
 }
+
+#[test]
+fn an_iso_instrument_says_where_the_kind_goes() {
+    check_fails(
+        &with("instrument = \"options\"", "instrument = \"NSO\""),
+        &[],
+        "bad.toml:29:14: offer.equity.instrument: unknown variant `NSO`, expected `rsu` or \
+         `options` (ISOs and NSOs are instrument = \"options\"; the kind is the tax treatment, \
+         offer.equity.tax_treatment = \"nso\")",
+    );
+}

@@ -398,6 +398,12 @@ fn humanize_serde(message: &str, path: Option<&str>) -> String {
             out.push_str(&format!(
                 " (`{given}` belongs at the top of the file: fields written after a [table] header belong to that table)"
             ));
+        } else if field == "instrument" && ["iso", "nso"].contains(&given.to_lowercase().as_str()) {
+            out.push_str(&format!(
+                " (ISOs and NSOs are instrument = \"options\"; the kind is the tax treatment, \
+                 offer.equity.tax_treatment = \"{}\")",
+                given.to_lowercase()
+            ));
         } else if let Some(best) = nearest(given, &candidates) {
             out.push_str(&format!(" (did you mean `{best}`?)"));
         }

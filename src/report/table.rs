@@ -185,6 +185,8 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
         "  difference P10 / median / P90",
         format!("{} / {} / {}", m(d.p10), m(d.p50), m(d.p90)),
     );
+    let _ = writeln!(s);
+    let _ = writeln!(s, "You (the same on both offers)");
     line(
         &mut s,
         &format!("  P(leaves before {})", years(sim.window_years)),
@@ -223,7 +225,7 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
     if let Some(p) = &co.exit_multiple_percentiles {
         let _ = writeln!(
             s,
-            "Exit multiple V_exit / V0: P5 {:.2}, P25 {:.2}, median {:.2}, P75 {:.2}, P95 {:.2}",
+            "Value at exit / today's valuation (growth included): P5 {:.2}, P25 {:.2}, median {:.2}, P75 {:.2}, P95 {:.2}",
             p.p5, p.p25, p.p50, p.p75, p.p95
         );
     }

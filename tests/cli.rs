@@ -488,3 +488,40 @@ fn check_prints_the_resolved_tax_rates_and_their_sources() {
     assert!(out.contains("## fr-2026: a Paris employee"), "{out}");
     assert!(out.contains("LFSS 2026 art. 12"), "{out}");
 }
+
+/// `check` prints what applies: an RSU offer has no strike, exercise
+/// window or exercise rule; options have all three.
+#[test]
+fn check_prints_only_the_fields_that_apply() {
+    let equity = |file: &str| {
+        let o = common::equisim()
+            .arg("check")
+            .arg(common::shipped(file))
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+        let out = String::from_utf8_lossy(&o.stdout).to_string();
+        let table = out.split("\n[offer.equity]\n").nth(1).unwrap().to_string();
+        table.split("\n\n").next().unwrap().to_string()
+    };
+    let rsu = equity("minimal.toml");
+    for field in [
+        "strike_ratio",
+        "exercise_window_years",
+        "exercise_on_departure",
+    ] {
+        assert!(!rsu.contains(field), "{field} printed for RSUs:\n{rsu}");
+    }
+    assert!(rsu.contains("instrument = \"rsu\""), "{rsu}");
+    let options = equity("hf-paris-ask.toml");
+    for field in [
+        "strike_ratio = 0.35",
+        "exercise_window_years = 0.25",
+        "exercise_on_departure",
+    ] {
+        assert!(
+            options.contains(field),
+            "{field} missing for options:\n{options}"
+        );
+    }
+}

@@ -37,13 +37,34 @@ pub fn check(input: &Input, options: &RunOptions) -> Result<Outcome, Error> {
         })?;
         super::warn(options, &plan.warnings);
     }
-    let mut resolved =
-        toml::to_string_pretty(&loaded.scenario).map_err(|e| Error::Print(e.to_string()))?;
+    let mut resolved = toml::to_string_pretty(&applicable(&loaded.scenario)?)
+        .map_err(|e| Error::Print(e.to_string()))?;
     resolved.push_str(&absent_tables(&loaded.scenario));
     Ok(Outcome {
         scenario: loaded.scenario,
         resolved,
     })
+}
+
+/// The resolved scenario as a table, without the fields that do not apply
+/// to it: RSUs have no strike, exercise window or exercise rule.
+fn applicable(scenario: &Scenario) -> Result<toml::Table, Error> {
+    let mut table = toml::Table::try_from(scenario).map_err(|e| Error::Print(e.to_string()))?;
+    if scenario.offer.equity.instrument == crate::scenario::Instrument::Rsu
+        && let Some(toml::Value::Table(equity)) = table
+            .get_mut("offer")
+            .and_then(|o| o.as_table_mut())
+            .and_then(|o| o.get_mut("equity"))
+    {
+        for field in [
+            "strike_ratio",
+            "exercise_window_years",
+            "exercise_on_departure",
+        ] {
+            equity.remove(field);
+        }
+    }
+    Ok(table)
 }
 
 /// The optional tables the scenario leaves out, as TOML comments with the

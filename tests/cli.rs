@@ -525,3 +525,36 @@ fn check_prints_only_the_fields_that_apply() {
         );
     }
 }
+
+/// Longstaff's lookback bound above 100% comes with a word that it is an
+/// upper bound, not a discount; below it, no such note.
+#[test]
+fn a_longstaff_bound_above_one_is_flagged() {
+    let dlom = |v: &str, t: &str| {
+        let o = common::equisim()
+            .args([
+                "dlom",
+                "--method",
+                "longstaff",
+                "--volatility",
+                v,
+                "--years",
+                t,
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let high = dlom("0.8", "4");
+    assert!(high.starts_with("204.86%"), "{high}");
+    assert!(
+        high.contains("note: above 100%, this upper bound is not a usable discount"),
+        "{high}"
+    );
+    let low = dlom("0.3", "1");
+    assert_eq!(
+        low,
+        "26.28%  Longstaff (1995) lookback upper bound, volatility 0.3, 1 year\n"
+    );
+}

@@ -163,13 +163,23 @@ pub fn dlom(request: &command::dlom::Request, outcome: &command::dlom::Outcome) 
         Some(r) => format!(", rate {}", fmt_value(r)),
         None => String::new(),
     };
-    format!(
-        "{:.2}%  {}, volatility {}, {} years{rate}\n",
+    let mut s = format!(
+        "{:.2}%  {}, volatility {}, {}{rate}\n",
         outcome.discount * 100.0,
         request.method.title(),
         fmt_value(request.volatility),
-        fmt_value(request.years)
-    )
+        equisim::format::years(request.years)
+    );
+    // Longstaff's is the value of perfect market timing, an upper bound on
+    // the discount: past 100% it bounds nothing a holder could lose.
+    if outcome.discount > 1.0 {
+        s.push_str(
+            "note: above 100%, this upper bound is not a usable discount: Longstaff's bound prices \
+             perfect timing of a sale, and a holder cannot lose more than the shares; use finnerty \
+             or chaffe for an estimate\n",
+        );
+    }
+    s
 }
 
 /// The error as the user reads it, with the flag that fixes it where the

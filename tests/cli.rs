@@ -558,3 +558,35 @@ fn a_longstaff_bound_above_one_is_flagged() {
         "26.28%  Longstaff (1995) lookback upper bound, volatility 0.3, 1 year\n"
     );
 }
+
+/// A long offer label is cut with an ellipsis in the table's header and
+/// rows, so that it never touches the next column.
+#[test]
+fn a_long_label_never_runs_into_the_next_column() {
+    let o = common::equisim()
+        .arg("run")
+        .arg(common::shipped("minimal.toml"))
+        .args([
+            "--set",
+            "offer.label=\"Acme Robotics Series B startup (San Francisco)\"",
+        ])
+        .args(["--set", "alternative.label=\"Alphabet / Google\""])
+        .args(["--paths", "2000", "--no-charts", "--quiet"])
+        .args([
+            "--out",
+            tempfile::TempDir::new().unwrap().path().to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{o:?}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    let header = out
+        .lines()
+        .find(|l| l.contains("Alphabet / Google") && !l.contains('('))
+        .unwrap();
+    assert_eq!(header.trim(), "Acme Robotics Serie…     Alphabet / Google");
+    assert!(
+        out.contains("  P(Acme Robotics Serie… is worth more)"),
+        "{out}"
+    );
+}

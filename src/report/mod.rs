@@ -14,7 +14,7 @@ use crate::stats::streaming::StreamingNote;
 pub use floor::{FloorCommandReport, FloorReport, FloorsReport, floor_text};
 use serde::Serialize;
 pub use sweep::{sweep_csv, sweep_json, sweep_table};
-pub use table::summary_table;
+pub use table::{ellipsized, summary_table};
 
 /// What `summary.json` holds.
 #[derive(Debug, Clone, Serialize)]

@@ -5,6 +5,23 @@ use crate::scenario::{Illiquidity, Measure, Scenario};
 use crate::stats::{EquityShares, OfferOutputs, Outputs, Summary};
 use std::fmt::Write;
 
+/// `text` cut to at most `width` characters, the last one an ellipsis.
+///
+/// ```
+/// use equisim::report::ellipsized;
+/// assert_eq!(ellipsized("Acme Robotics Series B", 10), "Acme Robo…");
+/// assert_eq!(ellipsized("Acme", 10), "Acme");
+/// ```
+pub fn ellipsized(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut = cut.trim_end().to_string();
+    cut.push('…');
+    cut
+}
+
 /// Both offers side by side, the comparison and the company's outcomes.
 pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
     let cur = scenario.currency.as_str();
@@ -50,7 +67,14 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
     let row = |s: &mut String, name: &str, x: String, y: String| {
         let _ = writeln!(s, "{name:<w$}{x:>col$}{y:>col$}");
     };
-    row(&mut s, "", o.label.clone(), a.label.clone());
+    // A label wider than its column is cut with an ellipsis, so that it
+    // never runs into the next column's.
+    row(
+        &mut s,
+        "",
+        ellipsized(&o.label, col - 2),
+        ellipsized(&a.label, col - 2),
+    );
     row(
         &mut s,
         "Paper value per year",
@@ -163,7 +187,7 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
     };
     line(
         &mut s,
-        &format!("  P({} is worth more)", o.label),
+        &format!("  P({} is worth more)", ellipsized(&o.label, w - 20)),
         format!(
             "{} ± {:.2}%",
             format_percent(c.p_offer_beats_alternative),

@@ -95,8 +95,10 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
     let options = data.scenario.offer.equity.instrument == Instrument::Options;
     let share = |c: &ByOutcome| c.iter().sum::<u64>() as f64 / n;
 
+    // RSUs cost nothing to exercise: the note says so only for options.
+    let less_costs = if options { ", less exercise costs" } else { "" };
     let mut notes = vec![format!(
-        "Present value of {label}'s equity: proceeds after the illiquidity discount, less exercise costs, \
+        "Present value of {label}'s equity: proceeds after the illiquidity discount{less_costs}, \
          discounted to today. Every bar is a share of all paths."
     )];
     notes.push(if options {

@@ -282,12 +282,14 @@ fn value_at(series: &Series, x: f64) -> Option<f64> {
     })
 }
 
-/// Pixel offsets that set apart lines drawn on top of each other: the
-/// series that run within `width` of another over two points in a row
-/// (every series has the same x values; `row(v)` is a value's pixel row)
-/// each get a lane, `width` apart around their true place, kept all along
-/// so no line bends where it meets another. A crossing moves no line.
-fn lanes(series: &[Series], row: impl Fn(f64) -> i32, width: i32) -> Vec<i32> {
+/// How many lines are drawn on top of each series, segment by segment:
+/// where series run within `width` of each other over a segment (both its
+/// points; every series has the same x values, and `row(v)` is a value's
+/// pixel row), they are drawn at their true place as nested stripes, the
+/// first widest and each next one narrower, so that every line stays
+/// visible and none leaves its value (an offset would put a line at €0
+/// below the axis). `under[k][j]` is for the segment ending at point `j`.
+fn lanes(series: &[Series], row: impl Fn(f64) -> i32, width: i32) -> Vec<Vec<i32>> {
     let rows: Vec<Vec<Option<i32>>> = series
         .iter()
         .map(|s| {
@@ -301,32 +303,17 @@ fn lanes(series: &[Series], row: impl Fn(f64) -> i32, width: i32) -> Vec<i32> {
         (Some(Some(x)), Some(Some(y))) => (x - y).abs() < width,
         _ => false,
     };
-    let mut shared = vec![false; series.len()];
-    for a in 0..series.len() {
-        for b in a + 1..series.len() {
-            let n = rows[a].len().min(rows[b].len());
-            let together =
-                (1..n).any(|j| close(&rows[a], &rows[b], j) && close(&rows[a], &rows[b], j - 1));
-            if together {
-                shared[a] = true;
-                shared[b] = true;
-            }
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let mut under = vec![vec![0; n]; series.len()];
+    for j in 1..n {
+        for a in 0..series.len() {
+            // The later series that share this segment are drawn on top.
+            under[a][j] = (a + 1..series.len())
+                .filter(|&b| close(&rows[a], &rows[b], j) && close(&rows[a], &rows[b], j - 1))
+                .count() as i32;
         }
     }
-    let count = shared.iter().filter(|s| **s).count();
-    let half = count.saturating_sub(1) as f64 / 2.0;
-    let mut lane = 0;
-    shared
-        .iter()
-        .map(|s| {
-            if !*s {
-                return 0;
-            }
-            let offset = ((lane as f64 - half) * width as f64).round() as i32;
-            lane += 1;
-            offset
-        })
-        .collect()
+    under
 }
 
 /// Draws a panel into `area`.
@@ -443,23 +430,25 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
             lines_px.push(pts);
         }
     }
-    // Lines that run together are drawn side by side, a line's width apart.
+    // Lines that run together are drawn at their true place as nested
+    // stripes: the first widest, each next one narrower on top of it.
     let width = theme.px(3.5);
-    let offsets = lanes(&panel.series, |v| px((x.lo, v)).1, width);
+    let under = lanes(&panel.series, |v| px((x.lo, v)).1, width);
     let mut dots = Vec::new();
     for (k, s) in panel.series.iter().enumerate() {
-        let shifted = |p: &(f64, f64)| {
-            let (px_x, px_y) = px(*p);
-            (px_x, px_y + offsets[k])
+        let shifted = |p: &(f64, f64)| px(*p);
+        let xs: Vec<f64> = s.points.iter().map(|p| p.0).collect();
+        // The stripe under the segment that holds `x`.
+        let stroke_at = |x: f64| {
+            let j = xs.partition_point(|&v| v < x).clamp(1, xs.len().max(2) - 1);
+            (width + under[k].get(j).copied().unwrap_or(0) * width * 6 / 5) as u32
         };
         for run in s.runs() {
             for piece in clip(&run, y_lo, y_hi) {
                 let pts: Vec<(i32, i32)> = piece.iter().map(shifted).collect();
-                if pts.len() > 1 {
-                    root.draw(&PathElement::new(
-                        pts.clone(),
-                        s.color.stroke_width(width as u32),
-                    ))?;
+                for (w, p) in piece.windows(2).zip(pts.windows(2)) {
+                    let stroke = stroke_at(0.5 * (w[0].0 + w[1].0));
+                    root.draw(&PathElement::new(p.to_vec(), s.color.stroke_width(stroke)))?;
                 }
                 lines_px.push(pts);
             }

@@ -304,16 +304,23 @@ fn lanes(series: &[Series], row: impl Fn(f64) -> i32, width: i32) -> Vec<Vec<i32
         _ => false,
     };
     let n = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut under = vec![vec![0; n]; series.len()];
-    for j in 1..n {
-        for a in 0..series.len() {
-            // The later series that share this segment are drawn on top.
-            under[a][j] = (a + 1..series.len())
-                .filter(|&b| close(&rows[a], &rows[b], j) && close(&rows[a], &rows[b], j - 1))
-                .count() as i32;
-        }
-    }
-    under
+    // For each series, the later ones that share a segment with it are
+    // drawn on top of it there.
+    (0..series.len())
+        .map(|a| {
+            (0..n)
+                .map(|j| {
+                    (a + 1..series.len())
+                        .filter(|&b| {
+                            j > 0
+                                && close(&rows[a], &rows[b], j)
+                                && close(&rows[a], &rows[b], j - 1)
+                        })
+                        .count() as i32
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Draws a panel into `area`.

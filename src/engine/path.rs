@@ -816,60 +816,16 @@ impl Plan {
             // fraction held, in money at the valuation `V0`.
             let fraction = vested * amount / value_at[g] * survives[g];
             let gross = fraction * per_fraction;
-            let (proceeds, cost) = match (offer.options, m.tax) {
-                (None, None) => (gross * realized, 0.0),
-                (None, Some(x)) => {
-                    let due = x.private_rsu(gross);
-                    taxes.add(scaled, at_liquidity, &due);
-                    ((gross - due.total()) * realized, 0.0)
-                }
-                (Some(o), Some(x)) => {
-                    let strike = o.strike_ratio * amount * vested;
-                    let cashless = !left_early || event_time - departure <= o.exercise_window_years;
-                    let exercise = match o.exercise_on_departure {
-                        ExerciseRule::Always => true,
-                        ExerciseRule::Never => false,
-                        ExerciseRule::IfInTheMoney => {
-                            value_at_departure / value_at[g] * survives_to_departure[g]
-                                > o.strike_ratio
-                        }
-                    };
-                    if cashless {
-                        let spread = (gross - strike).max(0.0);
-                        let due = x.cashless(spread, departure.min(liquidity_time));
+            let (proceeds, cost) = match offer.options {
+                None => match m.tax {
+                    None => (gross * realized, 0.0),
+                    Some(x) => {
+                        let due = x.private_rsu(gross);
                         taxes.add(scaled, at_liquidity, &due);
-                        ((spread - due.total()) * realized, 0.0)
-                    } else if exercise {
-                        exercised_at_departure |= 1 << g;
-                        // φ_g(D) V_D, the shares' value on the day: the
-                        // spread then is taxed (NSO, ISO's AMT) and splits
-                        // the gain at the sale. The tax paid then is part
-                        // of the cash it takes to exercise.
-                        let value_then = vested * amount / value_at[g]
-                            * survives_to_departure[g]
-                            * value_at_departure;
-                        let paid = x.at_exercise(value_then - strike);
-                        let due = x.sale_after_exercise(
-                            gross,
-                            strike,
-                            value_then,
-                            liquidity_time - departure,
-                            liquidity_time - grant.date(),
-                            departure,
-                            paid,
-                        );
-                        taxes.add(scaled, at_liquidity, &due);
-                        let paid_now = exercise_cost(paid, r, departure);
-                        taxes.add_at_exercise(scaled, paid_now);
-                        (
-                            (gross - due.total()) * realized,
-                            exercise_cost(strike, r, departure) + paid_now,
-                        )
-                    } else {
-                        (0.0, 0.0)
+                        ((gross - due.total()) * realized, 0.0)
                     }
-                }
-                (Some(o), None) => {
+                },
+                Some(o) => {
                     let strike = o.strike_ratio * amount * vested;
                     let cashless = !left_early || event_time - departure <= o.exercise_window_years;
                     let exercise = || match o.exercise_on_departure {
@@ -883,10 +839,46 @@ impl Plan {
                         }
                     };
                     if cashless {
-                        ((gross - strike).max(0.0) * realized, 0.0)
+                        let spread = (gross - strike).max(0.0);
+                        match m.tax {
+                            None => (spread * realized, 0.0),
+                            Some(x) => {
+                                let due = x.cashless(spread, departure.min(liquidity_time));
+                                taxes.add(scaled, at_liquidity, &due);
+                                ((spread - due.total()) * realized, 0.0)
+                            }
+                        }
                     } else if exercise() {
                         exercised_at_departure |= 1 << g;
-                        (gross * realized, exercise_cost(strike, r, departure))
+                        match m.tax {
+                            None => (gross * realized, exercise_cost(strike, r, departure)),
+                            Some(x) => {
+                                // φ_g(D) V_D, the shares' value on the day: the
+                                // spread then is taxed (NSO, ISO's AMT) and
+                                // splits the gain at the sale. The tax paid
+                                // then is part of the cash it takes to exercise.
+                                let value_then = vested * amount / value_at[g]
+                                    * survives_to_departure[g]
+                                    * value_at_departure;
+                                let paid = x.at_exercise(value_then - strike);
+                                let due = x.sale_after_exercise(
+                                    gross,
+                                    strike,
+                                    value_then,
+                                    liquidity_time - departure,
+                                    liquidity_time - grant.date(),
+                                    departure,
+                                    paid,
+                                );
+                                taxes.add(scaled, at_liquidity, &due);
+                                let paid_now = exercise_cost(paid, r, departure);
+                                taxes.add_at_exercise(scaled, paid_now);
+                                (
+                                    (gross - due.total()) * realized,
+                                    exercise_cost(strike, r, departure) + paid_now,
+                                )
+                            }
+                        }
                     } else {
                         (0.0, 0.0)
                     }

@@ -2,6 +2,7 @@
 //! rejected. The resolver turns it into a [`super::Scenario`] with the
 //! defaults filled in and every range checked.
 
+use super::types::{TaxPreset, TaxTreatment};
 use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,7 +74,7 @@ pub struct RawTriangular {
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTax {
-    pub preset: Option<RawTaxPreset>,
+    pub preset: Option<TaxPreset>,
     pub pay: Option<f64>,
     pub ordinary: Option<f64>,
     pub qualified_spread: Option<f64>,
@@ -85,29 +86,6 @@ pub struct RawTax {
     pub bspce_short: Option<f64>,
     pub bspce_seniority_years: Option<f64>,
     pub free_shares: Option<f64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub enum RawTaxPreset {
-    #[serde(rename = "fr-2026")]
-    Fr2026,
-    #[serde(rename = "us-ny-2026")]
-    UsNy2026,
-    #[serde(rename = "us-ca-2026")]
-    UsCa2026,
-    #[serde(rename = "none")]
-    None,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RawTaxTreatment {
-    Rsu,
-    Nso,
-    Iso,
-    Bspce,
-    QualifiedOptions,
-    FreeShares,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -245,7 +223,7 @@ pub struct RawPrivateEquity {
     pub vesting: Option<RawVesting>,
     #[serde(default)]
     pub refresh: Vec<RawRefresh>,
-    pub tax_treatment: Option<RawTaxTreatment>,
+    pub tax_treatment: Option<TaxTreatment>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -294,7 +272,7 @@ pub struct RawPublicEquity {
     pub stock: Option<RawStock>,
     #[serde(default)]
     pub refresh: Vec<RawRefresh>,
-    pub tax_treatment: Option<RawTaxTreatment>,
+    pub tax_treatment: Option<TaxTreatment>,
 }
 
 #[derive(Debug, Default, Deserialize)]

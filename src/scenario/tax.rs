@@ -8,7 +8,7 @@ use super::{Allowed, Check, check};
 use crate::error::ScenarioError;
 use crate::scenario::defaults;
 use crate::scenario::range::Range;
-use crate::scenario::raw::{RawTax, RawTaxPreset, RawTaxTreatment};
+use crate::scenario::raw::RawTax;
 use crate::scenario::types::{Instrument, Tax, TaxPreset, TaxRates, TaxTreatment};
 
 /// The preset files, as shipped in the binary.
@@ -46,12 +46,7 @@ const YEARS: Allowed = Allowed::within_in(Range::closed(0.0, 100.0), " years");
 
 /// `[tax]`: the preset's rates, overridden by any the file gives.
 pub fn tax(raw: RawTax) -> Check<Tax> {
-    let preset = match raw.preset {
-        Some(RawTaxPreset::Fr2026) => TaxPreset::Fr2026,
-        Some(RawTaxPreset::UsNy2026) => TaxPreset::UsNy2026,
-        Some(RawTaxPreset::UsCa2026) => TaxPreset::UsCa2026,
-        Some(RawTaxPreset::None) | None => TaxPreset::None,
-    };
+    let preset = raw.preset.unwrap_or(TaxPreset::None);
     let base = preset_rates(preset)?;
     let none = TaxRates::NONE;
     let rate =
@@ -121,31 +116,16 @@ pub fn tax(raw: RawTax) -> Check<Tax> {
     })
 }
 
-fn treatment_of(raw: RawTaxTreatment) -> TaxTreatment {
-    match raw {
-        RawTaxTreatment::Rsu => TaxTreatment::Rsu,
-        RawTaxTreatment::Nso => TaxTreatment::Nso,
-        RawTaxTreatment::Iso => TaxTreatment::Iso,
-        RawTaxTreatment::Bspce => TaxTreatment::Bspce,
-        RawTaxTreatment::QualifiedOptions => TaxTreatment::QualifiedOptions,
-        RawTaxTreatment::FreeShares => TaxTreatment::FreeShares,
-    }
-}
-
 /// `offer.equity.tax_treatment`: `rsu` for RSUs; `nso`, `iso`, `bspce` or
 /// `qualified_options` for options (default `nso`).
-pub fn offer_treatment(
-    raw: Option<RawTaxTreatment>,
-    instrument: Instrument,
-) -> Check<TaxTreatment> {
+pub fn offer_treatment(raw: Option<TaxTreatment>, instrument: Instrument) -> Check<TaxTreatment> {
     const PATH: &str = "offer.equity.tax_treatment";
-    let Some(raw) = raw else {
+    let Some(t) = raw else {
         return Ok(match instrument {
             Instrument::Rsu => TaxTreatment::Rsu,
             Instrument::Options => TaxTreatment::Nso,
         });
     };
-    let t = treatment_of(raw);
     let fits = match instrument {
         Instrument::Rsu => t == TaxTreatment::Rsu,
         Instrument::Options => matches!(
@@ -175,8 +155,8 @@ pub fn offer_treatment(
 }
 
 /// `alternative.equity.tax_treatment`: `rsu` (default) or `free_shares`.
-pub fn alternative_treatment(raw: Option<RawTaxTreatment>) -> Check<TaxTreatment> {
-    match raw.map(treatment_of) {
+pub fn alternative_treatment(raw: Option<TaxTreatment>) -> Check<TaxTreatment> {
+    match raw {
         None | Some(TaxTreatment::Rsu) => Ok(TaxTreatment::Rsu),
         Some(TaxTreatment::FreeShares) => Ok(TaxTreatment::FreeShares),
         Some(t) => Err(ScenarioError::invalid(
@@ -198,11 +178,7 @@ mod tests {
             let raw: RawTax = toml::from_str(preset_text(preset).unwrap()).unwrap();
             assert!(raw.preset.is_none(), "{}", preset.name());
             let t = tax(RawTax {
-                preset: Some(match preset {
-                    TaxPreset::Fr2026 => RawTaxPreset::Fr2026,
-                    TaxPreset::UsNy2026 => RawTaxPreset::UsNy2026,
-                    _ => RawTaxPreset::UsCa2026,
-                }),
+                preset: Some(preset),
                 ..RawTax::default()
             })
             .unwrap();
@@ -214,7 +190,7 @@ mod tests {
     #[test]
     fn a_file_rate_overrides_the_preset() {
         let t = tax(RawTax {
-            preset: Some(RawTaxPreset::Fr2026),
+            preset: Some(TaxPreset::Fr2026),
             capital_gain: Some(0.3),
             ..RawTax::default()
         })

@@ -164,8 +164,9 @@ impl TaxRates {
     };
 }
 
-/// Where a `[tax]` table's rates start from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Where a `[tax]` table's rates start from (read as written, so the
+/// file's names and these are one list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum TaxPreset {
     #[serde(rename = "fr-2026")]
     Fr2026,
@@ -190,7 +191,7 @@ impl TaxPreset {
 }
 
 /// How an offer's equity is taxed (tax.md "The rules").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaxTreatment {
     /// RSUs: their value as income when they pay.

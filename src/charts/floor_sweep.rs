@@ -287,7 +287,7 @@ pub(super) fn draw(
         .collect();
     let mut panels = vec![Panel {
         caption: Some(format!("Least {word}, {}", held_text(other))),
-        y_desc: format!("{} floor", capitalized(word)),
+        y_desc: format!("{} floor", crate::report::words::capitalized(word)),
         series: main,
         reference: Reference::Line {
             points: current,
@@ -369,14 +369,6 @@ pub(super) fn draw(
         draw_panel(root, theme, &body, &panels[0], &axis)?;
     }
     Ok(())
-}
-
-fn capitalized(word: &str) -> String {
-    let mut c = word.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

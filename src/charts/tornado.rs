@@ -120,7 +120,7 @@ pub(super) fn draw(
         .y_labels(0)
         .x_labels(x_ticks(theme, plot_w))
         .x_label_formatter(&x_fmt)
-        .x_desc(capitalized(&what))
+        .x_desc(crate::report::words::capitalized(&what))
         .draw()?;
 
     let label_style = |c: RGBColor| theme.font(text::LABEL, darker(c));
@@ -209,12 +209,4 @@ pub(super) fn draw(
     ));
     legend.draw(theme, root, at)?;
     Ok(())
-}
-
-fn capitalized(words: &str) -> String {
-    let mut c = words.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }

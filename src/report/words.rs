@@ -251,6 +251,20 @@ pub fn why_unreachable_briefly(floor: &Floor, alt: &str, cur: &str) -> Option<St
     })
 }
 
+/// `words` with its first letter in upper case, for a label that starts
+/// a line.
+///
+/// ```
+/// assert_eq!(equisim::report::words::capitalized("the mean floor"), "The mean floor");
+/// ```
+pub fn capitalized(words: &str) -> String {
+    let mut c = words.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
 /// A criterion's value as people read it: a share of paths for `beatsNN`,
 /// money for the others.
 pub fn criterion_amount(criterion: Criterion, value: Option<f64>, currency: &str) -> String {

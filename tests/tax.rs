@@ -172,13 +172,7 @@ fn private_rsus_and_free_shares() {
 /// BSPCE's by seniority at the sale, `min(D, τ)`, either side of 3 years.
 #[test]
 fn options_exercised_at_the_event() {
-    let bspce = |seniority: f64| if seniority >= 3.0 { BSPCE } else { BSPCE_SHORT };
     for treatment in ["nso", "iso", "bspce", "qualified_options"] {
-        let rate = |seniority: f64| match treatment {
-            "bspce" => bspce(seniority),
-            "qualified_options" => QUALIFIED,
-            _ => ORDINARY,
-        };
         let s = deterministic(
             &format!(
                 "instrument = \"options\"\nstrike_ratio = {STRIKE}\nexercise_window_years = 100\n\
@@ -191,8 +185,21 @@ fn options_exercised_at_the_event() {
             let spread = (gross_at_horizon(e) - STRIKE * GRANT * vested(e)).max(0.0);
             // Seniority at the sale: D for a leaver, more than W for the
             // others (D ≥ W; the sale is at H).
-            at_horizon(spread * (1.0 - rate(e)))
+            at_horizon(spread * (1.0 - event_rate(treatment, e)))
         });
+    }
+}
+
+/// The rate on an option's spread when it is exercised and sold at the
+/// event, by treatment: income for NSOs and ISOs (a same-day sale is a
+/// disqualifying disposition), BSPCE by the seniority at the sale, the
+/// qualified-option rate.
+fn event_rate(treatment: &str, seniority: f64) -> f64 {
+    match treatment {
+        "bspce" if seniority >= 3.0 => BSPCE,
+        "bspce" => BSPCE_SHORT,
+        "qualified_options" => QUALIFIED,
+        _ => ORDINARY,
     }
 }
 
@@ -261,12 +268,7 @@ fn options_exercised_in_cash_on_leaving() {
             let x = gross_at_horizon(e);
             if e >= W {
                 let spread = (x - STRIKE * GRANT).max(0.0);
-                let rate = match treatment {
-                    "bspce" => BSPCE,
-                    "qualified_options" => QUALIFIED,
-                    _ => ORDINARY,
-                };
-                return at_horizon(spread * (1.0 - rate));
+                return at_horizon(spread * (1.0 - event_rate(treatment, e)));
             }
             let c = cash_exercise(treatment, e, H, x);
             at_horizon(x - c.at_sale) - (c.strike + c.paid) * (-R * e).exp()
@@ -306,11 +308,8 @@ fn a_failure_after_a_cash_exercise_loses_the_tax_paid() {
                     at_horizon(x - c.at_sale) - (c.strike + c.paid) * (-R * e).exp()
                 }
                 (_, false) => {
-                    let rate = match treatment {
-                        "bspce" => BSPCE,
-                        _ => ORDINARY,
-                    };
-                    at_horizon((x - STRIKE * GRANT * vested(e)).max(0.0) * (1.0 - rate))
+                    let spread = (x - STRIKE * GRANT * vested(e)).max(0.0);
+                    at_horizon(spread * (1.0 - event_rate(treatment, e)))
                 }
             }
         });

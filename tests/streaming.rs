@@ -440,3 +440,27 @@ fn taxes_are_counted_alike_by_both_executors() {
     let (a, b) = (a.mean_cash_paid.unwrap(), b.mean_cash_paid.unwrap());
     assert!((a - b).abs() <= 1e-9 * b, "{a} {b}");
 }
+
+/// After tax a sign-on is kept at `1 - pay`: the streamed mean floor, exact
+/// like the kept one, agrees with it when there is a sign-on to tax.
+#[test]
+fn the_streamed_mean_floor_taxes_the_sign_on_as_the_kept_one_does() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hf-paris-ask-tax.toml");
+    let set = |field: &str, value: toml::Value| Override::with_value(field, value, "test");
+    let overrides = [
+        set("simulation.paths", toml::Value::Integer(PATHS as i64)),
+        set("offer.sign_on", toml::Value::Float(20_000.0)),
+    ];
+    let s = scenario::load_file(&path, &overrides).unwrap().scenario;
+    for solve_for in [SolveFor::Grant, SolveFor::Base] {
+        let (exact, streamed) = floors_both_ways(&s, solve_for, &[Criterion::Mean]);
+        let (e, st) = (&exact.floors[0], &streamed.floors[0]);
+        let (Some(x), Some(y)) = (e.value, st.value) else {
+            panic!("{solve_for:?}: a mean floor both ways, got {e:?} and {st:?}");
+        };
+        assert!(
+            (x - y).abs() <= 1e-9 * x.abs().max(1.0),
+            "{solve_for:?}: kept {x}, streamed {y}"
+        );
+    }
+}

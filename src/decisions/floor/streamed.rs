@@ -78,7 +78,8 @@ impl StreamedLever {
             terms: Terms::new(model),
             lever: Lever {
                 solve_for,
-                sign_on: offer.pay.sign_on,
+                // After tax, as the kept run's terms hold it.
+                sign_on: offer.pay.sign_on * model.pay_kept(),
                 base: offer.pay.base,
                 grant: offer.grant,
             },

@@ -44,6 +44,7 @@ pub mod theme;
 // One file a chart.
 mod cdf;
 mod equity;
+mod floor_band;
 mod floor_sweep;
 mod frontier;
 mod tornado;
@@ -73,6 +74,9 @@ pub const RUN_CHARTS: [&str; 3] = ["value.png", "cdf.png", "equity.png"];
 
 /// Paths a streamed run draws its charts' bars from: its first ones.
 pub const CHART_SAMPLE_PATHS: u64 = 1_000_000;
+
+/// The file [`render_ensemble`] draws.
+pub const FLOOR_BAND_CHART: &str = "floor_band.png";
 
 /// The file [`draw_floor_sweep`] writes.
 pub const FLOOR_SWEEP_CHART: &str = "floor_sweep.png";
@@ -396,6 +400,26 @@ pub fn render_run(
                 .map_err(|e| draw_error(&path, e))
         })
         .collect()
+}
+
+/// Renders `floor_band.png` for an ensemble run (nothing without one):
+/// the mean floor in each parameter draw, without writing it.
+pub fn render_ensemble(
+    dir: &Path,
+    scenario: &Scenario,
+    ensemble: Option<&crate::decisions::EnsembleOutputs>,
+    size: ChartSize,
+) -> Result<Rendered, Error> {
+    let Some(e) = ensemble else {
+        return Ok(Vec::new());
+    };
+    let size = ChartSize::new(size.width, size.height).map_err(Error::ChartSize)?;
+    let path = dir.join(FLOOR_BAND_CHART);
+    let png = render_png(size, |root, theme| {
+        floor_band::draw(root, theme, e, scenario)
+    })
+    .map_err(|e| draw_error(&path, e))?;
+    Ok(vec![(path, png)])
 }
 
 /// Writes rendered charts, each whole or not at all; returns their paths.

@@ -5,7 +5,7 @@
 use super::Input;
 use crate::charts::{self, ChartSize, Rendered};
 use crate::decisions::streaming::{StreamSettings, run_streaming};
-use crate::decisions::{self, Floors};
+use crate::decisions::{self, EnsembleOutputs, Floors};
 use crate::engine::{self, RunOptions};
 use crate::error::Error;
 use crate::observer::Unit;
@@ -54,6 +54,8 @@ pub struct RunResult {
     pub floors: Option<Floors>,
     /// `Some` when the paths were streamed rather than kept.
     pub streamed: Option<Streamed>,
+    /// With an `[[uncertainty]]` ensemble: what its draws say.
+    pub ensemble: Option<EnsembleOutputs>,
     /// The charts, drawn but not yet written.
     pub charts: Rendered,
     /// Seconds spent simulating (every pass, when streamed), before charts
@@ -81,6 +83,7 @@ pub struct Outcome {
     pub scenario: Scenario,
     pub outputs: Outputs,
     pub floors: Option<Floors>,
+    pub ensemble: Option<EnsembleOutputs>,
     pub streamed: Option<Streamed>,
     /// Seconds spent simulating (see [`RunResult::simulation_seconds`]).
     pub simulation_seconds: f64,
@@ -112,13 +115,17 @@ pub fn run(request: &Request, options: &RunOptions) -> Result<Outcome, Error> {
     super::warn(options, &result.outputs.warnings);
     let report = RunReport::new(&scenario, &result.outputs)
         .with_floors(result.floors.as_ref())
+        .with_ensemble(result.ensemble.as_ref())
         .with_streaming(result.streamed.map(|s| s.note));
     let summary_json = report.to_json();
     let mut written = Vec::new();
     for (name, contents) in [
         ("summary.json", summary_json.clone()),
         ("summary.csv", report.to_csv()),
-    ] {
+    ]
+    .into_iter()
+    .chain(report.ensemble_csv().map(|csv| ("ensemble.csv", csv)))
+    {
         let path = out_dir.join(name);
         crate::fs::write_atomic(&path, contents.as_bytes())?;
         written.push(path);
@@ -128,6 +135,7 @@ pub fn run(request: &Request, options: &RunOptions) -> Result<Outcome, Error> {
         scenario,
         outputs: result.outputs,
         floors: result.floors,
+        ensemble: result.ensemble,
         streamed: result.streamed,
         simulation_seconds: result.simulation_seconds,
         summary_json,
@@ -168,12 +176,20 @@ pub fn run_scenario(scenario: &Scenario, settings: &RunSettings) -> Result<RunRe
                     ..settings.options.clone()
                 };
                 let sample = engine::simulate(&first, &quiet)?;
-                charts::render_run(dir, scenario, &sample, &run.outputs, size)?
+                let mut rendered = charts::render_run(dir, scenario, &sample, &run.outputs, size)?;
+                rendered.extend(charts::render_ensemble(
+                    dir,
+                    scenario,
+                    run.ensemble.as_ref(),
+                    size,
+                )?);
+                rendered
             }
         };
         Ok(RunResult {
             outputs: run.outputs,
             floors: run.floors,
+            ensemble: run.ensemble,
             streamed: Some(Streamed {
                 note: run.note,
                 passes: run.passes,
@@ -188,10 +204,24 @@ pub fn run_scenario(scenario: &Scenario, settings: &RunSettings) -> Result<RunRe
         let sim = engine::simulate(scenario, &settings.options)?;
         let simulation_seconds = started.elapsed().as_secs_f64();
         let outputs = Outputs::of_scenario(&sim, scenario)?;
+        let ensemble = EnsembleOutputs::of_simulation(
+            &sim,
+            scenario,
+            floor.map_or(crate::scenario::defaults::SOLVE_FOR, |f| f.0),
+        );
         // Charts first, so that the floors can take the paths over.
         let charts = match settings.charts {
             None => Vec::new(),
-            Some((dir, size)) => charts::render_run(dir, scenario, &sim, &outputs, size)?,
+            Some((dir, size)) => {
+                let mut rendered = charts::render_run(dir, scenario, &sim, &outputs, size)?;
+                rendered.extend(charts::render_ensemble(
+                    dir,
+                    scenario,
+                    ensemble.as_ref(),
+                    size,
+                )?);
+                rendered
+            }
         };
         let floors = floor.map(|(solve_for, criteria)| {
             decisions::solve_floors_consuming(sim, scenario, solve_for, criteria)
@@ -199,6 +229,7 @@ pub fn run_scenario(scenario: &Scenario, settings: &RunSettings) -> Result<RunRe
         Ok(RunResult {
             outputs,
             floors,
+            ensemble,
             streamed: None,
             charts,
             simulation_seconds,

@@ -71,9 +71,12 @@ pub fn sensitivity(request: &Request, options: &RunOptions) -> Result<Outcome, E
     let floor = request.choice.resolve(&scenario);
     crate::fs::prepare_output_dir(&request.out_dir)?;
     let started = Instant::now();
+    // One parameter at a time: the runs are plain, the ensemble's draws
+    // (when the scenario has one) would move every other entry too.
+    let source = loaded.source.without_ensemble();
     let result = run_sensitivity(
         &SensitivityRequest {
-            source: &loaded.source,
+            source: &source,
             overrides: &request.input.overrides,
             ranges,
             solve_for: floor.solve_for,

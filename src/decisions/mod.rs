@@ -1,12 +1,14 @@
 //! Decisions drawn from simulated paths: the accept-at floor (the least
 //! grant or base worth accepting), sweeps of a scenario parameter with
-//! common random numbers, and the indifference frontier between base and
-//! grant.
+//! common random numbers, the indifference frontier between base and
+//! grant, one parameter at a time (sensitivity) and all of them uncertain
+//! at once (the ensemble).
 //!
 //! Everything here is plain data computed from [`crate::engine`] paths and
 //! [`crate::stats`]; [`crate::report`] (tables, CSV, JSON) and the charts
 //! consume it.
 
+pub mod ensemble;
 pub mod floor;
 pub mod sensitivity;
 pub mod sweep;
@@ -15,6 +17,7 @@ pub mod sweep;
 /// passes live with the other floor solvers, in [`floor::streamed`]).
 pub use floor::streamed as streaming;
 
+pub use ensemble::EnsembleOutputs;
 pub use floor::{
     Floor, FloorBounds, FloorProblem, Floors, Frontier, LinearPaths, Preferences, Solution,
     Unreachable, criterion_value, frontier, frontier_bases, frontier_bases_covering, solve,

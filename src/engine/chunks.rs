@@ -12,7 +12,7 @@
 //! per-chunk summaries is held at a time: memory is bounded whatever the
 //! number of paths.
 
-use super::{CHUNK_PATHS, PathRecord, PathTaxes, Plan, RunOptions};
+use super::{CHUNK_PATHS, PathRecord, PathTaxes, Plans, RunOptions};
 use crate::error::Error;
 use rayon::prelude::*;
 use std::sync::Mutex;
@@ -20,7 +20,7 @@ use std::sync::Mutex;
 /// Chunks simulated between two hand-overs of per-chunk summaries.
 pub const BATCH_CHUNKS: u64 = 256;
 
-/// Simulates paths `0..paths` of `plan` chunk by chunk.
+/// Simulates paths `0..paths` of `plans` chunk by chunk.
 ///
 /// `summarize(worker, first_path, records, taxes)` is called once per chunk
 /// with a worker accumulator (made by `new_worker` when none is free) and
@@ -29,7 +29,7 @@ pub const BATCH_CHUNKS: u64 = 256;
 /// table, and is empty otherwise.
 /// Returns the worker accumulators, to be merged in any order.
 pub fn stream_chunks<W, C>(
-    plan: &Plan,
+    plans: &Plans,
     paths: u64,
     options: &RunOptions,
     new_worker: impl Fn() -> W + Sync,
@@ -42,7 +42,7 @@ where
 {
     let chunks = paths.div_ceil(CHUNK_PATHS as u64);
     type Buffers = (Vec<PathRecord>, Vec<PathTaxes>);
-    let taxed = plan.model.tax.is_some();
+    let taxed = plans.own.model.tax.is_some();
     let pool: Mutex<Vec<(W, Buffers)>> = Mutex::new(Vec::new());
     let run_chunk = |chunk: u64| -> C {
         let taken = pool.lock().map(|mut p| p.pop()).unwrap_or(None);
@@ -55,6 +55,7 @@ where
         });
         let first = chunk * CHUNK_PATHS as u64;
         let n = (paths - first).min(CHUNK_PATHS as u64) as usize;
+        let plan = plans.of_chunk(chunk);
         if taxed {
             for (i, (record, tax)) in buffer[..n].iter_mut().zip(&mut taxes[..n]).enumerate() {
                 (*record, *tax) = plan.simulate_with_taxes(first + i as u64);

@@ -32,10 +32,68 @@ pub const MAX_IN_MEMORY_PATHS: u64 = 100_000_000;
 /// path (`--stream-above`).
 pub const DEFAULT_STREAM_ABOVE: u64 = 20_000_000;
 
+/// The plans a scenario's paths are simulated with: its own, and with an
+/// `[[uncertainty]]` ensemble one per parameter draw, block `b` of
+/// [`CHUNK_PATHS`] paths taking draw `b mod K` (uncertainty.md).
+///
+/// Every path keeps its own streams, seeded by its index, whichever plan
+/// it is simulated with. What the summaries read after the simulation
+/// (pay, grants, taxes, the discount rate, preferences) is never drawn
+/// ([`crate::scenario::may_be_drawn`]), so the scenario's own model
+/// values every path.
+#[derive(Debug, Clone)]
+pub struct Plans {
+    /// The scenario as written.
+    pub own: Plan,
+    /// One per ensemble draw (empty without an ensemble).
+    draws: Vec<Plan>,
+}
+
+impl Plans {
+    pub fn new(scenario: &Scenario) -> Plans {
+        let seed = scenario.simulation.seed;
+        Plans {
+            own: Plan::new(Model::new(scenario), seed),
+            draws: scenario.ensemble.as_ref().map_or_else(Vec::new, |e| {
+                e.draws
+                    .iter()
+                    .map(|d| Plan::new(Model::new(&d.scenario), seed))
+                    .collect()
+            }),
+        }
+    }
+
+    /// The plan path `path` is simulated with.
+    #[inline]
+    pub fn of_path(&self, path: u64) -> &Plan {
+        self.of_chunk(path / CHUNK_PATHS as u64)
+    }
+
+    /// The plan chunk `chunk` (paths `chunk · CHUNK_PATHS ..`) is
+    /// simulated with.
+    #[inline]
+    pub fn of_chunk(&self, chunk: u64) -> &Plan {
+        if self.draws.is_empty() {
+            &self.own
+        } else {
+            &self.draws[(chunk % self.draws.len() as u64) as usize]
+        }
+    }
+
+    /// Ensemble draws (0 without an ensemble).
+    pub fn draws(&self) -> usize {
+        self.draws.len()
+    }
+}
+
 /// The simulated paths of one scenario.
 #[derive(Debug, Clone)]
 pub struct Simulation {
+    /// The scenario's own plan, whose model values every path.
     pub plan: Plan,
+    /// Ensemble draws the paths were simulated with, block by block (0
+    /// for a plain run).
+    pub draws: usize,
     /// One record per path, in path order.
     pub records: Vec<PathRecord>,
     /// The taxes of each path, in path order, when the scenario has a
@@ -62,13 +120,13 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
             most: MAX_IN_MEMORY_PATHS,
         });
     }
-    let plan = Plan::new(Model::new(scenario), scenario.simulation.seed);
+    let plans = Plans::new(scenario);
     let paths = paths as usize;
     // Collected in parallel straight into the vector: filling it first
     // would write (and fault in) every page on one thread.
     let mut records = memory::with_huge_pages(paths);
     let mut taxes = Vec::new();
-    let taxed = plan.model.tax.is_some();
+    let taxed = plans.own.model.tax.is_some();
     let advance = |i: usize| {
         if let Some(progress) = &options.observer {
             let done = i + 1;
@@ -83,14 +141,14 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
         let all = (0..paths).into_par_iter().with_min_len(CHUNK_PATHS);
         if taxed {
             all.map(|i| {
-                let path = plan.simulate_with_taxes(i as u64);
+                let path = plans.of_path(i as u64).simulate_with_taxes(i as u64);
                 advance(i);
                 path
             })
             .unzip_into_vecs(&mut records, &mut taxes);
         } else {
             all.map(|i| {
-                let record = plan.simulate(i as u64);
+                let record = plans.of_path(i as u64).simulate(i as u64);
                 advance(i);
                 record
             })
@@ -111,7 +169,8 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
         None => work(),
     }
     Ok(Simulation {
-        plan,
+        draws: plans.draws(),
+        plan: plans.own,
         records,
         taxes,
     })
@@ -122,7 +181,8 @@ impl Simulation {
     /// simulating again: the discount changes no draw, only how much of the
     /// private proceeds is kept. `None` when this simulation's illiquidity
     /// is not flat, or is a flat discount of 100% (nothing left to rescale),
-    /// or the company runs tender offers (their proceeds are not discounted).
+    /// or the company runs tender offers (their proceeds are not discounted),
+    /// or the paths come from an ensemble (whose draws may set the discount).
     ///
     /// On each path the proceeds after illiquidity, `P = equity + C` (C the
     /// exercise cost, which is never discounted, rebuilt by
@@ -144,7 +204,12 @@ impl Simulation {
         // Nor can taxes: the tax paid on leaving is part of the exercise
         // cost, and is not rebuilt from the record.
         let m = &self.plan.model;
-        if d0 >= 1.0 || !(0.0..=1.0).contains(&discount) || m.tender.is_some() || m.tax.is_some() {
+        if d0 >= 1.0
+            || !(0.0..=1.0).contains(&discount)
+            || m.tender.is_some()
+            || m.tax.is_some()
+            || self.draws > 0
+        {
             return None;
         }
         let ratio = (1.0 - discount) / (1.0 - d0);
@@ -171,6 +236,7 @@ impl Simulation {
         model.illiquidity = Illiquidity::Flat { discount };
         Some(Simulation {
             plan: Plan::new(model, self.plan.seed),
+            draws: 0,
             records,
             taxes: Vec::new(),
         })

@@ -1,13 +1,14 @@
 //! Reports of a run: the summary table for the terminal, `summary.json`
 //! and `summary.csv`, all written whole or not at all.
 
+pub mod ensemble;
 pub mod floor;
 pub mod sensitivity;
 pub mod sweep;
 mod table;
 pub mod words;
 
-use crate::decisions::Floors;
+use crate::decisions::{EnsembleOutputs, Floors};
 use crate::scenario::Scenario;
 use crate::stats::Outputs;
 use crate::stats::streaming::StreamingNote;
@@ -33,6 +34,9 @@ pub struct RunReport<'a> {
     /// For a streamed run: how its percentiles were obtained.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub streaming: Option<StreamingNote>,
+    /// With `[[uncertainty]]` entries: what the parameter draws say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ensemble: Option<&'a EnsembleOutputs>,
 }
 
 impl<'a> RunReport<'a> {
@@ -46,7 +50,20 @@ impl<'a> RunReport<'a> {
             outputs,
             floor: None,
             streaming: None,
+            ensemble: None,
         }
+    }
+
+    /// Adds an ensemble's figures (the `ensemble` object, and on the
+    /// private offer's CSV row its bands and shares).
+    pub fn with_ensemble(mut self, ensemble: Option<&'a EnsembleOutputs>) -> RunReport<'a> {
+        self.ensemble = ensemble;
+        self
+    }
+
+    /// `ensemble.csv`, one row per draw, for an ensemble run.
+    pub fn ensemble_csv(&self) -> Option<String> {
+        self.ensemble.map(ensemble::ensemble_csv)
     }
 
     /// Marks the report as a streamed run's.
@@ -113,6 +130,13 @@ impl<'a> RunReport<'a> {
                         cells.push((format!("base_floor_{}", f.criterion), value(b.value)));
                     }
                 }
+            }
+            if let (0, Some(e)) = (i, self.ensemble) {
+                let mut summary = serde_json::to_value(e).unwrap_or_default();
+                if let Some(map) = summary.as_object_mut() {
+                    map.remove("per_draw");
+                }
+                flatten("ensemble", &summary, &mut cells);
             }
             for (k, _) in &cells {
                 if !columns.contains(k) {

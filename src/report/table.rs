@@ -59,6 +59,20 @@ pub fn summary_table(scenario: &Scenario, out: &Outputs) -> String {
             scenario.alternative.equity.tax_treatment.name()
         );
     }
+    if let Some(e) = &scenario.ensemble {
+        let _ = writeln!(
+            s,
+            "Every figure pools {} of {} ({}): the spread includes theirs",
+            count_of(e.draws.len() as u64, "draw"),
+            count_of(scenario.uncertainty.len() as u64, "uncertain assumption"),
+            scenario
+                .uncertainty
+                .iter()
+                .map(|u| u.parameter.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let _ = writeln!(s);
 
     let (o, a) = (&out.offer, &out.alternative);

@@ -11,6 +11,13 @@ pub const PATHS: u64 = 1_000_000;
 /// Seed when `simulation.seed` is absent.
 pub const SEED: u64 = 42;
 
+/// Parameter draws of an ensemble when `simulation.uncertainty_draws` is
+/// absent (uncertainty.md); a run makes at most one per block of paths.
+pub const UNCERTAINTY_DRAWS: u64 = 256;
+
+/// Most parameter draws an ensemble may ask for.
+pub const MAX_UNCERTAINTY_DRAWS: u64 = 65_536;
+
 /// Continuous yearly risk-free rate (`simulation.discount_rate`; also the
 /// rate of `equisim dlom --method chaffe` without `--rate`).
 pub const DISCOUNT_RATE: f64 = 0.0375;

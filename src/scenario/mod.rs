@@ -25,6 +25,7 @@
 //! ```
 
 pub mod defaults;
+mod ensemble;
 pub mod fields;
 mod locate;
 mod overrides;
@@ -32,6 +33,7 @@ pub mod range;
 pub mod raw;
 mod resolve;
 mod types;
+pub use ensemble::{Draw, Ensemble, may_be_drawn};
 
 pub use overrides::{Override, set_path};
 pub use resolve::{MAX_REFRESHES, fmt_value, preset_text, thresholds};
@@ -57,6 +59,9 @@ pub struct Source {
     pub name: String,
     pub text: String,
     table: toml::Table,
+    /// Whether resolving draws the `[[uncertainty]]` ensemble
+    /// ([`Source::without_ensemble`]).
+    ensemble: bool,
 }
 
 /// Reads and resolves a scenario file, applying `overrides` on top.
@@ -121,9 +126,11 @@ pub fn load_str(name: &str, text: &str, overrides: &[Override]) -> Result<Loaded
         name: name.to_string(),
         text: text.to_string(),
         table,
+        ensemble: true,
     };
-    let (scenario, warnings) = source.resolve(overrides)?;
+    let (scenario, _) = source.resolve_as_written(overrides)?;
     source.check_uncertainty(&scenario, overrides)?;
+    let (scenario, warnings) = source.resolve(overrides)?;
     Ok(Loaded {
         scenario,
         warnings,
@@ -131,40 +138,32 @@ pub fn load_str(name: &str, text: &str, overrides: &[Override]) -> Result<Loaded
     })
 }
 
-/// A distribution as written in a scenario.
-fn describe(d: &Distribution) -> String {
-    match *d {
-        Distribution::Normal { mean, sd } => format!(
-            "normal {{ mean = {}, sd = {} }}",
-            fmt_value(mean),
-            fmt_value(sd)
-        ),
-        Distribution::LogNormal { median, sigma } => {
-            format!(
-                "lognormal {{ median = {}, sigma = {} }}",
-                fmt_value(median),
-                fmt_value(sigma)
-            )
-        }
-        Distribution::Uniform { low, high } => {
-            format!(
-                "uniform {{ low = {}, high = {} }}",
-                fmt_value(low),
-                fmt_value(high)
-            )
-        }
-        Distribution::Triangular { low, mode, high } => format!(
-            "triangular {{ low = {}, mode = {}, high = {} }}",
-            fmt_value(low),
-            fmt_value(mode),
-            fmt_value(high)
-        ),
-    }
-}
-
 impl Source {
-    /// Resolves the scenario with `overrides` applied to the file's table.
+    /// Resolves the scenario with `overrides` applied to the file's table,
+    /// and with `[[uncertainty]]` entries draws its ensemble
+    /// ([`Scenario::ensemble`]).
     pub fn resolve(&self, overrides: &[Override]) -> Result<(Scenario, Vec<String>), Error> {
+        let (mut scenario, warnings) = self.resolve_as_written(overrides)?;
+        if self.ensemble && !scenario.uncertainty.is_empty() {
+            let ensemble = self.draw_ensemble(&scenario, overrides)?;
+            scenario.ensemble = Some(std::sync::Arc::new(ensemble));
+        }
+        Ok((scenario, warnings))
+    }
+
+    /// The same source, resolved without drawing an ensemble: the
+    /// scenario as written, its `[[uncertainty]]` entries kept but not
+    /// drawn (for `equisim sensitivity`, which tries them one at a time).
+    pub fn without_ensemble(&self) -> Source {
+        Source {
+            ensemble: false,
+            ..self.clone()
+        }
+    }
+
+    /// Resolves the scenario with `overrides` applied, as written: no
+    /// ensemble is drawn.
+    fn resolve_as_written(&self, overrides: &[Override]) -> Result<(Scenario, Vec<String>), Error> {
         let mut table = self.table.clone();
         overrides::apply(&mut table, overrides).map_err(|(i, message)| ScenarioError {
             origin: Some(Origin::Override {
@@ -213,68 +212,6 @@ impl Source {
             e
         })?;
         Ok((scenario, warnings))
-    }
-
-    /// Each `[[uncertainty]]` entry must name a numeric field of the
-    /// resolved scenario and put at least half of its mass inside what
-    /// that field allows (uncertainty.md). The mass is measured at 200
-    /// evenly spaced quantiles, each resolved like a `--set` of the field,
-    /// so that every rule of the field, cross-field ones included, counts.
-    fn check_uncertainty(&self, scenario: &Scenario, overrides: &[Override]) -> Result<(), Error> {
-        const PROBES: usize = 200;
-        for (i, u) in scenario.uncertainty.iter().enumerate() {
-            let fail = |path: String, value: String, allowed: String| -> Error {
-                let mut e = ScenarioError::invalid(&path, value, &allowed);
-                e.origin = self.origin_of(Some(&path), overrides);
-                e.into()
-            };
-            let integer = match fields::value_at(scenario, &u.parameter) {
-                Some(toml::Value::Integer(_)) => true,
-                Some(toml::Value::Float(_)) => false,
-                _ => {
-                    return Err(fail(
-                        format!("uncertainty.{i}.parameter"),
-                        format!("\"{}\"", u.parameter),
-                        "the dotted path of a numeric field of the scenario, as for a sweep \
-                         (for example \"company.drift\")"
-                            .to_string(),
-                    ));
-                }
-            };
-            let mut inside = 0;
-            let mut refused = None;
-            for k in 0..PROBES {
-                let v = u.distribution.quantile((k as f64 + 0.5) / PROBES as f64);
-                let value = if integer {
-                    toml::Value::Integer(v.round() as i64)
-                } else {
-                    toml::Value::Float(v)
-                };
-                let mut at = overrides.to_vec();
-                at.push(Override::with_value(&u.parameter, value, "uncertainty"));
-                match self.resolve(&at) {
-                    Ok(_) => inside += 1,
-                    Err(Error::Scenario(e)) => {
-                        refused.get_or_insert(e.message);
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            if 2 * inside < PROBES {
-                let outside = 100.0 * (PROBES - inside) as f64 / PROBES as f64;
-                return Err(fail(
-                    format!("uncertainty.{i}"),
-                    format!("{} for {}", describe(&u.distribution), u.parameter),
-                    format!(
-                        "a distribution with at least half of its mass inside what {} allows; \
-                         {outside:.0}% of this one is outside (for example: {})",
-                        u.parameter,
-                        refused.unwrap_or_default()
-                    ),
-                ));
-            }
-        }
-        Ok(())
     }
 
     /// Where a field was set: the last override that covers it (or, for a

@@ -99,6 +99,8 @@ pub struct RawSimulation {
     pub horizon_years: Option<f64>,
     pub discount_rate: Option<f64>,
     pub measure: Option<RawMeasure>,
+    #[serde(default, deserialize_with = "whole_number")]
+    pub uncertainty_draws: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -63,14 +63,6 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
         .enumerate()
         .map(|(i, u)| uncertainty(i, u))
         .collect::<Check<Vec<_>>>()?;
-    if !uncertainty.is_empty() {
-        warnings.push(
-            "[[uncertainty]]: `equisim sensitivity` tries each entry at its 10th and 90th \
-             percentiles; the other commands do not draw them yet (no ensemble) and value the \
-             scenario as written"
-                .to_string(),
-        );
-    }
     let report = ReportSpec {
         thresholds: thresholds(
             "report.thresholds",
@@ -91,6 +83,7 @@ pub fn resolve(raw: RawScenario, warnings: &mut Vec<String>) -> Check<Scenario> 
         report,
         tax,
         uncertainty,
+        ensemble: None,
     })
 }
 
@@ -404,9 +397,18 @@ fn simulation(raw: RawSimulation) -> Check<Simulation> {
             ),
         ));
     }
+    let uncertainty_draws = raw.uncertainty_draws.unwrap_or(defaults::UNCERTAINTY_DRAWS);
+    if !(1..=defaults::MAX_UNCERTAINTY_DRAWS).contains(&uncertainty_draws) {
+        return Err(ScenarioError::invalid(
+            "simulation.uncertainty_draws",
+            uncertainty_draws,
+            "a whole number from 1 to 65536",
+        ));
+    }
     Ok(Simulation {
         paths,
         seed: raw.seed.unwrap_or(defaults::SEED),
+        uncertainty_draws,
         window_years,
         horizon_years,
         discount_rate: field(

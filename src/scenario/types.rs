@@ -26,6 +26,10 @@ pub struct Scenario {
     /// Uncertain parameters (uncertainty.md), in file order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub uncertainty: Vec<Uncertainty>,
+    /// The parameter draws of the `[[uncertainty]]` entries, made when the
+    /// scenario is resolved; `None` without entries.
+    #[serde(skip)]
+    pub ensemble: Option<std::sync::Arc<super::ensemble::Ensemble>>,
 }
 
 /// One uncertain parameter: a numeric field and its distribution.
@@ -246,6 +250,9 @@ pub struct Simulation {
     pub discount_rate: f64,
     /// Whether the scenario's drifts are used, or both replaced by `r`.
     pub measure: Measure,
+    /// `K`, the parameter draws of an ensemble over the `[[uncertainty]]`
+    /// entries (at most one per block of paths is made).
+    pub uncertainty_draws: u64,
 }
 
 /// The probability measure the paths are drawn under.

@@ -18,6 +18,9 @@ pub fn run(outcome: &command::run::Outcome, json: bool) -> String {
     let paths = scenario.simulation.paths;
     let elapsed = outcome.simulation_seconds;
     let mut s = report::summary_table(scenario, &outcome.outputs);
+    if let Some(e) = &outcome.ensemble {
+        let _ = write!(s, "\n{}", report::ensemble::ensemble_text(e, scenario));
+    }
     if let Some(f) = &outcome.floors {
         let _ = write!(s, "\n{}", report::floor_text(f, scenario));
     }

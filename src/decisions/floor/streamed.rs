@@ -28,8 +28,9 @@ use super::{
     Distribution, Floor, FloorBounds, Floors, Lever, Motion, PathReach, Preferences, Solution,
     Terms, Unreachable, path_reach, solve_mean_of,
 };
+use crate::decisions::ensemble::{DrawSums, EnsembleOutputs, EnsembleTerms};
 use crate::engine::chunks::stream_chunks;
-use crate::engine::{PathRecord, Plan, RunOptions};
+use crate::engine::{PathRecord, Plans, RunOptions};
 use crate::error::Error;
 use crate::model::Model;
 use crate::observer::Unit;
@@ -53,6 +54,8 @@ pub struct StreamedRun {
     pub floors: Option<Floors>,
     /// Passes over the paths (1, or more for percentile and CE floors).
     pub passes: u32,
+    /// With an `[[uncertainty]]` ensemble: what its draws say.
+    pub ensemble: Option<EnsembleOutputs>,
 }
 
 /// Lever values on the coarse grid of a certainty-equivalent floor: 0 and
@@ -300,8 +303,8 @@ pub fn run_streaming(
     floor: Option<(SolveFor, &[Criterion])>,
 ) -> Result<StreamedRun, Error> {
     let paths = scenario.simulation.paths;
-    let plan = Plan::new(Model::new(scenario), scenario.simulation.seed);
-    let model = &plan.model;
+    let plans = Plans::new(scenario);
+    let model = &plans.own.model;
     let prefs = Preferences::of(scenario);
     let alpha = settings.relative_error;
     let labels = (
@@ -309,7 +312,7 @@ pub fn run_streaming(
         scenario.alternative.label.as_str(),
     );
     let first: Vec<PathRecord> = (0..paths.min(BLOCK as u64))
-        .map(|i| plan.simulate(i))
+        .map(|i| plans.of_path(i).simulate(i))
         .collect();
     // Each pass over the paths is a stage of the run's progress.
     let pass = |what: &str| {
@@ -331,8 +334,17 @@ pub fn run_streaming(
         StreamedOutputs::new(model, prefs, &scenario.report.thresholds, alpha, &first);
     let summarizer = outputs_acc.clone();
     let mut lever_moments = vec![LeverMoments::default(); levers.len()];
+    // The ensemble's mean floor is on the floor's lever, else the grant.
+    let ensemble_terms = scenario.ensemble.as_ref().map(|_| {
+        EnsembleTerms::new(
+            model,
+            floor.map_or(crate::scenario::defaults::SOLVE_FOR, |f| f.0),
+        )
+    });
+    let mut draw_sums = DrawSums::new(plans.draws().max(1));
+    let mut next_chunk = 0;
     let workers = stream_chunks(
-        &plan,
+        &plans,
         paths,
         options,
         || summarizer.new_worker(),
@@ -341,22 +353,33 @@ pub fn run_streaming(
                 .iter()
                 .map(|l| LeverMoments::of(l, records))
                 .collect();
-            (summarizer.chunk(w, records, taxes), lm)
+            let draw = ensemble_terms.as_ref().map(|t| t.chunk(model, records));
+            (summarizer.chunk(w, records, taxes), lm, draw)
         },
-        |(chunk, lm)| {
+        |(chunk, lm, draw)| {
             outputs_acc.append(chunk);
             for (acc, m) in lever_moments.iter_mut().zip(&lm) {
                 acc.append(m);
             }
+            if let Some(d) = draw {
+                draw_sums.add(next_chunk, &d);
+            }
+            next_chunk += 1;
         },
     )?;
     let (outputs, note, sketches) = outputs_acc.finish(&workers, labels)?;
+    let ensemble = scenario
+        .ensemble
+        .as_ref()
+        .zip(ensemble_terms.as_ref())
+        .map(|(e, t)| EnsembleOutputs::new(e, scenario, t, &draw_sums));
     let Some((solve_for, criteria)) = floor else {
         return Ok(StreamedRun {
             outputs,
             note,
             floors: None,
             passes: 1,
+            ensemble,
         });
     };
 
@@ -426,7 +449,7 @@ pub fn run_streaming(
         } else {
             Vec::new()
         };
-        let (done_jobs, grids) = floor_pass(&plan, paths, options, &levers, jobs, grids)?;
+        let (done_jobs, grids) = floor_pass(&plans, paths, options, &levers, jobs, grids)?;
         jobs = done_jobs;
         ce_grids = grids;
         passes += 1;
@@ -458,7 +481,7 @@ pub fn run_streaming(
         }
         if !fine.is_empty() {
             pass("certainty-equivalent floor");
-            let (_, fine) = floor_pass(&plan, paths, options, &levers, Vec::new(), fine)?;
+            let (_, fine) = floor_pass(&plans, paths, options, &levers, Vec::new(), fine)?;
             passes += 1;
             for g in &fine {
                 if let Bracket::Between(l, h) = g.bracket(t) {
@@ -570,6 +593,7 @@ pub fn run_streaming(
         note,
         floors: Some(Floors { solve_for, floors }),
         passes,
+        ensemble,
     })
 }
 
@@ -796,7 +820,7 @@ impl UtilityGrid {
 /// One pass for the floors: the reach sketches of `jobs` and the expected
 /// utilities on each of `grids`.
 fn floor_pass(
-    plan: &Plan,
+    plans: &Plans,
     paths: u64,
     options: &RunOptions,
     levers: &[StreamedLever],
@@ -806,7 +830,7 @@ fn floor_pass(
     let empty_jobs = jobs.clone();
     let templates = grids.clone();
     let workers = stream_chunks(
-        plan,
+        plans,
         paths,
         options,
         || empty_jobs.clone(),

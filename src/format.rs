@@ -196,7 +196,46 @@ pub fn in_unit(unit: Unit, v: f64, currency: &str) -> String {
             format!("{s}%")
         }
         Unit::Money => format_money(v, currency),
-        Unit::Number => crate::scenario::fmt_value(v),
+        // Six significant digits: what a person types, not a percentile's
+        // seventeen.
+        Unit::Number => {
+            let text = crate::scenario::fmt_value(v);
+            if text.len() <= 8 || !v.is_finite() || v == 0.0 {
+                return text;
+            }
+            let decimals = (5 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+            let text = format!("{v:.decimals$}");
+            if text.contains('.') {
+                text.trim_end_matches('0').trim_end_matches('.').to_string()
+            } else {
+                text
+            }
+        }
+    }
+}
+
+/// A drawn value of a field in `unit`, to three significant digits
+/// (`1.08%`, `€75.2K`, `0.776`): a statistic of draws, not a value typed.
+///
+/// ```
+/// use equisim::format::drawn_in_unit;
+/// use equisim::scenario::fields::Unit;
+/// assert_eq!(drawn_in_unit(Unit::Number, 0.7762814465614334, "EUR"), "0.776");
+/// assert_eq!(drawn_in_unit(Unit::Number, 12.34, "EUR"), "12.3");
+/// assert_eq!(drawn_in_unit(Unit::Share, 0.010812, "EUR"), "1.08%");
+/// ```
+pub fn drawn_in_unit(unit: Unit, v: f64, currency: &str) -> String {
+    let significant = |x: f64| {
+        if x == 0.0 || !x.is_finite() {
+            return crate::scenario::fmt_value(x);
+        }
+        let decimals = (2 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
+        format!("{x:.decimals$}")
+    };
+    match unit {
+        Unit::Share => format!("{}%", significant(v * 100.0)),
+        Unit::Money => format_money(v, currency),
+        Unit::Number => significant(v),
     }
 }
 
@@ -235,5 +274,8 @@ mod tests {
         assert_eq!(tick_in_unit(Unit::Money, 75_000.0, 5_000.0, "EUR"), "€75K");
         assert_eq!(in_unit(Unit::Share, 0.25, "EUR"), "25%");
         assert_eq!(in_unit(Unit::Share, 0.125, "EUR"), "12.5%");
+        assert_eq!(in_unit(Unit::Number, 0.77390177966, "EUR"), "0.773902");
+        assert_eq!(in_unit(Unit::Number, 2.5, "EUR"), "2.5");
+        assert_eq!(in_unit(Unit::Number, 1234567.25, "EUR"), "1234567");
     }
 }

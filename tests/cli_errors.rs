@@ -715,3 +715,35 @@ fn an_iso_instrument_says_where_the_kind_goes() {
          offer.equity.tax_treatment = \"nso\")",
     );
 }
+
+#[test]
+fn an_ensemble_draws_only_what_the_paths_are_drawn_from() {
+    check_fails(
+        &format!(
+            "{BASE}\n[[uncertainty]]\nparameter = \"offer.base\"\nuniform = {{ low = 70_000, high = 80_000 }}\n"
+        ),
+        &[],
+        "bad.toml:41:13: \"offer.base\" is not allowed: uncertainty.0.parameter must be \
+         something the paths are drawn from: a field of company or alternative.equity.stock, \
+         employee.attrition_per_year or employee.illiquidity; pay, grants, taxes, the discount \
+         rate and the person's preferences are the same on every path (try `equisim sensitivity \
+         --param offer.base=LO..HI`)",
+    );
+    let drift = format!(
+        "{BASE}\n[[uncertainty]]\nparameter = \"company.drift\"\nnormal = {{ mean = 0.1, sd = 0.1 }}\n"
+    );
+    check_fails(
+        &drift,
+        &["--set", "company.drift=0.2"],
+        "--set company.drift=0.2: 0.2 is not allowed: company.drift must be left to its \
+         [[uncertainty]] distribution (uncertainty.0), which every draw of the ensemble writes \
+         over it: change the distribution instead (for example --set \
+         uncertainty.0.normal.mean=0.2), or remove the entry",
+    );
+    check_fails(
+        &with("seed = 7", "seed = 7\nuncertainty_draws = 0"),
+        &[],
+        "bad.toml:7:21: 0 is not allowed: simulation.uncertainty_draws must be a whole number \
+         from 1 to 65536",
+    );
+}

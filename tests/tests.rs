@@ -10,7 +10,8 @@ mod model;
 mod self_test;
 mod tax;
 
-// Decisions: floors, sweeps and their properties.
+// Decisions: floors, sweeps, uncertain assumptions and their properties.
+mod ensemble;
 mod floor;
 mod properties;
 mod sensitivity;

@@ -3,7 +3,7 @@
 
 use super::words::lever_name;
 use crate::decisions::EnsembleOutputs;
-use crate::format::{count_of, format_money, format_percent, in_unit};
+use crate::format::{count_of, drawn_in_unit, format_money, format_percent};
 use crate::scenario::Scenario;
 use crate::scenario::fields::Unit;
 use std::fmt::Write;
@@ -50,7 +50,7 @@ pub fn ensemble_text(e: &EnsembleOutputs, scenario: &Scenario) -> String {
     );
     for p in &e.parameters {
         let unit = Unit::of(&p.parameter);
-        let v = |x: f64| in_unit(unit, x, cur);
+        let v = |x: f64| drawn_in_unit(unit, x, cur);
         let _ = writeln!(
             s,
             "{:<width$}{:>col$}{:>col$}{:>col$}{:>18}",

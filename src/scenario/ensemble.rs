@@ -13,8 +13,8 @@ use rand::{Rng, RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// What an ensemble may draw, as a user reads it.
-pub const DRAWN_FIELDS: &str = "a field of company, employee.attrition_per_year, \
-     employee.illiquidity or alternative.equity.stock";
+pub const DRAWN_FIELDS: &str = "something the paths are drawn from: a field of company or \
+     alternative.equity.stock, employee.attrition_per_year or employee.illiquidity";
 
 /// Whether the field at dotted path `path` may be drawn by an ensemble:
 /// the facts about the future that only the simulation reads (the
@@ -154,7 +154,7 @@ impl Source {
                     format!("uncertainty.{i}.parameter"),
                     format!("\"{}\"", u.parameter),
                     format!(
-                        "{DRAWN_FIELDS}: pay, grants, taxes, the discount rate and the \
+                        "{DRAWN_FIELDS}; pay, grants, taxes, the discount rate and the \
                          person's preferences are the same on every path (try `equisim \
                          sensitivity --param {}=LO..HI`)",
                         u.parameter
@@ -223,13 +223,17 @@ impl Source {
         let entries = &scenario.uncertainty;
         for (i, u) in entries.iter().enumerate() {
             if let Some(o) = overrides.iter().rev().find(|o| o.covers(&u.parameter)) {
+                let value = match &o.value {
+                    toml::Value::Float(v) => fmt_value(*v),
+                    other => other.to_string(),
+                };
                 let mut e = ScenarioError::invalid(
                     &u.parameter,
-                    format!("{} set by {}", u.parameter, o.text),
+                    &value,
                     &format!(
                         "left to its [[uncertainty]] distribution (uncertainty.{i}), which every \
                          draw of the ensemble writes over it: change the distribution instead \
-                         (for example --set uncertainty.{i}.{}), or remove the entry",
+                         (for example --set uncertainty.{i}.{}={value}), or remove the entry",
                         first_field(&u.distribution)
                     ),
                 );

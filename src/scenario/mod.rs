@@ -172,18 +172,49 @@ impl Source {
             path: Some(overrides[i].path.clone()),
             message,
         })?;
-        // Deserialize from text so that type errors carry a position; after
-        // overrides that text is regenerated, and positions are mapped back
-        // to the file through the field's path.
+        // With overrides, the table is read directly: sweeps and ensembles
+        // resolve a scenario hundreds of times, and a text round trip is
+        // most of the cost. Only when that fails is the text regenerated,
+        // so that the error carries a position: deserializing from text
+        // gives type errors a span, mapped back to the file through the
+        // field's path.
+        let raw = if overrides.is_empty() {
+            self.deserialize_with_position(&table, overrides)?
+        } else {
+            match toml::Value::Table(table).try_into::<raw::RawScenario>() {
+                Ok(raw) => raw,
+                Err(_) => {
+                    let mut table = self.table.clone();
+                    // Applied above already: it cannot fail now.
+                    let _ = overrides::apply(&mut table, overrides);
+                    self.deserialize_with_position(&table, overrides)?
+                }
+            }
+        };
+        let mut warnings = Vec::new();
+        let scenario = resolve::resolve(raw, &mut warnings).map_err(|mut e| {
+            e.origin = self.origin_of(e.path.as_deref(), overrides);
+            e
+        })?;
+        Ok((scenario, warnings))
+    }
+
+    /// The file's (or, after overrides, the regenerated) text deserialized,
+    /// a failure reported with the position of the field.
+    fn deserialize_with_position(
+        &self,
+        table: &toml::Table,
+        overrides: &[Override],
+    ) -> Result<raw::RawScenario, Error> {
         let regenerated;
         let text: &str = if overrides.is_empty() {
             &self.text
         } else {
-            regenerated = toml::to_string(&table)
+            regenerated = toml::to_string(table)
                 .map_err(|e| Error::argument("", format!("cannot apply --set: {e}")))?;
             &regenerated
         };
-        let raw = toml::from_str::<raw::RawScenario>(text).map_err(|e| {
+        toml::from_str::<raw::RawScenario>(text).map_err(|e| {
             let path = e.span().and_then(|s| locate::path_at(text, s.start));
             let mut err = ScenarioError {
                 origin: None,
@@ -204,14 +235,8 @@ impl Source {
                 }
                 _ => self.origin_of(path.as_deref(), overrides),
             };
-            err
-        })?;
-        let mut warnings = Vec::new();
-        let scenario = resolve::resolve(raw, &mut warnings).map_err(|mut e| {
-            e.origin = self.origin_of(e.path.as_deref(), overrides);
-            e
-        })?;
-        Ok((scenario, warnings))
+            err.into()
+        })
     }
 
     /// Where a field was set: the last override that covers it (or, for a

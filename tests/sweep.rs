@@ -198,3 +198,49 @@ fn frontier_grant_floor_falls_as_the_base_rises() {
     assert_eq!(f.offer_base, s.offer.base);
     assert_eq!(f.offer_grant, s.offer.equity.grant);
 }
+
+/// The tax rate on pay only sets the share of pay kept, applied after the
+/// simulation: a sweep of it simulates once, and each value equals a run
+/// of its own to the digit.
+#[test]
+fn a_pay_tax_sweep_reuses_the_paths_and_matches_runs_to_the_digit() {
+    let ov = overrides(20_000);
+    let loaded = scenario::load_file(Path::new("scenarios/hf-paris-ask-tax.toml"), &ov).unwrap();
+    let result = run_sweep(
+        &request(&loaded, &ov, "tax.pay", (0.2, 0.5, 3)),
+        &RunOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(result.reuse, PathReuse::PayTax);
+    for point in &result.points {
+        let mut at = ov.clone();
+        at.push(Override::with_value(
+            "tax.pay",
+            toml::Value::Float(point.value),
+            "test",
+        ));
+        let s = loaded.source.resolve(&at).unwrap().0;
+        let sim = engine::simulate(&s, &RunOptions::default()).unwrap();
+        let own = equisim::stats::Outputs::compute(
+            &sim,
+            equisim::decisions::Preferences::of(&s),
+            (&s.offer.label, &s.alternative.label),
+        )
+        .unwrap();
+        assert_eq!(point.outputs, own, "tax.pay = {}", point.value);
+        assert_eq!(
+            point.floors,
+            solve_floors(&sim, &s, SolveFor::Grant, &CRITERIA),
+            "tax.pay = {}",
+            point.value
+        );
+    }
+    // Without a [tax] table there is no pay tax to reuse the paths for.
+    let plain = load(2_000);
+    let ov = overrides(2_000);
+    let err = run_sweep(
+        &request(&plain, &ov, "tax.pay", (0.2, 0.5, 2)),
+        &RunOptions::default(),
+    );
+    assert!(err.is_err() || err.unwrap().reuse == PathReuse::Resimulate);
+}

@@ -26,6 +26,11 @@ pub enum PathReuse {
     /// simulated once, the private proceeds rescaled at each value
     /// ([`Simulation::with_flat_discount`]).
     FlatDiscount,
+    /// The tax rate on cash pay (`tax.pay`): simulated once, since it only
+    /// sets the share of pay kept, which the summaries apply after the
+    /// simulation; the other rates change the equity's after-tax proceeds
+    /// on each path and are simulated again.
+    PayTax,
     /// Any other parameter: simulated again at each value, same seed.
     Resimulate,
 }
@@ -36,6 +41,7 @@ impl PathReuse {
         match parameter {
             "employee.risk_aversion" | "employee.outside_wealth" => PathReuse::Same,
             "employee.illiquidity.discount" => PathReuse::FlatDiscount,
+            "tax.pay" => PathReuse::PayTax,
             _ => PathReuse::Resimulate,
         }
     }
@@ -293,9 +299,16 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
     };
 
     let mut reuse = PathReuse::of(parameter);
-    let shared: Option<Simulation> = match reuse {
+    let mut shared: Option<Simulation> = match reuse {
         PathReuse::Resimulate => None,
-        PathReuse::Same | PathReuse::FlatDiscount => Some(engine::simulate(&base, options)?),
+        // Without a [tax] table there is no pay tax to change.
+        PathReuse::PayTax if base.tax.is_none() => {
+            reuse = PathReuse::Resimulate;
+            None
+        }
+        PathReuse::Same | PathReuse::FlatDiscount | PathReuse::PayTax => {
+            Some(engine::simulate(&base, options)?)
+        }
     };
     if reuse == PathReuse::FlatDiscount
         && shared
@@ -312,8 +325,13 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
     let mut points = Vec::with_capacity(total);
     for (&value, scenario) in values.iter().zip(&scenarios) {
         let owned;
-        let sim: &Simulation = match (reuse, &shared) {
+        let sim: &Simulation = match (reuse, &mut shared) {
             (PathReuse::Same, Some(s)) => s,
+            (PathReuse::PayTax, Some(s)) => {
+                // The same paths, valued with this value's tax rules.
+                s.plan.model.tax = crate::model::Model::new(scenario).tax;
+                s
+            }
             (PathReuse::FlatDiscount, Some(s)) => {
                 let discount = match scenario.employee.illiquidity {
                     crate::scenario::Illiquidity::Flat { discount } => discount,

@@ -15,6 +15,7 @@ fn reuse_words(reuse: PathReuse) -> &'static str {
         PathReuse::FlatDiscount => {
             "paths simulated once, private proceeds rescaled at each discount"
         }
+        PathReuse::PayTax => "paths simulated once, the pay kept after tax set at each rate",
         PathReuse::Resimulate => "simulated again at each value with the same seed",
     }
 }

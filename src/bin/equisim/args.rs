@@ -81,8 +81,9 @@ Examples:
   equisim sweep scenarios/hf-nyc-ask.toml --param offer.equity.refresh.0.probability --from 0 --to 1
 
 Every value uses the same seed (common random numbers), so the curve is
-smooth. Risk aversion, outside wealth and a flat illiquidity discount reuse
-one simulation; any other field is simulated again at each value. Defaults
+smooth. Risk aversion, outside wealth, a flat illiquidity discount and the
+tax rate on pay (tax.pay) reuse one simulation; any other field is simulated
+again at each value. Defaults
 come from the scenario's [sweep] and [floor] tables.")]
     Sweep(SweepArgs),
     /// Which assumption decides the answer: each uncertain parameter at the

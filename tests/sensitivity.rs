@@ -256,3 +256,35 @@ fn uncertainty_entries_give_the_ranges() {
     assert!((ranges[1].high - (0.25 - (0.1 * (1.0 - c)).sqrt() * 0.17)).abs() < 1e-12);
     assert!(ranges.iter().all(|r| r.source == "uncertainty"));
 }
+
+/// `--beats-panel` draws a second panel (P(offer beats) at each end) into
+/// tornado.png: the chart is not the one-panel chart.
+#[test]
+fn the_beats_panel_is_drawn_when_asked() {
+    let chart = |extra: &[&str]| {
+        let dir = tempfile::TempDir::new().unwrap();
+        let o = common::equisim()
+            .args([
+                "sensitivity",
+                common::shipped("minimal.toml").to_str().unwrap(),
+            ])
+            .args([
+                "--paths",
+                "2000",
+                "--quiet",
+                "--chart-size",
+                "800x500",
+                "--out",
+            ])
+            .arg(dir.path())
+            .args(["--param", "company.drift=0..0.2"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{o:?}");
+        std::fs::read(dir.path().join("tornado.png")).unwrap()
+    };
+    let (one, two) = (chart(&[]), chart(&["--beats-panel"]));
+    assert_eq!(&two[1..4], b"PNG");
+    assert_ne!(one, two);
+}

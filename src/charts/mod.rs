@@ -458,11 +458,12 @@ pub fn draw_tornado(
     scenario: &Scenario,
     result: &crate::decisions::sensitivity::SensitivityResult,
     size: ChartSize,
+    beats_panel: bool,
 ) -> Result<PathBuf, Error> {
     let size = ChartSize::new(size.width, size.height).map_err(Error::ChartSize)?;
     let path = dir.join(TORNADO_CHART);
     write_chart(&path, size, |root, theme| {
-        tornado::draw(root, theme, result, scenario)
+        tornado::draw(root, theme, result, scenario, beats_panel)
     })?;
     Ok(path)
 }

@@ -25,6 +25,8 @@ pub struct Request {
     pub out_dir: PathBuf,
     /// The chart's size; `None` draws none.
     pub chart: Option<ChartSize>,
+    /// Whether the chart has a second panel for P(offer beats).
+    pub beats_panel: bool,
 }
 
 /// What `equisim sensitivity` did.
@@ -95,7 +97,13 @@ pub fn sensitivity(request: &Request, options: &RunOptions) -> Result<Outcome, E
     )?;
     let chart = match request.chart {
         None => None,
-        Some(size) => Some(charts::draw_tornado(&out_dir, &scenario, &result, size)?),
+        Some(size) => Some(charts::draw_tornado(
+            &out_dir,
+            &scenario,
+            &result,
+            size,
+            request.beats_panel,
+        )?),
     };
     Ok(Outcome {
         scenario,

@@ -15,6 +15,7 @@ Examples:
   equisim run scenarios/hf-paris-ask.toml
   equisim run scenarios/hf-nyc-ask.toml --paths 200000 --seed 7
   equisim run scenarios/hf-paris-ask.toml --set employee.illiquidity.discount=0.4 --json
+  equisim run scenarios/hf-paris-ask-uncertain.toml
   equisim check scenarios/minimal.toml
   equisim floor scenarios/hf-paris-ask.toml
   equisim sweep scenarios/hf-paris-ask.toml
@@ -48,7 +49,14 @@ Examples:
   equisim run scenarios/minimal.toml --set company.volatility=0.8 --set offer.equity.grant=120000
   equisim run scenarios/minimal.toml --json > summary.json
   equisim run scenarios/hf-nyc-ask.toml --threshold 1000000 --threshold 1500000
-  equisim run scenarios/hf-paris-ask.toml --paths 1000000000   # streamed, bounded memory")]
+  equisim run scenarios/hf-paris-ask.toml --paths 1000000000   # streamed, bounded memory
+  equisim run scenarios/hf-paris-ask-uncertain.toml   # an ensemble over [[uncertainty]]
+
+With [[uncertainty]] entries each block of 4,096 paths is simulated with one
+draw of them (a Latin hypercube of simulation.uncertainty_draws, default
+256): the figures pool the draws, and the run adds the share of draws in
+which the offer wins on the mean, the band of the mean floor, which entry
+explains the spread, ensemble.csv and floor_band.png.")]
     Run(RunArgs),
     /// Validate a scenario and print it with every default filled in.
     #[command(after_help = "\
@@ -94,13 +102,16 @@ Examples:
   equisim sensitivity scenarios/hf-paris-ask.toml
   equisim sensitivity scenarios/hf-paris-ask.toml --param company.drift=0..0.2 --param employee.attrition_per_year=0.05..0.25
   equisim sensitivity scenarios/us-series-b.toml --rank-by mean_difference --paths 200000
+  equisim sensitivity scenarios/hf-paris-ask-uncertain.toml --beats-panel
 
 Each parameter is set to its low and its high value, the others held at the
 scenario's, with the same seed at every run. Without --param, a default list
 is tried: the company's drift, volatility, exit rates and multiples, dilution
 and rounds, the preference stack, attrition, the illiquidity discount and the
 public stock's drift, over ranges around the scenario's values
-(docs/calibration.md says where they come from).")]
+(docs/calibration.md says where they come from). A scenario with
+[[uncertainty]] entries tries each at the 10th and 90th percentiles of its
+distribution instead, one at a time (`equisim run` draws them all at once).")]
     Sensitivity(SensitivityArgs),
     /// A discount for lack of marketability from a closed form.
     #[command(after_help = "\
@@ -303,6 +314,10 @@ pub struct SensitivityArgs {
     /// Do not draw the chart (tornado.png).
     #[arg(long)]
     pub no_charts: bool,
+    /// Add a second panel to tornado.png: P(the offer is worth more) at
+    /// each end.
+    #[arg(long)]
+    pub beats_panel: bool,
     #[command(flatten)]
     pub chart_size: ChartSizeArg,
 }

@@ -230,6 +230,7 @@ fn sensitivity(args: SensitivityArgs) -> Result<Resolved, Error> {
         rank_by: args.rank_by,
         out_dir: out_dir(&args.out, &input),
         chart: chart_size(&args.chart_size.text, args.no_charts)?,
+        beats_panel: args.beats_panel,
         input,
     };
     let show = Show::of(args.json, &args.sim);

@@ -94,11 +94,15 @@ impl Moments {
         }
     }
 
-    /// The moments of `values`, block by block in order.
+    /// The moments of `values`, block by block in order (the blocks are
+    /// summed in parallel and appended in order: the same digits as one
+    /// block after the other).
     pub fn of(values: &[f64]) -> Moments {
+        use rayon::prelude::*;
+        let blocks: Vec<Moments> = values.par_chunks(BLOCK).map(Moments::of_block).collect();
         let mut m = Moments::default();
-        for block in values.chunks(BLOCK) {
-            m.append(&Moments::of_block(block));
+        for block in &blocks {
+            m.append(block);
         }
         m
     }

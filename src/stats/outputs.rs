@@ -1,9 +1,8 @@
 //! The decision outputs of one run: both offers' value distributions, the
 //! pathwise comparison and the company's outcomes.
 
-use super::{
-    BLOCK, Moments, Preferences, Summary, neumaier_sum, quantile_select, quantile_sorted, sort,
-};
+use super::{BLOCK, Moments, Preferences, Summary, neumaier_sum, quantile_select};
+use rayon::prelude::*;
 use crate::engine::{ExerciseCost, PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::Model;
@@ -364,23 +363,26 @@ pub fn cash_pay(p: &PathRecord, model: &Model, pay: &Pay) -> f64 {
         + model.pay_after_leaving(p.employed_years)
 }
 
-fn fill(buffer: &mut [f64], records: &[PathRecord], value: impl Fn(&PathRecord) -> f64) {
-    for (b, p) in buffer.iter_mut().zip(records) {
-        *b = value(p);
-    }
+fn fill(buffer: &mut [f64], records: &[PathRecord], value: impl Fn(&PathRecord) -> f64 + Sync) {
+    buffer
+        .par_iter_mut()
+        .zip(records)
+        .with_min_len(BLOCK)
+        .for_each(|(b, p)| *b = value(p));
 }
 
-/// The [`Moments`] of `value` over `records`, block by block.
-fn moments_of(records: &[PathRecord], value: impl Fn(&PathRecord) -> f64) -> Moments {
-    let mut block = [0.0; BLOCK];
-    let mut m = Moments::default();
-    for chunk in records.chunks(BLOCK) {
-        for (b, p) in block.iter_mut().zip(chunk) {
-            *b = value(p);
-        }
-        m.append(&Moments::of_block(&block[..chunk.len()]));
-    }
-    m
+/// How many of `values` satisfy `f`.
+fn count(values: &[f64], f: impl Fn(&f64) -> bool + Sync) -> u64 {
+    values.par_iter().with_min_len(BLOCK).filter(|v| f(v)).count() as u64
+}
+
+/// The smallest of `values` (`+∞` for none): exact in any order.
+fn smallest(values: &[f64]) -> f64 {
+    values
+        .par_iter()
+        .with_min_len(BLOCK)
+        .copied()
+        .reduce(|| f64::INFINITY, f64::min)
 }
 
 impl Outputs {
@@ -408,34 +410,50 @@ impl Outputs {
         let model = &sim.plan.model;
         let records = &sim.records;
 
-        // One value per path at a time: memory stays at the records plus one
-        // buffer, however many paths there are.
+        // Each path's two totals once, in parallel (the pay factors' powers
+        // are most of their cost), then every summary from them. Each value
+        // is computed as before and every sum is taken block by block in
+        // path order, so the digits do not depend on the thread count.
         let offer_x = |p: &PathRecord| total(p, model, &model.offer.pay, p.offer_equity);
         let alt_x = |p: &PathRecord| total(p, model, &model.alternative.pay, p.alternative_equity);
-        let difference = moments_of(records, |p| offer_x(p) - alt_x(p));
-        let beats = records
-            .iter()
-            .filter(|p| offer_x(p) - alt_x(p) > 0.0)
-            .count();
-
-        let mut buffer: Vec<f64> = records.iter().map(|p| offer_x(p) - alt_x(p)).collect();
+        let n = records.len();
+        let (mut offer, mut alternative) = (vec![0.0; n], vec![0.0; n]);
+        records
+            .par_iter()
+            .zip(offer.par_iter_mut())
+            .zip(alternative.par_iter_mut())
+            .with_min_len(BLOCK)
+            .for_each(|((p, x), y)| {
+                *x = offer_x(p);
+                *y = alt_x(p);
+            });
+        let mut buffer: Vec<f64> = offer
+            .par_iter()
+            .zip(&alternative)
+            .with_min_len(BLOCK)
+            .map(|(x, y)| x - y)
+            .collect();
+        let difference = Moments::of(&buffer);
+        let beats = count(&buffer, |d| *d > 0.0);
         let mut difference_at = |q: f64| quantile_select(&mut buffer, q);
         let difference_percentiles = DifferencePercentiles {
             p10: difference_at(0.10),
             p50: difference_at(0.50),
             p90: difference_at(0.90),
         };
-        fill(&mut buffer, records, offer_x);
-        let offer_worst = buffer.iter().copied().fold(f64::INFINITY, f64::min);
-        let offer_total_summary = Summary::of(&mut buffer, prefs);
-        fill(&mut buffer, records, alt_x);
-        let alt_worst = buffer.iter().copied().fold(f64::INFINITY, f64::min);
-        let alt_total_summary = Summary::of(&mut buffer, prefs);
+        let offer_worst = smallest(&offer);
+        let offer_total_summary = Summary::of(&mut offer, prefs);
+        let alt_worst = smallest(&alternative);
+        let alt_total_summary = Summary::of(&mut alternative, prefs);
+        drop((offer, alternative));
         fill(&mut buffer, records, |p| p.offer_equity);
         let offer_equity_summary = Summary::of(&mut buffer, prefs);
         fill(&mut buffer, records, |p| p.alternative_equity);
         let alt_equity_summary = Summary::of(&mut buffer, prefs);
         drop(buffer);
+        let paths_where = |f: &(dyn Fn(&PathRecord) -> bool + Sync)| {
+            records.par_iter().with_min_len(BLOCK).filter(|p| f(p)).count() as u64
+        };
         Outputs::assemble(
             model,
             prefs,
@@ -448,19 +466,13 @@ impl Outputs {
                 alternative_equity: alt_equity_summary,
                 worst_totals: (offer_worst, alt_worst),
                 difference,
-                beats: beats as u64,
-                equity_pays_zero: records.iter().filter(|p| p.equity_pays_zero).count() as u64,
-                equity_loses: records.iter().filter(|p| p.offer_equity < 0.0).count() as u64,
-                equity_no_gain: records.iter().filter(|p| p.offer_equity <= 0.0).count() as u64,
+                beats,
+                equity_pays_zero: paths_where(&|p| p.equity_pays_zero),
+                equity_loses: paths_where(&|p| p.offer_equity < 0.0),
+                equity_no_gain: paths_where(&|p| p.offer_equity <= 0.0),
                 difference_percentiles,
-                leavers: records
-                    .iter()
-                    .filter(|p| p.employed_years < model.window_years)
-                    .count() as u64,
-                exercised: records
-                    .iter()
-                    .filter(|p| p.exercised_on_departure())
-                    .count() as u64,
+                leavers: paths_where(&|p| p.employed_years < model.window_years),
+                exercised: paths_where(&|p| p.exercised_on_departure()),
                 cash_paid: neumaier_sum(
                     records
                         .iter()
@@ -487,7 +499,7 @@ impl Outputs {
                     }
                     sums
                 }),
-                tender_sales: records.iter().filter(|p| p.tender_proceeds > 0.0).count() as u64,
+                tender_sales: paths_where(&|p| p.tender_proceeds > 0.0),
                 tender_proceeds: neumaier_sum(records.iter().map(|p| p.tender_proceeds)),
                 company: company_outputs(records),
             },
@@ -611,13 +623,20 @@ pub fn threshold_shares(sim: &Simulation, amounts: &[f64]) -> Vec<ThresholdShare
     amounts
         .iter()
         .map(|&amount| {
-            let (mut offer, mut alternative) = (0u64, 0u64);
-            for p in &sim.records {
-                offer += u64::from(total(p, model, &model.offer.pay, p.offer_equity) >= amount);
-                alternative += u64::from(
-                    total(p, model, &model.alternative.pay, p.alternative_equity) >= amount,
-                );
-            }
+            let (offer, alternative) = sim
+                .records
+                .par_iter()
+                .with_min_len(BLOCK)
+                .map(|p| {
+                    (
+                        u64::from(total(p, model, &model.offer.pay, p.offer_equity) >= amount),
+                        u64::from(
+                            total(p, model, &model.alternative.pay, p.alternative_equity)
+                                >= amount,
+                        ),
+                    )
+                })
+                .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
             ThresholdShare {
                 amount,
                 p_offer: offer as f64 / n,
@@ -678,8 +697,26 @@ fn company_outputs(records: &[PathRecord]) -> CompanyOutputs {
             .map(|p| p.exit_multiple),
     );
     let exit_multiple_percentiles = (!buffer.is_empty()).then(|| {
-        sort(&mut buffer);
-        let q = |p: f64| quantile_sorted(&buffer, p);
+        // The order statistics each percentile interpolates between, found
+        // by selection: the same numbers as from a sorted copy.
+        let n = buffer.len();
+        let at = |p: f64| ((n - 1) as f64 * p).floor() as usize;
+        let mut ranks: Vec<usize> = [0.05, 0.25, 0.50, 0.75, 0.95]
+            .iter()
+            .flat_map(|&p| [at(p), (at(p) + 1).min(n - 1)])
+            .collect();
+        let stats = super::order_statistics(&mut buffer, &mut ranks);
+        let value = |rank: usize| stats[ranks.binary_search(&rank).unwrap_or(0)];
+        let q = |p: f64| {
+            let h = (n - 1) as f64 * p;
+            let lo = h.floor() as usize;
+            let frac = h - lo as f64;
+            if frac == 0.0 {
+                value(lo)
+            } else {
+                value(lo) + frac * (value((lo + 1).min(n - 1)) - value(lo))
+            }
+        };
         MultiplePercentiles {
             p5: q(0.05),
             p25: q(0.25),

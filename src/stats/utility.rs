@@ -141,14 +141,21 @@ pub fn certainty_equivalent(x: &[f64], prefs: Preferences) -> Result<f64, NonPos
     if prefs.is_risk_neutral() {
         return Ok(mean_sd(x).0);
     }
-    let worst = x.iter().copied().fold(f64::INFINITY, f64::min);
+    use rayon::prelude::*;
+    let worst = x
+        .par_iter()
+        .with_min_len(BLOCK)
+        .copied()
+        .reduce(|| f64::INFINITY, f64::min);
     if (w0 + worst).is_nan() || w0 + worst <= 0.0 {
         return Err(NonPositiveWealth { worst });
     }
+    // Each block's sum depends only on the block and the scale: summed in
+    // parallel, appended in order.
     let mut sum = UtilitySum::new(prefs, UtilitySum::scale_for(prefs, x));
-    for block in x.chunks(BLOCK) {
-        let b = sum.of_block(block);
-        sum.append(&b);
+    let blocks: Vec<UtilitySum> = x.par_chunks(BLOCK).map(|b| sum.of_block(b)).collect();
+    for b in &blocks {
+        sum.append(b);
     }
     sum.certainty_equivalent()
         .ok_or(NonPositiveWealth { worst })

@@ -112,7 +112,12 @@ pub fn solve(
     prefs: Preferences,
 ) -> Solution {
     let n = paths.len();
-    let decreasing = paths.slope.iter().filter(|s| **s < 0.0).count();
+    let decreasing = paths
+        .slope
+        .par_iter()
+        .with_min_len(CHUNK)
+        .filter(|s| **s < 0.0)
+        .count();
     let decreasing_share = decreasing as f64 / n.max(1) as f64;
     let Some(t) = target.filter(|t| t.is_finite()) else {
         return Solution::unreachable(

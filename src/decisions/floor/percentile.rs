@@ -23,15 +23,42 @@ pub(super) struct Reach {
 
 impl Reach {
     fn new(paths: &LinearPaths, t: f64) -> Reach {
-        let n = paths.len();
+        // Classified a chunk at a time in parallel and joined in path
+        // order: the same lists as one pass over the paths.
+        let parts: Vec<Reach> = paths
+            .intercept
+            .par_chunks(CHUNK)
+            .zip(paths.slope.par_chunks(CHUNK))
+            .map(|(a, s)| Reach::of_chunk(a, s, t))
+            .collect();
         let mut r = Reach {
             always: 0,
-            ups: Vec::with_capacity(n),
+            ups: Vec::with_capacity(parts.iter().map(|p| p.ups.len()).sum()),
+            downs: Vec::with_capacity(parts.iter().map(|p| p.downs.len()).sum()),
+            flat: 0,
+            falling: 0,
+        };
+        for p in parts {
+            r.always += p.always;
+            r.flat += p.flat;
+            r.falling += p.falling;
+            r.ups.extend_from_slice(&p.ups);
+            r.downs.extend_from_slice(&p.downs);
+        }
+        r.downs.sort_unstable_by(f64::total_cmp);
+        r
+    }
+
+    /// One chunk's classification, its lists in path order.
+    fn of_chunk(intercept: &[f64], slope: &[f64], t: f64) -> Reach {
+        let mut r = Reach {
+            always: 0,
+            ups: Vec::new(),
             downs: Vec::new(),
             flat: 0,
             falling: 0,
         };
-        for (&a, &s) in paths.intercept.iter().zip(&paths.slope[..]) {
+        for (&a, &s) in intercept.iter().zip(slope) {
             let (motion, reach) = path_reach(a, s, t);
             match motion {
                 Motion::Falling => r.falling += 1,
@@ -45,7 +72,6 @@ impl Reach {
                 PathReach::Never => {}
             }
         }
-        r.downs.sort_unstable_by(f64::total_cmp);
         r
     }
 
@@ -280,14 +306,27 @@ impl Band {
             frac,
             scratch: Vec::new(),
         };
-        for i in 0..n {
-            let (low, high) = ends(i);
-            if high < cut_lo {
-                band.below += 1;
-            } else if low <= cut_hi {
-                band.intercept.push(paths.intercept[i]);
-                band.slope.push(paths.slope[i]);
-            }
+        // Chunk by chunk in parallel, joined in path order.
+        let parts: Vec<(usize, Vec<f64>, Vec<f64>)> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let (mut below, mut a, mut s) = (0, Vec::new(), Vec::new());
+                for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
+                    let (low, high) = ends(i);
+                    if high < cut_lo {
+                        below += 1;
+                    } else if low <= cut_hi {
+                        a.push(paths.intercept[i]);
+                        s.push(paths.slope[i]);
+                    }
+                }
+                (below, a, s)
+            })
+            .collect();
+        for (below, a, s) in parts {
+            band.below += below;
+            band.intercept.extend_from_slice(&a);
+            band.slope.extend_from_slice(&s);
         }
         band
     }

@@ -2,7 +2,7 @@
 //! value, with P10 and median guides, and the region where the private
 //! offer is worth less than the alternative at the same percentile shaded.
 
-use super::axis::FixedTicks;
+use super::axis::{FixedTicks, nice_ticks};
 use super::bins::{Grid, Histogram, TOTAL_VIEW, view_name};
 use super::draw::Rect;
 use super::layout::Frame;
@@ -20,7 +20,15 @@ const CURVE_BINS: usize = 800;
 pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
     let cur = data.currency();
     let (offer_label, alt_label) = (data.offer_label(), data.alternative_label());
-    let (lo, hi) = data.total_view;
+    // The view starts at a round amount, so that its origin carries a tick:
+    // a multiple of the step the ticks will take (P1 itself is not round).
+    let (view_lo, hi) = data.total_view;
+    let (_, step) = nice_ticks(view_lo, hi, x_ticks(theme, theme.plot_size(root).0));
+    let lo = if view_lo > 0.0 {
+        (view_lo / step).floor() * step
+    } else {
+        view_lo
+    };
     let grid = Grid::uniform(lo, hi, CURVE_BINS);
     let percent_of =
         |h: Histogram| -> Vec<f64> { h.cumulative().into_iter().map(|c| c * 100.0).collect() };
@@ -79,15 +87,16 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
     let FittedLegend { legend, body, band } = theme.fit_legend(root, &body, &body, legend)?;
     let (plot_w, _) = theme.plot_size(&body);
 
+    let (x_at, _) = nice_ticks(lo, hi, x_ticks(theme, plot_w));
     let mut chart = theme.chart(&body).build_cartesian_2d(
-        lo..hi,
+        FixedTicks::new(lo..hi, x_at),
         FixedTicks::new(0.0..100.0, vec![0.0, 10.0, 25.0, 50.0, 75.0, 90.0, 100.0]),
     )?;
     let x_fmt = |v: &f64| money_tick(*v, cur);
     let y_fmt = |v: &f64| format!("{v:.0}%");
     let mut mesh = chart.configure_mesh();
     theme.style_mesh(&mut mesh);
-    mesh.x_labels(x_ticks(theme, plot_w))
+    mesh.x_labels(x_ticks(theme, plot_w) + 1)
         .x_label_formatter(&x_fmt)
         .y_label_formatter(&y_fmt)
         .x_desc(format!(
@@ -215,10 +224,18 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
                 }
             }
         }
-        let at = chosen.unwrap_or(if left_first {
-            (x - theme.tx(10.0) - w, y - theme.tx(10.0) - h)
-        } else {
-            (x + theme.tx(10.0), y + theme.tx(10.0))
+        // Nowhere free: beside the point, but never over the axes' labels.
+        let at = chosen.unwrap_or_else(|| {
+            let (ax, ay) = if left_first {
+                (x - theme.tx(10.0) - w, y - theme.tx(10.0) - h)
+            } else {
+                (x + theme.tx(10.0), y + theme.tx(10.0))
+            };
+            let pad = theme.tx(4.0);
+            (
+                ax.clamp(plot.x0 + pad, (plot.x1 - w - pad).max(plot.x0 + pad)),
+                ay.clamp(plot.y0 + pad, (plot.y1 - h - pad).max(plot.y0 + pad)),
+            )
         });
         let rect = theme.label(root, &label, &style, at, (HPos::Left, VPos::Top))?;
         taken.push(rect);

@@ -329,8 +329,18 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
     let y_max = (tallest * 1.02 / (1.0 - reserved)).max(1e-6);
     let max_ticks = (plot_w / theme.tx(90.0)).clamp(3, 9) as usize;
     let ticks = log_ticks(grid.lo, grid.hi(), max_ticks);
+    // A tick can fall at the axis' very end: room for half its label.
+    let last_label = ticks
+        .last()
+        .map(|t| money_tick(10f64.powf(*t), cur))
+        .unwrap_or_default();
+    let half = theme
+        .measure(root, &last_label, &theme.font(text::TICK, colors::INK))?
+        .0
+        / 2;
     let mut chart = theme
         .chart(&right)
+        .margin_right(theme.px(24.0).max(half + theme.px(6.0)))
         .build_cartesian_2d(FixedTicks::new(grid.lo..grid.hi(), ticks), 0.0..y_max)?;
     let x_fmt = |v: &f64| money_tick(10f64.powf(*v), cur);
     let y_fmt = |v: &f64| percent_tick(*v, y_max);

@@ -482,9 +482,7 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
             (HPos::Center, VPos::Bottom),
         )?;
     }
-    // The offer's label may cross the guide (it is drawn on a white box),
-    // never a line of data.
-    let data_lines = lines_px.len();
+    // Labels keep clear of the guide too.
     if let Some(gx) = guide_x {
         lines_px.push(vec![(gx, yr.start), (gx, yr.end)]);
     }
@@ -565,14 +563,15 @@ pub fn draw_panel(root: &Area, theme: &Theme, area: &Area, panel: &Panel, x: &XA
                 }
                 spots
             };
-            // The longest label clear of every line, else the one crossing
-            // the fewest.
+            // The longest label clear of every line, the guides' included
+            // (a label the base line runs through reads as crossed out),
+            // else the one crossing the fewest.
             let mut fallback = None;
             let mut chosen = None;
             for label in labels {
                 let size = theme.measure(root, label, &style)?;
                 let spots = spots_for(size);
-                let data = &lines_px[..data_lines];
+                let data = &lines_px[..];
                 if let Some(at) = free_spot(&spots, size, &plot, data, &taken, theme.tx(3.0)) {
                     chosen = Some((label, at));
                     break;

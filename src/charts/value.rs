@@ -174,11 +174,16 @@ pub(super) fn draw(root: &Area, theme: &Theme, data: &RunData) -> DrawResult {
             color.stroke_width(theme.px(2.5) as u32),
         )))?;
     }
+    // Where the marks' lines run, for the cut bars' labels to keep clear of.
+    let lines: Vec<i32> = marks
+        .iter()
+        .map(|m| chart.backend_coord(&(m.value, 0.0)).0)
+        .collect();
     let mut cut_labels = Vec::new();
     if cap.is_some() {
         for (_, hist, _, color) in &series {
             cut_labels.extend(break_cut_bins(
-                theme, root, &chart, hist, n, data_top, *color,
+                theme, root, &chart, hist, n, data_top, *color, &lines,
             )?);
         }
     }
@@ -261,8 +266,11 @@ fn spike_cap(shares: &[f64]) -> Option<f64> {
 /// A label to draw: text, position, horizontal anchor, colour.
 type Pending = (String, (i32, i32), HPos, RGBColor);
 
-/// Draws a white break across each bin cut at `top` and returns the
-/// labels with their heights, to draw beside them last.
+/// Draws a white double break (`//`) across each bin cut at `top` and
+/// returns the labels with their heights, to draw beside them last: right
+/// of the bar, or left of it, moved past any mark's line at `lines` (pixel
+/// columns) so that no label touches one.
+#[allow(clippy::too_many_arguments)]
 fn break_cut_bins<DB>(
     theme: &Theme,
     root: &Area,
@@ -271,6 +279,7 @@ fn break_cut_bins<DB>(
     n: f64,
     top: f64,
     color: RGBColor,
+    lines: &[i32],
 ) -> DrawResult<Vec<Pending>>
 where
     DB: DrawingBackend,
@@ -285,24 +294,43 @@ where
         }
         let (x0, y_top) = chart.backend_coord(&(h.grid.edge(i), top));
         let (x1, _) = chart.backend_coord(&(h.grid.edge(i + 1), top));
-        let (yc, d, t) = (y_top + theme.px(24.0), theme.px(7.0), theme.px(6.0));
-        let e = theme.px(4.0);
-        root.draw(&Polygon::new(
-            vec![
-                (x0 - e, yc + d),
-                (x1 + e, yc - d),
-                (x1 + e, yc - d + t),
-                (x0 - e, yc + d + t),
-            ],
-            colors::BACKGROUND.filled(),
-        ))?;
+        let (d, t, e) = (theme.px(5.0), theme.px(4.0), theme.px(4.0));
+        // Two slashes just below the cut, the sign the note names.
+        for yc in [y_top + theme.px(12.0), y_top + theme.px(22.0)] {
+            root.draw(&Polygon::new(
+                vec![
+                    (x0 - e, yc + d),
+                    (x1 + e, yc - d),
+                    (x1 + e, yc - d + t),
+                    (x0 - e, yc + d + t),
+                ],
+                colors::BACKGROUND.filled(),
+            ))?;
+        }
         let label = percent_label(share / 100.0);
         let (w, _) = theme.measure(root, &label, &style)?;
         let gap = theme.tx(8.0);
-        let (at, anchor) = if x1 + gap + w < xr.end {
-            ((x1 + gap, y_top), HPos::Left)
+        let clear = theme.px(3.0);
+        let hits = |left: i32| {
+            lines
+                .iter()
+                .any(|&l| l >= left - clear && l <= left + w + clear)
+        };
+        // Slide right from the bar past every line in the way, else left.
+        let mut right = x1 + gap;
+        while hits(right) && right + w < xr.end {
+            right += theme.px(2.0);
+        }
+        let mut left = x0 - gap - w;
+        while hits(left) && left > xr.start {
+            left -= theme.px(2.0);
+        }
+        let (at, anchor) = if right + w < xr.end && !hits(right) {
+            ((right, y_top), HPos::Left)
+        } else if left > xr.start && !hits(left) {
+            ((left + w, y_top), HPos::Right)
         } else {
-            ((x0 - gap, y_top), HPos::Right)
+            ((x1 + gap, y_top), HPos::Left)
         };
         labels.push((label, at, anchor, color));
     }

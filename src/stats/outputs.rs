@@ -2,7 +2,6 @@
 //! pathwise comparison and the company's outcomes.
 
 use super::{BLOCK, Moments, Preferences, Summary, neumaier_sum, quantile_select};
-use rayon::prelude::*;
 use crate::engine::{ExerciseCost, PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::Model;
@@ -10,6 +9,7 @@ use crate::model::cash::pay_factor;
 use crate::model::company::Outcome;
 use crate::model::offers::Pay;
 use crate::scenario::Scenario;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// One offer's value, in total and its equity part.
@@ -373,7 +373,11 @@ fn fill(buffer: &mut [f64], records: &[PathRecord], value: impl Fn(&PathRecord) 
 
 /// How many of `values` satisfy `f`.
 fn count(values: &[f64], f: impl Fn(&f64) -> bool + Sync) -> u64 {
-    values.par_iter().with_min_len(BLOCK).filter(|v| f(v)).count() as u64
+    values
+        .par_iter()
+        .with_min_len(BLOCK)
+        .filter(|v| f(v))
+        .count() as u64
 }
 
 /// The smallest of `values` (`+∞` for none): exact in any order.
@@ -452,7 +456,11 @@ impl Outputs {
         let alt_equity_summary = Summary::of(&mut buffer, prefs);
         drop(buffer);
         let paths_where = |f: &(dyn Fn(&PathRecord) -> bool + Sync)| {
-            records.par_iter().with_min_len(BLOCK).filter(|p| f(p)).count() as u64
+            records
+                .par_iter()
+                .with_min_len(BLOCK)
+                .filter(|p| f(p))
+                .count() as u64
         };
         Outputs::assemble(
             model,
@@ -631,8 +639,7 @@ pub fn threshold_shares(sim: &Simulation, amounts: &[f64]) -> Vec<ThresholdShare
                     (
                         u64::from(total(p, model, &model.offer.pay, p.offer_equity) >= amount),
                         u64::from(
-                            total(p, model, &model.alternative.pay, p.alternative_equity)
-                                >= amount,
+                            total(p, model, &model.alternative.pay, p.alternative_equity) >= amount,
                         ),
                     )
                 })

@@ -414,29 +414,15 @@ impl Outputs {
         let model = &sim.plan.model;
         let records = &sim.records;
 
-        // Each path's two totals once, in parallel (the pay factors' powers
-        // are most of their cost), then every summary from them. Each value
-        // is computed as before and every sum is taken block by block in
-        // path order, so the digits do not depend on the thread count.
+        // One buffer of one value per path at a time (memory stays at the
+        // records plus one buffer), filled in parallel: the difference,
+        // then each total, then each equity. Each value is computed as
+        // before and every sum is taken block by block in path order, so
+        // the digits do not depend on the thread count.
         let offer_x = |p: &PathRecord| total(p, model, &model.offer.pay, p.offer_equity);
         let alt_x = |p: &PathRecord| total(p, model, &model.alternative.pay, p.alternative_equity);
-        let n = records.len();
-        let (mut offer, mut alternative) = (vec![0.0; n], vec![0.0; n]);
-        records
-            .par_iter()
-            .zip(offer.par_iter_mut())
-            .zip(alternative.par_iter_mut())
-            .with_min_len(BLOCK)
-            .for_each(|((p, x), y)| {
-                *x = offer_x(p);
-                *y = alt_x(p);
-            });
-        let mut buffer: Vec<f64> = offer
-            .par_iter()
-            .zip(&alternative)
-            .with_min_len(BLOCK)
-            .map(|(x, y)| x - y)
-            .collect();
+        let mut buffer = vec![0.0; records.len()];
+        fill(&mut buffer, records, |p| offer_x(p) - alt_x(p));
         let difference = Moments::of(&buffer);
         let beats = count(&buffer, |d| *d > 0.0);
         let mut difference_at = |q: f64| quantile_select(&mut buffer, q);
@@ -445,11 +431,12 @@ impl Outputs {
             p50: difference_at(0.50),
             p90: difference_at(0.90),
         };
-        let offer_worst = smallest(&offer);
-        let offer_total_summary = Summary::of(&mut offer, prefs);
-        let alt_worst = smallest(&alternative);
-        let alt_total_summary = Summary::of(&mut alternative, prefs);
-        drop((offer, alternative));
+        fill(&mut buffer, records, offer_x);
+        let offer_worst = smallest(&buffer);
+        let offer_total_summary = Summary::of(&mut buffer, prefs);
+        fill(&mut buffer, records, alt_x);
+        let alt_worst = smallest(&buffer);
+        let alt_total_summary = Summary::of(&mut buffer, prefs);
         fill(&mut buffer, records, |p| p.offer_equity);
         let offer_equity_summary = Summary::of(&mut buffer, prefs);
         fill(&mut buffer, records, |p| p.alternative_equity);

@@ -116,42 +116,15 @@ pub(super) fn draw(
         title: &beats_name,
         ..beats
     };
+    let panel = |area: &Area, p: &Panel, names: Option<&TextStyle>, gutter: i32| {
+        draw_panel(root, theme, area, &rows, result, p, names, gutter, cur)
+    };
     if beats_panel {
         let (left, right) = plot_area.split_horizontally((w as i32 - gutter) * 3 / 5);
-        draw_panel(
-            root,
-            theme,
-            &left,
-            &rows,
-            result,
-            &main,
-            Some(&name_style),
-            gutter,
-            cur,
-        )?;
-        draw_panel(
-            root,
-            theme,
-            &right.margin(0, 0, theme.tx(24.0), 0),
-            &rows,
-            result,
-            &beats,
-            None,
-            0,
-            cur,
-        )?;
+        panel(&left, &main, Some(&name_style), gutter)?;
+        panel(&right.margin(0, 0, theme.tx(24.0), 0), &beats, None, 0)?;
     } else {
-        draw_panel(
-            root,
-            theme,
-            &plot_area,
-            &rows,
-            result,
-            &main,
-            Some(&name_style),
-            gutter,
-            cur,
-        )?;
+        panel(&plot_area, &main, Some(&name_style), gutter)?;
     }
     let size = legend.size(theme, root)?;
     let (w, h) = body.dim_in_pixel();

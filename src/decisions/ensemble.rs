@@ -51,15 +51,9 @@ pub struct EnsembleTerms {
 impl EnsembleTerms {
     /// The terms of `model` on the lever `solve_for`, held at the offer.
     pub fn new(model: &Model, solve_for: SolveFor) -> EnsembleTerms {
-        let offer = &model.offer;
         EnsembleTerms {
             terms: Terms::new(model),
-            lever: Lever {
-                solve_for,
-                sign_on: offer.pay.sign_on * model.pay_kept(),
-                base: offer.pay.base,
-                grant: offer.grant,
-            },
+            lever: Lever::at_offer(model, solve_for),
         }
     }
 

@@ -63,6 +63,18 @@ impl Lever {
         }
     }
 
+    /// The lever `solve_for` with the rest of the offer as `model` gives
+    /// it: its sign-on (after tax, as every pay term), base and grant.
+    pub fn at_offer(model: &Model, solve_for: SolveFor) -> Lever {
+        let offer = &model.offer;
+        Lever {
+            solve_for,
+            sign_on: offer.pay.sign_on * model.pay_kept(),
+            base: offer.pay.base,
+            grant: offer.grant,
+        }
+    }
+
     /// The lever's own value as offered (or as held).
     pub fn current(&self) -> f64 {
         match self.solve_for {

@@ -146,14 +146,15 @@ impl FloorProblem {
     /// Zeroed terms for `n` paths (zeroed memory is only committed when
     /// written).
     fn empty(model: &Model, n: usize, prefs: Preferences) -> FloorProblem {
+        let offer = Lever::at_offer(model, SolveFor::Grant);
         FloorProblem {
             pay_factor: vec![0.0; n],
             fixed: vec![0.0; n],
             equity_per_grant: vec![0.0; n],
             alternative: vec![0.0; n],
-            sign_on: model.offer.pay.sign_on * model.pay_kept(),
-            base: model.offer.pay.base,
-            grant: model.offer.grant,
+            sign_on: offer.sign_on,
+            base: offer.base,
+            grant: offer.grant,
             prefs,
         }
     }

@@ -76,16 +76,9 @@ struct StreamedLever {
 
 impl StreamedLever {
     fn new(model: &Model, solve_for: SolveFor) -> StreamedLever {
-        let offer = &model.offer;
         StreamedLever {
             terms: Terms::new(model),
-            lever: Lever {
-                solve_for,
-                // After tax, as the kept run's terms hold it.
-                sign_on: offer.pay.sign_on * model.pay_kept(),
-                base: offer.pay.base,
-                grant: offer.grant,
-            },
+            lever: Lever::at_offer(model, solve_for),
         }
     }
 

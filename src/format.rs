@@ -53,6 +53,41 @@ pub fn format_money(value: f64, currency: &str) -> String {
     }
 }
 
+/// Two amounts as [`format_money`] writes them, with more digits when the
+/// usual three would make them read the same (a peak "below" a target of
+/// the same printed amount).
+///
+/// ```
+/// use equisim::format::format_money_apart;
+/// assert_eq!(format_money_apart(363_600.0, 364_200.0, "EUR"), ("€363.6K".into(), "€364.2K".into()));
+/// assert_eq!(format_money_apart(300_000.0, 364_200.0, "EUR"), ("€300K".into(), "€364K".into()));
+/// ```
+pub fn format_money_apart(a: f64, b: f64, currency: &str) -> (String, String) {
+    let (x, y) = (format_money(a, currency), format_money(b, currency));
+    if x != y || a == b || !a.is_finite() || !b.is_finite() {
+        return (x, y);
+    }
+    // Enough decimals of the larger one's unit to tell them apart.
+    let big = a.abs().max(b.abs());
+    let (size, unit) = [(1e9, "B"), (1e6, "M"), (1e3, "K"), (1.0, "")]
+        .into_iter()
+        .find(|(size, _)| big >= *size)
+        .unwrap_or((1.0, ""));
+    let digits = (1..=6)
+        .find(|d| format!("{:.*}", d, a / size) != format!("{:.*}", d, b / size))
+        .unwrap_or(6);
+    let write = |v: f64| {
+        let sign = if v < 0.0 { "-" } else { "" };
+        format!(
+            "{sign}{}{:.*}{unit}",
+            symbol(currency),
+            digits,
+            v.abs() / size
+        )
+    };
+    (write(a), write(b))
+}
+
 /// A share as a percentage with one decimal: `0.4123` → `41.2%`.
 pub fn format_percent(share: f64) -> String {
     if !share.is_finite() {

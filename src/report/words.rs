@@ -51,6 +51,11 @@ pub fn why_unreachable(floor: &Floor, scenario: &Scenario) -> Option<String> {
     let lever = lever_name(floor.solve_for);
     let name = criterion_name(floor.criterion);
     let target = floor.target.map_or("n/a".to_string(), m);
+    // A peak and the target it stays below, never printed as the same amount.
+    let apart = |peak: f64, target: Option<f64>| match target {
+        Some(t) => crate::format::format_money_apart(peak, t, &scenario.currency),
+        None => (m(peak), "n/a".to_string()),
+    };
     let grant_lever = floor.solve_for == SolveFor::Grant;
     let text = match why {
         Unreachable::TargetUndefined => format!(
@@ -162,10 +167,10 @@ pub fn why_unreachable(floor: &Floor, scenario: &Scenario) -> Option<String> {
             peak_at,
             ruin_at,
         } => {
+            let (peak, target) = apart(*peak_value, floor.target);
             let mut s = format!(
-                "the certainty equivalent peaks at {} with a {lever} of {}, below the alternative's \
-                 {target}, and falls beyond it",
-                m(*peak_value),
+                "the certainty equivalent peaks at {peak} with a {lever} of {}, below the \
+                 alternative's {target}, and falls beyond it",
                 m(*peak_at)
             );
             if grant_lever {
@@ -209,6 +214,11 @@ pub fn why_unreachable_briefly(floor: &Floor, alt: &str, cur: &str) -> Option<St
     let lever = lever_name(floor.solve_for);
     let what = criterion_name(floor.criterion);
     let target = floor.target.map_or("n/a".to_string(), m);
+    // A peak and the target it stays below, never printed as the same amount.
+    let apart = |peak: f64, target: Option<f64>| match target {
+        Some(t) => crate::format::format_money_apart(peak, t, cur),
+        None => (m(peak), "n/a".to_string()),
+    };
     Some(match floor.unreachable.as_ref()? {
         Unreachable::TargetUndefined => {
             format!("{alt}'s {what} is undefined (wealth not positive on some paths)")
@@ -236,11 +246,13 @@ pub fn why_unreachable_briefly(floor: &Floor, alt: &str, cur: &str) -> Option<St
             peak_value,
             peak_at,
             ..
-        } => format!(
-            "the {what} peaks at {} (at a {lever} of {}), below {target}",
-            m(*peak_value),
-            m(*peak_at)
-        ),
+        } => {
+            let (peak, target) = apart(*peak_value, floor.target);
+            format!(
+                "the {what} peaks at {peak} (at a {lever} of {}), below {target}",
+                m(*peak_at)
+            )
+        }
         Unreachable::CertaintyEquivalentBounded { limit, .. } => {
             format!("the {what} stays below {}, under {target}", m(*limit))
         }

@@ -16,8 +16,9 @@ use crate::stats::{Moments, quantile_sorted, total};
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// Fewest draws for an attribution: below it there are too few bins to
-/// tell a parameter's effect from the others'.
+/// Fewest draws for an attribution: below it a cubic fit's four
+/// coefficients leave too few draws to tell a parameter's effect from
+/// noise.
 pub const MIN_DRAWS_FOR_ATTRIBUTION: usize = 8;
 
 /// One chunk's (or one draw's) sums, in path order.

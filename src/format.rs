@@ -15,6 +15,9 @@ pub fn symbol(currency: &str) -> String {
     }
 }
 
+/// The units money is written in, smallest first.
+const UNITS: [(f64, &str); 4] = [(1.0, ""), (1e3, "K"), (1e6, "M"), (1e9, "B")];
+
 /// Three significant digits with K / M / B: `€72.4K`, `$1.23M`, `-€950`.
 ///
 /// ```
@@ -31,7 +34,6 @@ pub fn format_money(value: f64, currency: &str) -> String {
     }
     let sign = if value < 0.0 { "-" } else { "" };
     let a = value.abs();
-    const UNITS: [(f64, &str); 4] = [(1.0, ""), (1e3, "K"), (1e6, "M"), (1e9, "B")];
     let mut u = UNITS.iter().rposition(|(size, _)| a >= *size).unwrap_or(0);
     loop {
         let (size, unit) = UNITS[u];
@@ -69,10 +71,11 @@ pub fn format_money_apart(a: f64, b: f64, currency: &str) -> (String, String) {
     }
     // Enough decimals of the larger one's unit to tell them apart.
     let big = a.abs().max(b.abs());
-    let (size, unit) = [(1e9, "B"), (1e6, "M"), (1e3, "K"), (1.0, "")]
+    let (size, unit) = UNITS
         .into_iter()
+        .rev()
         .find(|(size, _)| big >= *size)
-        .unwrap_or((1.0, ""));
+        .unwrap_or(UNITS[0]);
     let digits = (1..=6)
         .find(|d| format!("{:.*}", d, a / size) != format!("{:.*}", d, b / size))
         .unwrap_or(6);
@@ -238,8 +241,7 @@ pub fn in_unit(unit: Unit, v: f64, currency: &str) -> String {
             if text.len() <= 8 || !v.is_finite() || v == 0.0 {
                 return text;
             }
-            let decimals = (5 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
-            let text = format!("{v:.decimals$}");
+            let text = significant(v, 6);
             if text.contains('.') {
                 text.trim_end_matches('0').trim_end_matches('.').to_string()
             } else {
@@ -260,18 +262,26 @@ pub fn in_unit(unit: Unit, v: f64, currency: &str) -> String {
 /// assert_eq!(drawn_in_unit(Unit::Share, 0.010812, "EUR"), "1.08%");
 /// ```
 pub fn drawn_in_unit(unit: Unit, v: f64, currency: &str) -> String {
-    let significant = |x: f64| {
+    let three = |x: f64| {
         if x == 0.0 || !x.is_finite() {
-            return crate::scenario::fmt_value(x);
+            crate::scenario::fmt_value(x)
+        } else {
+            significant(x, 3)
         }
-        let decimals = (2 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
-        format!("{x:.decimals$}")
     };
     match unit {
-        Unit::Share => format!("{}%", significant(v * 100.0)),
+        Unit::Share => format!("{}%", three(v * 100.0)),
         Unit::Money => format_money(v, currency),
-        Unit::Number => significant(v),
+        Unit::Number => three(v),
     }
+}
+
+/// `x` (finite, not 0) with `digits` significant digits, trailing zeros
+/// kept: `significant(0.776281, 3)` is `0.776`, `significant(12.0, 3)`
+/// `12.0`.
+fn significant(x: f64, digits: i32) -> String {
+    let decimals = (digits - 1 - x.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    format!("{x:.decimals$}")
 }
 
 #[cfg(test)]

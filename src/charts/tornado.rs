@@ -105,16 +105,12 @@ pub(super) fn draw(
         label: &|v: f64| money_tick(v, cur),
         title: &what_cap,
     };
+    let beats_name = format!("P({} is worth more)", scenario.offer.label);
     let beats = Panel {
         figure: &|a: &Answer| Some(a.p_offer_beats_alternative),
         tick: &|v: f64| format!("{:.0}%", v * 100.0),
         label: &|v: f64| crate::format::percent_label(v),
-        title: "P(the offer is worth more), path by path",
-    };
-    let beats_name = format!("P({} is worth more)", scenario.offer.label);
-    let beats = Panel {
         title: &beats_name,
-        ..beats
     };
     let panel = |area: &Area, p: &Panel, names: Option<&TextStyle>, gutter: i32| {
         draw_panel(root, theme, area, &rows, result, p, names, gutter, cur)

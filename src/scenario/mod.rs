@@ -128,9 +128,11 @@ pub fn load_str(name: &str, text: &str, overrides: &[Override]) -> Result<Loaded
         table,
         ensemble: true,
     };
-    let (scenario, _) = source.resolve_as_written(overrides)?;
+    // Resolved once: the entries are checked (once, at load) before the
+    // draws are made.
+    let (mut scenario, warnings) = source.resolve_as_written(overrides)?;
     source.check_uncertainty(&scenario, overrides)?;
-    let (scenario, warnings) = source.resolve(overrides)?;
+    source.draw_into(&mut scenario, overrides)?;
     Ok(Loaded {
         scenario,
         warnings,
@@ -144,11 +146,19 @@ impl Source {
     /// ([`Scenario::ensemble`]).
     pub fn resolve(&self, overrides: &[Override]) -> Result<(Scenario, Vec<String>), Error> {
         let (mut scenario, warnings) = self.resolve_as_written(overrides)?;
+        self.draw_into(&mut scenario, overrides)?;
+        Ok((scenario, warnings))
+    }
+
+    /// Draws the ensemble of `scenario` (resolved from this source with
+    /// `overrides`) into it, when it has `[[uncertainty]]` entries and this
+    /// source draws ensembles.
+    fn draw_into(&self, scenario: &mut Scenario, overrides: &[Override]) -> Result<(), Error> {
         if self.ensemble && !scenario.uncertainty.is_empty() {
-            let ensemble = self.draw_ensemble(&scenario, overrides)?;
+            let ensemble = self.draw_ensemble(scenario, overrides)?;
             scenario.ensemble = Some(std::sync::Arc::new(ensemble));
         }
-        Ok((scenario, warnings))
+        Ok(())
     }
 
     /// The same source, resolved without drawing an ensemble: the

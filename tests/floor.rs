@@ -2,7 +2,9 @@
 //! at the floor, against a case solvable by hand, and for monotonicity in
 //! the illiquidity discount.
 
-use equisim::decisions::{FloorProblem, Preferences, criterion_value, solve_floors};
+use equisim::decisions::{
+    FloorProblem, Preferences, criterion_value, frontier, frontier_bases, solve_floors,
+};
 use equisim::engine::{self, PathRecord, RunOptions, Simulation};
 use equisim::scenario::{self, Criterion, Override, Scenario, SolveFor};
 use equisim::stats::{Summary, totals};
@@ -411,6 +413,43 @@ fn a_beats_floor_meets_its_share_on_the_paths() {
         assert_eq!(floor.target, Some(need));
         let offered = share_at(problem.grant);
         assert!((floor.offer_value.unwrap() - offered).abs() < 1e-12);
+    }
+}
+
+/// The frontier asks each solver for the floor alone (no falling-below
+/// point, no explanation when out of reach): its floors are the ones a
+/// full solve reports at the same base, to the digit, for every criterion,
+/// where they are reached and where not.
+#[test]
+fn the_frontier_floors_are_the_full_solves_floors() {
+    let criteria = [
+        Criterion::Mean,
+        Criterion::Beats(50),
+        Criterion::Percentile(10),
+        Criterion::Median,
+        Criterion::CertaintyEquivalent,
+    ];
+    for extra in [Vec::new(), options_variant()] {
+        let s = paris(20_000, extra);
+        let sim = simulate(&s);
+        let problem = FloorProblem::new(&sim, Preferences::of(&s));
+        let mut bases = frontier_bases(&s, 9);
+        bases.push(3.0 * s.alternative.base);
+        let f = frontier(&sim, &s, &criteria, &bases);
+        let (mut reached, mut unreached) = (0, 0);
+        for (j, &c) in criteria.iter().enumerate() {
+            let target = problem.target(c);
+            for (b, &base) in bases.iter().enumerate() {
+                let full = problem.solve(c, &problem.grant_lever(base), target);
+                assert_eq!(f.grant_floors[j][b], full.floor, "{c} at base {base}");
+                match full.floor {
+                    Some(_) => reached += 1,
+                    None => unreached += 1,
+                }
+            }
+        }
+        // Both kinds of answer are compared.
+        assert!(reached > 0 && unreached > 0, "{reached} {unreached}");
     }
 }
 

@@ -5,34 +5,99 @@ use super::*;
 
 /// Expected utility and its first two derivatives in the lever, for the
 /// scaled wealth `c_i + ℓ d_i` of every path.
-///
-/// `c_i = (w0 + a_i) / scale` and `d_i = s_i / scale` are computed where
-/// they are used rather than stored: the same digits, and no copy of the
-/// paths.
-pub(super) struct Utility<'a> {
-    scaled: Scaled<'a>,
+pub(super) struct Utility {
+    scaled: Scaled,
     curvature: Curvature,
     /// `u(1)`: the target, the alternative's CE wealth, is 1 after scaling.
     target: f64,
 }
 
-/// The paths' wealth `w0 + a_i + ℓ s_i` in units of `scale`.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Scaled<'a> {
-    a: &'a [f64],
-    s: &'a [f64],
-    w0: f64,
-    scale: f64,
+/// The paths' wealth `w0 + a_i + ℓ s_i` in units of `scale`: `(c_i, d_i)`
+/// with `c_i = (w0 + a_i) / scale` and `d_i = s_i / scale`. Divided once
+/// and stored: every step of the solver sums over them, and two divisions
+/// a path each time were most of its cost.
+pub(super) struct Scaled {
+    lines: Vec<[f64; 2]>,
 }
 
-impl Scaled<'_> {
+/// The lever values at which every path's wealth is positive: an open or
+/// half-open interval `(lower, upper)`; and the paths on which it never is,
+/// or which do not move with the lever.
+#[derive(Debug, Clone, Copy)]
+struct Domain {
+    lower: f64,
+    open_lower: bool,
+    upper: f64,
+    never: usize,
+    flat: usize,
+}
+
+impl Domain {
+    const EVERYWHERE: Domain = Domain {
+        lower: 0.0,
+        open_lower: false,
+        upper: f64::INFINITY,
+        never: 0,
+        flat: 0,
+    };
+
+    /// The paths scaled, and their domain. Scanned a chunk at a time in
+    /// parallel: the ends are a maximum and a minimum, the same whatever
+    /// the order.
+    fn scale(paths: &LinearPaths, w0: f64, scale: f64) -> (Scaled, Domain) {
+        let mut lines = vec![[0.0; 2]; paths.len()];
+        let domain = lines
+            .par_chunks_mut(CHUNK)
+            .zip(paths.intercept.par_chunks(CHUNK))
+            .zip(paths.slope.par_chunks(CHUNK))
+            .map(|((out, aa), ss)| {
+                let mut d = Domain::EVERYWHERE;
+                for ((o, a), s) in out.iter_mut().zip(aa).zip(ss) {
+                    *o = [(w0 + a) / scale, s / scale];
+                    d.add(o[0], o[1]);
+                }
+                d
+            })
+            .reduce(|| Domain::EVERYWHERE, Domain::join);
+        (Scaled { lines }, domain)
+    }
+
+    #[inline]
+    fn add(&mut self, ci: f64, di: f64) {
+        if di > 0.0 {
+            if ci <= 0.0 {
+                self.lower = self.lower.max(-ci / di);
+                self.open_lower = true;
+            }
+        } else if di < 0.0 {
+            if ci <= 0.0 {
+                self.never += 1;
+            } else {
+                self.upper = self.upper.min(ci / -di);
+            }
+        } else {
+            self.flat += 1;
+            if ci <= 0.0 {
+                self.never += 1;
+            }
+        }
+    }
+
+    fn join(self, other: Domain) -> Domain {
+        Domain {
+            lower: self.lower.max(other.lower),
+            open_lower: self.open_lower || other.open_lower,
+            upper: self.upper.min(other.upper),
+            never: self.never + other.never,
+            flat: self.flat + other.flat,
+        }
+    }
+}
+
+impl Scaled {
     /// `(c_i, d_i)` for every path.
     fn iter(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
-        let (w0, scale) = (self.w0, self.scale);
-        self.a
-            .iter()
-            .zip(self.s)
-            .map(move |(a, s)| ((w0 + a) / scale, s / scale))
+        self.lines.iter().map(|&[c, d]| (c, d))
     }
 }
 
@@ -46,7 +111,7 @@ pub(super) struct Eval {
     d2f: f64,
 }
 
-impl Utility<'_> {
+impl Utility {
     fn eval(&self, x: f64) -> Eval {
         match self.curvature {
             Curvature::Log => self.sum(x, Curvature::Log),
@@ -58,14 +123,12 @@ impl Utility<'_> {
 
     #[inline(always)]
     fn sum(&self, x: f64, curvature: Curvature) -> Eval {
-        let Scaled { a, s, w0, scale } = self.scaled;
-        let parts: Vec<[f64; 3]> = a
+        let lines = &self.scaled.lines;
+        let parts: Vec<[f64; 3]> = lines
             .par_chunks(CHUNK)
-            .zip(s.par_chunks(CHUNK))
-            .map(|(aa, ss)| {
+            .map(|chunk| {
                 let mut sum = [0.0f64; 3];
-                for (a, s) in aa.iter().zip(ss) {
-                    let (c, d) = ((w0 + a) / scale, s / scale);
+                for &[c, d] in chunk {
                     let (u, du, d2u) = curvature.at(c + x * d);
                     sum[0] += u;
                     sum[1] += d * du;
@@ -74,7 +137,7 @@ impl Utility<'_> {
                 sum
             })
             .collect();
-        let n = a.len() as f64;
+        let n = lines.len() as f64;
         let total = |k: usize| neumaier_sum(parts.iter().map(|p| p[k])) / n;
         Eval {
             f: total(0) - self.target,
@@ -89,6 +152,7 @@ pub(super) fn solve_ce(
     t: f64,
     prefs: Preferences,
     decreasing_share: f64,
+    ask: Ask,
 ) -> Solution {
     let gamma = prefs.risk_aversion;
     let w0 = prefs.outside_wealth;
@@ -98,39 +162,16 @@ pub(super) fn solve_ce(
     if scale.is_nan() || scale <= 0.0 {
         return Solution::unreachable(Unreachable::TargetUndefined, true, decreasing_share);
     }
-    let scaled = Scaled {
-        a: &paths.intercept,
-        s: &paths.slope,
-        w0,
-        scale,
-    };
-
-    // The lever values at which every path's wealth is positive: an open
-    // or half-open interval (lower, upper).
-    let mut lower = 0.0f64;
-    let mut open_lower = false;
-    let mut upper = f64::INFINITY;
-    let mut never = 0usize;
-    let mut flat = 0usize;
-    for (ci, di) in scaled.iter() {
-        if di > 0.0 {
-            if ci <= 0.0 {
-                lower = lower.max(-ci / di);
-                open_lower = true;
-            }
-        } else if di < 0.0 {
-            if ci <= 0.0 {
-                never += 1;
-            } else {
-                upper = upper.min(ci / -di);
-            }
-        } else {
-            flat += 1;
-            if ci <= 0.0 {
-                never += 1;
-            }
-        }
-    }
+    let (
+        scaled,
+        Domain {
+            lower,
+            open_lower,
+            upper,
+            never,
+            flat,
+        },
+    ) = Domain::scale(paths, w0, scale);
     let monotone = upper.is_infinite();
     let ruin_at = upper.is_finite().then_some(upper);
     if never > 0 || lower >= upper {
@@ -154,7 +195,8 @@ pub(super) fn solve_ce(
     // utility only approaches its limit: paths that rise tend to u(∞) = 0.
     if upper.is_infinite() && gamma > 1.0 {
         let sup = neumaier_sum(
-            scaled
+            utility
+                .scaled
                 .iter()
                 .filter(|(_, d)| *d == 0.0)
                 .map(|(c, _)| crra(c, gamma).0),
@@ -190,10 +232,17 @@ pub(super) fn solve_ce(
             step *= 8.0;
         }
     }
+    // Where it falls below again only explains: the floor is found.
+    let reached = |x: f64| match ask {
+        Ask::Floor => Solution::floor_only(Some(x)),
+        Ask::Explained => {
+            let mut s = Solution::reached(x, monotone, decreasing_share);
+            s.falls_below_again = ce_falls_below(&utility, x, upper);
+            s
+        }
+    };
     if e.f >= 0.0 {
-        let mut s = Solution::reached(x, monotone, decreasing_share);
-        s.falls_below_again = ce_falls_below(&utility, x, upper);
-        return s;
+        return reached(x);
     }
 
     // Newton from the left on the concave φ: each tangent lies above φ, so
@@ -216,6 +265,9 @@ pub(super) fn solve_ce(
     let mut rising_at: Option<f64> = None;
     for _ in 0..200 {
         if e.df.is_nan() || e.df <= 0.0 {
+            if ask == Ask::Floor {
+                return Solution::floor_only(None);
+            }
             let why = if e.df == 0.0 && upper.is_infinite() {
                 Unreachable::CertaintyEquivalentBounded {
                     limit: ce_of(e.f),
@@ -237,6 +289,9 @@ pub(super) fn solve_ce(
         let step = -e.f / e.df;
         let next = x + step;
         if next.is_nan() || next >= upper {
+            if ask == Ask::Floor {
+                return Solution::floor_only(None);
+            }
             let to = upper - (upper - x) * 1e-9;
             let at_end = utility.eval(to);
             let why = if at_end.df < 0.0 {
@@ -259,9 +314,7 @@ pub(super) fn solve_ce(
             break;
         }
     }
-    let mut s = Solution::reached(x, monotone, decreasing_share);
-    s.falls_below_again = ce_falls_below(&utility, x, upper);
-    s
+    reached(x)
 }
 
 /// Where the certainty equivalent drops below the target again after

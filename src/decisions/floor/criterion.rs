@@ -80,5 +80,5 @@ pub(super) fn criterion_value_of(
 
 /// The mean, block by block as [`crate::stats::mean_sd`] takes it.
 pub(super) fn mean(x: &[f64]) -> f64 {
-    Moments::of(x).mean()
+    Moments::mean_of(x)
 }

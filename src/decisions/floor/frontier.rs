@@ -89,21 +89,37 @@ pub fn frontier(
 ) -> Frontier {
     let problem = FloorProblem::new(sim, Preferences::of(scenario));
     let targets: Vec<Option<f64>> = criteria.iter().map(|c| problem.target(*c)).collect();
-    let mut grant_floors = vec![Vec::with_capacity(bases.len()); criteria.len()];
-    for &base in bases {
+    let floors_at = |base: f64| -> Vec<Option<f64>> {
         let paths = problem.grant_lever(base);
-        for (j, c) in criteria.iter().enumerate() {
-            grant_floors[j].push(problem.solve(*c, &paths, targets[j]).floor);
+        criteria
+            .iter()
+            .zip(&targets)
+            .map(|(c, target)| problem.solve_floor(*c, &paths, *target))
+            .collect()
+    };
+    // A few bases at once, each solved in parallel too: the solvers' serial
+    // steps (selections, the Newton iteration) overlap, and no more bases'
+    // per-path lines are held than there are threads.
+    let at_once = rayon::current_num_threads().max(1);
+    let mut grant_floors = vec![Vec::with_capacity(bases.len()); criteria.len()];
+    for group in bases.chunks(at_once) {
+        let solved: Vec<Vec<Option<f64>>> = group.par_iter().map(|b| floors_at(*b)).collect();
+        for at_base in solved {
+            for (j, floor) in at_base.into_iter().enumerate() {
+                grant_floors[j].push(floor);
+            }
         }
     }
+    // Each criterion's boundaries are bisected in turn; the criteria at
+    // once.
     let unreachable = criteria
-        .iter()
+        .par_iter()
         .zip(&targets)
         .zip(&grant_floors)
         .map(|((c, target), floors)| {
             let reaches = |base: f64| {
                 let paths = problem.grant_lever(base);
-                problem.solve(*c, &paths, *target).floor.is_some()
+                problem.solve_floor(*c, &paths, *target).is_some()
             };
             unreachable_stretches(bases, floors, reaches)
         })

@@ -111,13 +111,49 @@ pub fn solve(
     target: Option<f64>,
     prefs: Preferences,
 ) -> Solution {
+    solve_asking(criterion, paths, target, prefs, Ask::Explained)
+}
+
+/// The floor alone, as [`solve`] finds it, without what explains it: where
+/// the criterion falls below the target again, and why a floor is out of
+/// reach. Those can cost more passes over the paths than the floor itself
+/// (a certainty equivalent that peaks below the target is bisected for its
+/// peak), and a grid of floors such as the frontier quotes none of them.
+pub fn solve_floor(
+    criterion: Criterion,
+    paths: &LinearPaths,
+    target: Option<f64>,
+    prefs: Preferences,
+) -> Option<f64> {
+    solve_asking(criterion, paths, target, prefs, Ask::Floor).floor
+}
+
+/// What a solver is asked for. With [`Ask::Floor`] only
+/// [`Solution::floor`] is meaningful; the floor itself is found by the
+/// same steps either way, so it is the same to the digit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ask {
+    Floor,
+    Explained,
+}
+
+fn solve_asking(
+    criterion: Criterion,
+    paths: &LinearPaths,
+    target: Option<f64>,
+    prefs: Preferences,
+    ask: Ask,
+) -> Solution {
     let n = paths.len();
-    let decreasing = paths
-        .slope
-        .par_iter()
-        .with_min_len(CHUNK)
-        .filter(|s| **s < 0.0)
-        .count();
+    let decreasing = match ask {
+        Ask::Floor => 0,
+        Ask::Explained => paths
+            .slope
+            .par_iter()
+            .with_min_len(CHUNK)
+            .filter(|s| **s < 0.0)
+            .count(),
+    };
     let decreasing_share = decreasing as f64 / n.max(1) as f64;
     let Some(t) = target.filter(|t| t.is_finite()) else {
         return Solution::unreachable(
@@ -130,12 +166,12 @@ pub fn solve(
         return Solution::unreachable(Unreachable::TargetUndefined, true, 0.0);
     }
     match (criterion, criterion.quantile()) {
-        (Criterion::Beats(nn), _) => solve_beats(paths, nn, decreasing_share),
-        (_, Some(q)) => solve_percentile(paths, q, t, decreasing_share),
+        (Criterion::Beats(nn), _) => solve_beats(paths, nn, decreasing_share, ask),
+        (_, Some(q)) => solve_percentile(paths, q, t, decreasing_share, ask),
         (Criterion::Mean, None) => solve_mean(paths, t, decreasing_share),
         // With no risk aversion the certainty equivalent is the mean.
         (_, None) if prefs.is_risk_neutral() => solve_mean(paths, t, decreasing_share),
-        (_, None) => solve_ce(paths, t, prefs, decreasing_share),
+        (_, None) => solve_ce(paths, t, prefs, decreasing_share, ask),
     }
 }
 

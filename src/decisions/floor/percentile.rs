@@ -354,6 +354,7 @@ pub(super) fn solve_percentile(
     p: f64,
     t: f64,
     decreasing_share: f64,
+    ask: Ask,
 ) -> Solution {
     let n = paths.len();
     let h = (n - 1) as f64 * p;
@@ -367,15 +368,17 @@ pub(super) fn solve_percentile(
     // Monotone unless a falling path starts above the lower order statistic
     // at lever 0, i.e. unless more than lo totals lie below the highest
     // falling path's.
-    let monotone = reach.falling == 0 || {
-        let top = paths
-            .intercept
-            .iter()
-            .zip(&paths.slope[..])
-            .filter(|(_, s)| **s < 0.0)
-            .map(|(a, _)| *a)
-            .fold(f64::NEG_INFINITY, f64::max);
-        paths.intercept.par_iter().filter(|a| **a < top).count() <= lo
+    let monotone = |falling: usize| {
+        falling == 0 || {
+            let top = paths
+                .intercept
+                .iter()
+                .zip(&paths.slope[..])
+                .filter(|(_, s)| **s < 0.0)
+                .map(|(a, _)| *a)
+                .fold(f64::NEG_INFINITY, f64::max);
+            paths.intercept.par_iter().filter(|a| **a < top).count() <= lo
+        }
     };
     let [first_hi, first_lo] = reach.first_reach([need_hi, need_lo]);
 
@@ -420,6 +423,10 @@ pub(super) fn solve_percentile(
         }
     };
 
+    if ask == Ask::Floor {
+        return Solution::floor_only(floor);
+    }
+    let monotone = monotone(reach.falling);
     let Some(floor) = floor else {
         let (best, best_at) = reach.best();
         let limit = if lo < reach.falling {
@@ -489,13 +496,17 @@ pub(super) fn solve_percentile(
 /// paths' differences `d_i(ℓ) = X_i(ℓ) - Y_i` (`diff`): the count of paths
 /// with `d_i ≥ 0` is the percentile floor's count with the target 0, so
 /// the same exact machinery finds it.
-pub(super) fn solve_beats(diff: &LinearPaths, nn: u8, decreasing_share: f64) -> Solution {
+pub(super) fn solve_beats(diff: &LinearPaths, nn: u8, decreasing_share: f64, ask: Ask) -> Solution {
     let n = diff.len();
     // At least nn% of n paths: count >= nn n / 100, exactly in integers.
     let need = (usize::from(nn) * n).div_ceil(100).max(1);
     let mut reach = Reach::new(diff, 0.0);
     let monotone = reach.falling == 0;
-    match reach.first_reach([need, need])[0] {
+    let floor = reach.first_reach([need, need])[0];
+    if ask == Ask::Floor {
+        return Solution::floor_only(floor);
+    }
+    match floor {
         Some(x) => {
             let mut solution = Solution::reached(x, monotone, decreasing_share);
             solution.falls_below_again = reach.falls_below(x, need);

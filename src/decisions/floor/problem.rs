@@ -305,6 +305,21 @@ impl FloorProblem {
         solve(criterion, lever, target, self.prefs)
     }
 
+    /// The floor alone ([`solve_floor`]) for `criterion` on `lever`, on the
+    /// differences to the alternative for `beatsNN`.
+    pub fn solve_floor(
+        &self,
+        criterion: Criterion,
+        lever: &LinearPaths,
+        target: Option<f64>,
+    ) -> Option<f64> {
+        if criterion.beats_share().is_some() {
+            let diff = self.against_alternative(lever);
+            return solve_floor(criterion, &diff, target, self.prefs);
+        }
+        solve_floor(criterion, lever, target, self.prefs)
+    }
+
     /// The floor for `criterion` on lever `solve_for`; when a grant floor is
     /// unreachable, also the base floor at the offered grant.
     pub fn floor(&self, criterion: Criterion, solve_for: SolveFor) -> Floor {

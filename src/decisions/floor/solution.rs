@@ -84,6 +84,17 @@ impl Solution {
         }
     }
 
+    /// A floor asked for alone ([`Ask::Floor`]): nothing else is known.
+    pub(super) fn floor_only(floor: Option<f64>) -> Solution {
+        Solution {
+            floor,
+            monotone: false,
+            falls_below_again: None,
+            decreasing_share: f64::NAN,
+            unreachable: None,
+        }
+    }
+
     pub(crate) fn unreachable(why: Unreachable, monotone: bool, decreasing_share: f64) -> Solution {
         Solution {
             floor: None,

@@ -380,6 +380,66 @@ fn count(values: &[f64], f: impl Fn(&f64) -> bool + Sync) -> u64 {
         .count() as u64
 }
 
+/// The paths counted by what the outputs report of them, in one parallel
+/// pass over the records (counts are exact in any order).
+#[derive(Debug, Clone, Copy, Default)]
+struct PathCounts {
+    equity_pays_zero: u64,
+    equity_loses: u64,
+    equity_no_gain: u64,
+    leavers: u64,
+    exercised: u64,
+    tender_sales: u64,
+    /// Paths per [`Outcome`], by its index.
+    outcomes: [u64; 4],
+}
+
+impl PathCounts {
+    fn of(records: &[PathRecord], window_years: f64) -> PathCounts {
+        records
+            .par_chunks(BLOCK)
+            .map(|chunk| {
+                let mut c = PathCounts::default();
+                for p in chunk {
+                    c.equity_pays_zero += u64::from(p.equity_pays_zero);
+                    c.equity_loses += u64::from(p.offer_equity < 0.0);
+                    c.equity_no_gain += u64::from(p.offer_equity <= 0.0);
+                    c.leavers += u64::from(p.employed_years < window_years);
+                    c.exercised += u64::from(p.exercised_on_departure());
+                    c.tender_sales += u64::from(p.tender_proceeds > 0.0);
+                    c.outcomes[p.outcome as usize] += 1;
+                }
+                c
+            })
+            .reduce(PathCounts::default, |a, b| PathCounts {
+                equity_pays_zero: a.equity_pays_zero + b.equity_pays_zero,
+                equity_loses: a.equity_loses + b.equity_loses,
+                equity_no_gain: a.equity_no_gain + b.equity_no_gain,
+                leavers: a.leavers + b.leavers,
+                exercised: a.exercised + b.exercised,
+                tender_sales: a.tender_sales + b.tender_sales,
+                outcomes: std::array::from_fn(|k| a.outcomes[k] + b.outcomes[k]),
+            })
+    }
+}
+
+/// The compensated sum, one path after the other, of what `value` gives
+/// for the paths it gives one for. The values are gathered in parallel (in
+/// path order) and summed serially: the digits of a serial pass over the
+/// records, without its walk through memory.
+fn sum_in_path_order(
+    records: &[PathRecord],
+    value: impl Fn(usize, &PathRecord) -> Option<f64> + Sync,
+) -> f64 {
+    let values: Vec<f64> = records
+        .par_iter()
+        .enumerate()
+        .with_min_len(BLOCK)
+        .filter_map(|(i, p)| value(i, p))
+        .collect();
+    neumaier_sum(values.into_iter())
+}
+
 /// The smallest of `values` (`+∞` for none): exact in any order.
 fn smallest(values: &[f64]) -> f64 {
     values
@@ -392,14 +452,15 @@ fn smallest(values: &[f64]) -> f64 {
 impl Outputs {
     /// [`Outputs::compute`] with the outside wealth, risk aversion and
     /// labels of `scenario`, the scenario `sim` was simulated from.
+    /// With the scenario's `report.thresholds`, counted on the totals as
+    /// they are summarized.
     pub fn of_scenario(sim: &Simulation, scenario: &Scenario) -> Result<Outputs, Error> {
-        let mut outputs = Outputs::compute(
+        Outputs::compute_with_thresholds(
             sim,
             Preferences::of(scenario),
             (&scenario.offer.label, &scenario.alternative.label),
-        )?;
-        outputs.thresholds = threshold_shares(sim, &scenario.report.thresholds);
-        Ok(outputs)
+            &scenario.report.thresholds,
+        )
     }
 
     /// Computes every decision output of a simulation.
@@ -410,6 +471,17 @@ impl Outputs {
         sim: &Simulation,
         prefs: Preferences,
         labels: (&str, &str),
+    ) -> Result<Outputs, Error> {
+        Outputs::compute_with_thresholds(sim, prefs, labels, &[])
+    }
+
+    /// [`Outputs::compute`], with `P(total ≥ amount)` for both offers at
+    /// each of `amounts`.
+    pub fn compute_with_thresholds(
+        sim: &Simulation,
+        prefs: Preferences,
+        labels: (&str, &str),
+        amounts: &[f64],
     ) -> Result<Outputs, Error> {
         let model = &sim.plan.model;
         let records = &sim.records;
@@ -432,9 +504,17 @@ impl Outputs {
             p90: difference_at(0.90),
         };
         fill(&mut buffer, records, offer_x);
+        let at_least = |totals: &[f64]| -> Vec<u64> {
+            amounts
+                .iter()
+                .map(|&amount| count(totals, |x| *x >= amount))
+                .collect()
+        };
+        let offer_at_least = at_least(&buffer);
         let offer_worst = smallest(&buffer);
         let offer_total_summary = Summary::of(&mut buffer, prefs);
         fill(&mut buffer, records, alt_x);
+        let alt_at_least = at_least(&buffer);
         let alt_worst = smallest(&buffer);
         let alt_total_summary = Summary::of(&mut buffer, prefs);
         fill(&mut buffer, records, |p| p.offer_equity);
@@ -442,14 +522,18 @@ impl Outputs {
         fill(&mut buffer, records, |p| p.alternative_equity);
         let alt_equity_summary = Summary::of(&mut buffer, prefs);
         drop(buffer);
-        let paths_where = |f: &(dyn Fn(&PathRecord) -> bool + Sync)| {
-            records
-                .par_iter()
-                .with_min_len(BLOCK)
-                .filter(|p| f(p))
-                .count() as u64
-        };
-        Outputs::assemble(
+        let counts = PathCounts::of(records, model.window_years);
+        let n = records.len().max(1) as f64;
+        let thresholds = amounts
+            .iter()
+            .zip(offer_at_least.iter().zip(&alt_at_least))
+            .map(|(&amount, (&offer, &alternative))| ThresholdShare {
+                amount,
+                p_offer: offer as f64 / n,
+                p_alternative: alternative as f64 / n,
+            })
+            .collect();
+        let mut outputs = Outputs::assemble(
             model,
             prefs,
             labels,
@@ -462,43 +546,48 @@ impl Outputs {
                 worst_totals: (offer_worst, alt_worst),
                 difference,
                 beats,
-                equity_pays_zero: paths_where(&|p| p.equity_pays_zero),
-                equity_loses: paths_where(&|p| p.offer_equity < 0.0),
-                equity_no_gain: paths_where(&|p| p.offer_equity <= 0.0),
+                equity_pays_zero: counts.equity_pays_zero,
+                equity_loses: counts.equity_loses,
+                equity_no_gain: counts.equity_no_gain,
                 difference_percentiles,
-                leavers: paths_where(&|p| p.employed_years < model.window_years),
-                exercised: paths_where(&|p| p.exercised_on_departure()),
-                cash_paid: neumaier_sum(
-                    records
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| p.exercised_on_departure())
-                        .map(|(i, p)| {
-                            let tax = sim
-                                .taxes
-                                .get(i)
-                                .map_or(0.0, |t| f64::from(t.offer_at_exercise));
-                            ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax
-                        }),
-                ),
+                leavers: counts.leavers,
+                exercised: counts.exercised,
+                cash_paid: sum_in_path_order(records, |i, p| {
+                    p.exercised_on_departure().then(|| {
+                        let tax = sim
+                            .taxes
+                            .get(i)
+                            .map_or(0.0, |t| f64::from(t.offer_at_exercise));
+                        ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax
+                    })
+                }),
                 // Summed a chunk at a time, as a streamed run sums them.
                 taxes: model.tax.map(|_| {
                     let chunk = crate::engine::CHUNK_PATHS;
+                    let chunks: Vec<TaxSums> = records
+                        .par_chunks(chunk)
+                        .zip(sim.taxes.par_chunks(chunk))
+                        .map(|(ps, ts)| {
+                            let mut c = TaxSums::default();
+                            for (p, t) in ps.iter().zip(ts) {
+                                c.add(model, p, t);
+                            }
+                            c
+                        })
+                        .collect();
                     let mut sums = TaxSums::default();
-                    for (ps, ts) in records.chunks(chunk).zip(sim.taxes.chunks(chunk)) {
-                        let mut c = TaxSums::default();
-                        for (p, t) in ps.iter().zip(ts) {
-                            c.add(model, p, t);
-                        }
-                        sums.append(&c);
+                    for c in &chunks {
+                        sums.append(c);
                     }
                     sums
                 }),
-                tender_sales: paths_where(&|p| p.tender_proceeds > 0.0),
-                tender_proceeds: neumaier_sum(records.iter().map(|p| p.tender_proceeds)),
-                company: company_outputs(records),
+                tender_sales: counts.tender_sales,
+                tender_proceeds: sum_in_path_order(records, |_, p| Some(p.tender_proceeds)),
+                company: company_outputs(records, &counts),
             },
-        )
+        )?;
+        outputs.thresholds = thresholds;
+        Ok(outputs)
     }
 
     /// The outputs from what an executor counted and summed: the one
@@ -611,35 +700,6 @@ impl Outputs {
     }
 }
 
-/// `P(total ≥ A)` of both offers for each of `amounts`, over a kept run.
-pub fn threshold_shares(sim: &Simulation, amounts: &[f64]) -> Vec<ThresholdShare> {
-    let model = &sim.plan.model;
-    let n = sim.records.len().max(1) as f64;
-    amounts
-        .iter()
-        .map(|&amount| {
-            let (offer, alternative) = sim
-                .records
-                .par_iter()
-                .with_min_len(BLOCK)
-                .map(|p| {
-                    (
-                        u64::from(total(p, model, &model.offer.pay, p.offer_equity) >= amount),
-                        u64::from(
-                            total(p, model, &model.alternative.pay, p.alternative_equity) >= amount,
-                        ),
-                    )
-                })
-                .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-            ThresholdShare {
-                amount,
-                p_offer: offer as f64 / n,
-                p_alternative: alternative as f64 / n,
-            }
-        })
-        .collect()
-}
-
 /// Fails when the certainty equivalent of an offer's total is undefined
 /// (`w0 + X ≤ 0` on some path; `worst` is the lowest total), naming the
 /// remedy; warns when only the private equity's is.
@@ -669,28 +729,42 @@ pub(crate) fn check_certainty_equivalents(
     Ok(warnings)
 }
 
-fn company_outputs(records: &[PathRecord]) -> CompanyOutputs {
+fn company_outputs(records: &[PathRecord], counts: &PathCounts) -> CompanyOutputs {
     let n = records.len() as f64;
-    let mut counts = [0usize; 4];
-    for p in records {
-        counts[p.outcome as usize] += 1;
-    }
-    let share = |o: Outcome| counts[o as usize] as f64 / n;
-    // One buffer for both, one after the other.
-    let mut buffer: Vec<f64> = records
-        .iter()
-        .filter(|p| p.outcome.is_liquidity_event())
-        .map(|p| p.liquidity_time as f64)
-        .collect();
-    let median_time_to_liquidity = (!buffer.is_empty()).then(|| quantile_select(&mut buffer, 0.5));
-    buffer.clear();
-    buffer.extend(
+    let share = |o: Outcome| counts.outcomes[o as usize] as f64 / n;
+    // The exit paths' values gathered in parallel in path order, and both
+    // selections at once.
+    let of_exits = |value: fn(&PathRecord) -> f64| -> Vec<f64> {
         records
-            .iter()
+            .par_iter()
+            .with_min_len(BLOCK)
             .filter(|p| p.outcome.is_liquidity_event())
-            .map(|p| p.exit_multiple),
+            .map(value)
+            .collect()
+    };
+    let (median_time_to_liquidity, exit_multiple_percentiles) = rayon::join(
+        || {
+            let mut times = of_exits(|p| p.liquidity_time as f64);
+            (!times.is_empty()).then(|| quantile_select(&mut times, 0.5))
+        },
+        || exit_multiple_percentiles(of_exits(|p| p.exit_multiple)),
     );
-    let exit_multiple_percentiles = (!buffer.is_empty()).then(|| {
+    CompanyOutputs {
+        outcomes: OutcomeShares {
+            ipo: share(Outcome::Ipo),
+            acquisition: share(Outcome::Acquisition),
+            failure: share(Outcome::Failure),
+            private: share(Outcome::Private),
+        },
+        median_time_to_liquidity,
+        exit_multiple_percentiles,
+        tenders: None,
+    }
+}
+
+/// The exit multiples' percentiles, from the exit paths' multiples.
+fn exit_multiple_percentiles(mut buffer: Vec<f64>) -> Option<MultiplePercentiles> {
+    (!buffer.is_empty()).then(|| {
         // The order statistics each percentile interpolates between, found
         // by selection: the same numbers as from a sorted copy.
         let n = buffer.len();
@@ -718,16 +792,5 @@ fn company_outputs(records: &[PathRecord]) -> CompanyOutputs {
             p75: q(0.75),
             p95: q(0.95),
         }
-    });
-    CompanyOutputs {
-        outcomes: OutcomeShares {
-            ipo: share(Outcome::Ipo),
-            acquisition: share(Outcome::Acquisition),
-            failure: share(Outcome::Failure),
-            private: share(Outcome::Private),
-        },
-        median_time_to_liquidity,
-        exit_multiple_percentiles,
-        tenders: None,
-    }
+    })
 }

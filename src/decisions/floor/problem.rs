@@ -335,8 +335,10 @@ impl FloorProblem {
         let mut floors: Vec<Floor> = {
             let lever = self.lever(solve_for);
             let current = self.current(solve_for);
+            // The criteria at once, as the frontier's bases: their serial
+            // steps (selections, the Newton iteration) overlap.
             criteria
-                .iter()
+                .par_iter()
                 .map(|&criterion| {
                     let target = self.target(criterion);
                     Floor::new(
@@ -352,17 +354,20 @@ impl FloorProblem {
         };
         if floors.iter().any(Floor::needs_base_floor) {
             let base = self.lever(SolveFor::Base);
-            for floor in floors.iter_mut().filter(|f| f.needs_base_floor()) {
-                // The offer as given: the same totals whichever the lever.
-                floor.base_floor = Some(Box::new(Floor::new(
-                    floor.criterion,
-                    SolveFor::Base,
-                    self.base,
-                    floor.target,
-                    floor.offer_value,
-                    self.solve(floor.criterion, &base, floor.target),
-                )));
-            }
+            floors
+                .par_iter_mut()
+                .filter(|f| f.needs_base_floor())
+                .for_each(|floor| {
+                    // The offer as given: the same totals whichever the lever.
+                    floor.base_floor = Some(Box::new(Floor::new(
+                        floor.criterion,
+                        SolveFor::Base,
+                        self.base,
+                        floor.target,
+                        floor.offer_value,
+                        self.solve(floor.criterion, &base, floor.target),
+                    )));
+                });
         }
         floors
     }

@@ -89,6 +89,39 @@ pub fn quantile_select(values: &mut [f64], p: f64) -> f64 {
     x_lo + frac * (x_hi - x_lo)
 }
 
+/// [`quantile_select`] at several levels `ps` at once: one nested selection
+/// ([`order_statistics`]) instead of one full selection a level. Each is
+/// the same number: an order statistic does not depend on how the values
+/// were arranged.
+pub fn quantiles_select<const K: usize>(values: &mut [f64], ps: [f64; K]) -> [f64; K] {
+    let n = values.len();
+    if n == 0 {
+        return [f64::NAN; K];
+    }
+    let place = |p: f64| {
+        let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+        (h.floor() as usize, h - h.floor())
+    };
+    let mut ranks: Vec<usize> = ps
+        .iter()
+        .flat_map(|&p| {
+            let (lo, _) = place(p);
+            [lo, (lo + 1).min(n - 1)]
+        })
+        .collect();
+    let stats = order_statistics(values, &mut ranks);
+    let at = |rank: usize| stats[ranks.binary_search(&rank).unwrap_or(0)];
+    ps.map(|p| {
+        let (lo, frac) = place(p);
+        let x_lo = at(lo);
+        if frac == 0.0 || lo + 1 >= n {
+            x_lo
+        } else {
+            x_lo + frac * (at(lo + 1) - x_lo)
+        }
+    })
+}
+
 /// Sorts ascending (in parallel; the result is the same for any thread count).
 pub fn sort(values: &mut [f64]) {
     values.par_sort_unstable_by(f64::total_cmp);
@@ -243,6 +276,24 @@ mod tests {
         assert!((s.percentiles.p10 - 10.9).abs() < 1e-12);
         assert_eq!(s.expected_shortfall_10, 5.5);
         assert_eq!(s.certainty_equivalent, Some(50.5));
+    }
+
+    #[test]
+    fn quantiles_at_once_are_each_quantile_selected_alone() {
+        let mut v: Vec<f64> = (0..10_007u64)
+            .map(|i| ((i * 7919) % 10_007) as f64 / 7.0 - 300.0)
+            .collect();
+        v.extend([0.0; 500]);
+        let ps = [0.0, 0.1, 0.5, 0.9, 0.999, 1.0];
+        let alone = ps.map(|p| quantile_select(&mut v.clone(), p));
+        let at_once = quantiles_select(&mut v, ps);
+        assert_eq!(alone.map(f64::to_bits), at_once.map(f64::to_bits));
+        for n in [1, 2, 3] {
+            let w: Vec<f64> = (0..n).map(|i| f64::from(i) * 1.5).collect();
+            let alone = ps.map(|p| quantile_select(&mut w.clone(), p));
+            assert_eq!(quantiles_select(&mut w.clone(), ps), alone, "{n} values");
+        }
+        assert!(quantiles_select(&mut [], [0.5])[0].is_nan());
     }
 
     #[test]

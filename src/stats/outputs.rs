@@ -1,7 +1,9 @@
 //! The decision outputs of one run: both offers' value distributions, the
 //! pathwise comparison and the company's outcomes.
 
-use super::{BLOCK, Moments, Preferences, Summary, neumaier_sum, quantile_select};
+use super::{
+    BLOCK, Moments, Preferences, Summary, neumaier_sum, quantile_select, quantiles_select,
+};
 use crate::engine::{ExerciseCost, PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::Model;
@@ -497,12 +499,8 @@ impl Outputs {
         fill(&mut buffer, records, |p| offer_x(p) - alt_x(p));
         let difference = Moments::of(&buffer);
         let beats = count(&buffer, |d| *d > 0.0);
-        let mut difference_at = |q: f64| quantile_select(&mut buffer, q);
-        let difference_percentiles = DifferencePercentiles {
-            p10: difference_at(0.10),
-            p50: difference_at(0.50),
-            p90: difference_at(0.90),
-        };
+        let [p10, p50, p90] = quantiles_select(&mut buffer, [0.10, 0.50, 0.90]);
+        let difference_percentiles = DifferencePercentiles { p10, p50, p90 };
         fill(&mut buffer, records, offer_x);
         let at_least = |totals: &[f64]| -> Vec<u64> {
             amounts
@@ -765,32 +763,14 @@ fn company_outputs(records: &[PathRecord], counts: &PathCounts) -> CompanyOutput
 /// The exit multiples' percentiles, from the exit paths' multiples.
 fn exit_multiple_percentiles(mut buffer: Vec<f64>) -> Option<MultiplePercentiles> {
     (!buffer.is_empty()).then(|| {
-        // The order statistics each percentile interpolates between, found
-        // by selection: the same numbers as from a sorted copy.
-        let n = buffer.len();
-        let at = |p: f64| ((n - 1) as f64 * p).floor() as usize;
-        let mut ranks: Vec<usize> = [0.05, 0.25, 0.50, 0.75, 0.95]
-            .iter()
-            .flat_map(|&p| [at(p), (at(p) + 1).min(n - 1)])
-            .collect();
-        let stats = super::order_statistics(&mut buffer, &mut ranks);
-        let value = |rank: usize| stats[ranks.binary_search(&rank).unwrap_or(0)];
-        let q = |p: f64| {
-            let h = (n - 1) as f64 * p;
-            let lo = h.floor() as usize;
-            let frac = h - lo as f64;
-            if frac == 0.0 {
-                value(lo)
-            } else {
-                value(lo) + frac * (value((lo + 1).min(n - 1)) - value(lo))
-            }
-        };
+        let [p5, p25, p50, p75, p95] =
+            quantiles_select(&mut buffer, [0.05, 0.25, 0.50, 0.75, 0.95]);
         MultiplePercentiles {
-            p5: q(0.05),
-            p25: q(0.25),
-            p50: q(0.50),
-            p75: q(0.75),
-            p95: q(0.95),
+            p5,
+            p25,
+            p50,
+            p75,
+            p95,
         }
     })
 }

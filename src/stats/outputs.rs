@@ -501,25 +501,32 @@ impl Outputs {
         let beats = count(&buffer, |d| *d > 0.0);
         let [p10, p50, p90] = quantiles_select(&mut buffer, [0.10, 0.50, 0.90]);
         let difference_percentiles = DifferencePercentiles { p10, p50, p90 };
-        fill(&mut buffer, records, offer_x);
         let at_least = |totals: &[f64]| -> Vec<u64> {
             amounts
                 .iter()
                 .map(|&amount| count(totals, |x| *x >= amount))
                 .collect()
         };
-        let offer_at_least = at_least(&buffer);
-        let offer_worst = smallest(&buffer);
-        let offer_total_summary = Summary::of(&mut buffer, prefs);
-        fill(&mut buffer, records, alt_x);
-        let alt_at_least = at_least(&buffer);
-        let alt_worst = smallest(&buffer);
-        let alt_total_summary = Summary::of(&mut buffer, prefs);
-        fill(&mut buffer, records, |p| p.offer_equity);
-        let offer_equity_summary = Summary::of(&mut buffer, prefs);
-        fill(&mut buffer, records, |p| p.alternative_equity);
-        let alt_equity_summary = Summary::of(&mut buffer, prefs);
-        drop(buffer);
+        // Each offer's total, then its equity, in its own buffer: the two
+        // offers at once, so that one's serial selections overlap the
+        // other's. (Two buffers then, which stay below the floors' peak.)
+        let one_offer = |mut buffer: Vec<f64>,
+                         total: &(dyn Fn(&PathRecord) -> f64 + Sync),
+                         equity: fn(&PathRecord) -> f64| {
+            fill(&mut buffer, records, total);
+            let at_least = at_least(&buffer);
+            let worst = smallest(&buffer);
+            let total = Summary::of(&mut buffer, prefs);
+            fill(&mut buffer, records, equity);
+            (at_least, worst, total, Summary::of(&mut buffer, prefs))
+        };
+        let (
+            (offer_at_least, offer_worst, offer_total_summary, offer_equity_summary),
+            (alt_at_least, alt_worst, alt_total_summary, alt_equity_summary),
+        ) = rayon::join(
+            || one_offer(buffer, &offer_x, |p| p.offer_equity),
+            || one_offer(vec![0.0; records.len()], &alt_x, |p| p.alternative_equity),
+        );
         let counts = PathCounts::of(records, model.window_years);
         let n = records.len().max(1) as f64;
         let thresholds = amounts

@@ -278,12 +278,18 @@ mod tests {
         assert_eq!(s.certainty_equivalent, Some(50.5));
     }
 
-    #[test]
-    fn quantiles_at_once_are_each_quantile_selected_alone() {
+    /// A scrambled sequence with ties and negatives.
+    fn scrambled() -> Vec<f64> {
         let mut v: Vec<f64> = (0..10_007u64)
             .map(|i| ((i * 7919) % 10_007) as f64 / 7.0 - 300.0)
             .collect();
         v.extend([0.0; 500]);
+        v
+    }
+
+    #[test]
+    fn quantiles_at_once_are_each_quantile_selected_alone() {
+        let mut v = scrambled();
         let ps = [0.0, 0.1, 0.5, 0.9, 0.999, 1.0];
         let alone = ps.map(|p| quantile_select(&mut v.clone(), p));
         let at_once = quantiles_select(&mut v, ps);
@@ -298,11 +304,7 @@ mod tests {
 
     #[test]
     fn selection_matches_a_full_sort() {
-        // A scrambled sequence with ties and negatives.
-        let mut v: Vec<f64> = (0..10_007u64)
-            .map(|i| ((i * 7919) % 10_007) as f64 / 7.0 - 300.0)
-            .collect();
-        v.extend([0.0; 500]);
+        let mut v = scrambled();
         let mut sorted = v.clone();
         sort(&mut sorted);
         let s = Summary::of(&mut v, Preferences::new(1e6, 2.0));

@@ -368,7 +368,7 @@ pub(super) fn solve_percentile(
     // Monotone unless a falling path starts above the lower order statistic
     // at lever 0, i.e. unless more than lo totals lie below the highest
     // falling path's.
-    let monotone = |falling: usize| {
+    let is_monotone = |falling: usize| {
         falling == 0 || {
             let top = paths
                 .intercept
@@ -426,7 +426,7 @@ pub(super) fn solve_percentile(
     if ask == Ask::Floor {
         return Solution::floor_only(floor);
     }
-    let monotone = monotone(reach.falling);
+    let monotone = is_monotone(reach.falling);
     let Some(floor) = floor else {
         let (best, best_at) = reach.best();
         let limit = if lo < reach.falling {

@@ -488,11 +488,10 @@ impl Outputs {
         let model = &sim.plan.model;
         let records = &sim.records;
 
-        // One buffer of one value per path at a time (memory stays at the
-        // records plus one buffer), filled in parallel: the difference,
-        // then each total, then each equity. Each value is computed as
-        // before and every sum is taken block by block in path order, so
-        // the digits do not depend on the thread count.
+        // Buffers of one value per path (at most two at once beside the
+        // records), filled in parallel: the difference, then each offer's
+        // total and equity. Every sum is taken block by block in path
+        // order, so the digits do not depend on the thread count.
         let offer_x = |p: &PathRecord| total(p, model, &model.offer.pay, p.offer_equity);
         let alt_x = |p: &PathRecord| total(p, model, &model.alternative.pay, p.alternative_equity);
         let mut buffer = vec![0.0; records.len()];

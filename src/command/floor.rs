@@ -3,7 +3,7 @@
 
 use super::{FloorChoice, Input};
 use crate::charts::{self, ChartSize};
-use crate::decisions::{self, Floors};
+use crate::decisions::{self, FloorProblem, Floors, Preferences};
 use crate::engine::{self, RunOptions};
 use crate::error::Error;
 use crate::observer::Unit;
@@ -61,7 +61,9 @@ pub fn floor(request: &Request, options: &RunOptions) -> Result<Outcome, Error> 
     let sim = engine::simulate(&scenario, options)?;
     let simulation_seconds = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let floors = decisions::solve_floors(&sim, &scenario, spec.solve_for, &spec.criteria);
+    // One set of per-path terms for the floors and the frontier.
+    let problem = FloorProblem::new(&sim, Preferences::of(&scenario));
+    let floors = problem.solve_floors(spec.solve_for, &spec.criteria);
     let solve_seconds = started.elapsed().as_secs_f64();
     let frontier = match request.chart {
         None => None,
@@ -69,7 +71,7 @@ pub fn floor(request: &Request, options: &RunOptions) -> Result<Outcome, Error> 
             let started = Instant::now();
             let bases =
                 decisions::frontier_bases_covering(&scenario, &floors, charts::FRONTIER_BASES);
-            let frontier = decisions::frontier(&sim, &scenario, &spec.criteria, &bases);
+            let frontier = problem.frontier(&spec.criteria, &bases);
             let solve_seconds = started.elapsed().as_secs_f64();
             let path = charts::draw_frontier(&request.out_dir, &scenario, &frontier, size)?;
             Some(FrontierChart {

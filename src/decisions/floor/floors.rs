@@ -106,10 +106,16 @@ pub fn solve_floors(
     solve_for: SolveFor,
     criteria: &[Criterion],
 ) -> Floors {
-    let problem = FloorProblem::new(sim, Preferences::of(scenario));
-    Floors {
-        solve_for,
-        floors: problem.floors(criteria, solve_for),
+    FloorProblem::new(sim, Preferences::of(scenario)).solve_floors(solve_for, criteria)
+}
+
+impl FloorProblem {
+    /// [`solve_floors`] on these terms.
+    pub fn solve_floors(&self, solve_for: SolveFor, criteria: &[Criterion]) -> Floors {
+        Floors {
+            solve_for,
+            floors: self.floors(criteria, solve_for),
+        }
     }
 }
 

@@ -87,50 +87,58 @@ pub fn frontier(
     criteria: &[Criterion],
     bases: &[f64],
 ) -> Frontier {
-    let problem = FloorProblem::new(sim, Preferences::of(scenario));
-    let targets: Vec<Option<f64>> = criteria.iter().map(|c| problem.target(*c)).collect();
-    let floors_at = |base: f64| -> Vec<Option<f64>> {
-        let paths = problem.grant_lever(base);
-        criteria
-            .iter()
-            .zip(&targets)
-            .map(|(c, target)| problem.solve_floor(*c, &paths, *target))
-            .collect()
-    };
-    // A few bases at once, each solved in parallel too: the solvers' serial
-    // steps (selections, the Newton iteration) overlap, and no more bases'
-    // per-path lines are held than there are threads.
-    let at_once = rayon::current_num_threads().max(1);
-    let mut grant_floors = vec![Vec::with_capacity(bases.len()); criteria.len()];
-    for group in bases.chunks(at_once) {
-        let solved: Vec<Vec<Option<f64>>> = group.par_iter().map(|b| floors_at(*b)).collect();
-        for at_base in solved {
-            for (j, floor) in at_base.into_iter().enumerate() {
-                grant_floors[j].push(floor);
+    FloorProblem::new(sim, Preferences::of(scenario)).frontier(criteria, bases)
+}
+
+impl FloorProblem {
+    /// [`frontier`] on these terms (built once for the floors and the
+    /// frontier of `equisim floor`).
+    pub fn frontier(&self, criteria: &[Criterion], bases: &[f64]) -> Frontier {
+        let problem = self;
+        let targets: Vec<Option<f64>> = criteria.iter().map(|c| problem.target(*c)).collect();
+        let floors_at = |base: f64| -> Vec<Option<f64>> {
+            let paths = problem.grant_lever(base);
+            criteria
+                .iter()
+                .zip(&targets)
+                .map(|(c, target)| problem.solve_floor(*c, &paths, *target))
+                .collect()
+        };
+        // A few bases at once, each solved in parallel too: the solvers'
+        // serial steps (selections, the Newton iteration) overlap, and no
+        // more bases' per-path lines are held than there are threads.
+        let at_once = rayon::current_num_threads().max(1);
+        let mut grant_floors = vec![Vec::with_capacity(bases.len()); criteria.len()];
+        for group in bases.chunks(at_once) {
+            let solved: Vec<Vec<Option<f64>>> = group.par_iter().map(|b| floors_at(*b)).collect();
+            for at_base in solved {
+                for (j, floor) in at_base.into_iter().enumerate() {
+                    grant_floors[j].push(floor);
+                }
             }
         }
-    }
-    // Each criterion's boundaries are bisected in turn; the criteria at
-    // once.
-    let unreachable = criteria
-        .par_iter()
-        .zip(&targets)
-        .zip(&grant_floors)
-        .map(|((c, target), floors)| {
-            let reaches = |base: f64| {
-                let paths = problem.grant_lever(base);
-                problem.solve_floor(*c, &paths, *target).is_some()
-            };
-            unreachable_stretches(bases, floors, reaches)
-        })
-        .collect();
-    Frontier {
-        criteria: criteria.to_vec(),
-        bases: bases.to_vec(),
-        grant_floors,
-        unreachable,
-        offer_base: problem.base,
-        offer_grant: problem.grant,
+        // Each criterion's boundaries are bisected in turn; the criteria
+        // at once.
+        let unreachable = criteria
+            .par_iter()
+            .zip(&targets)
+            .zip(&grant_floors)
+            .map(|((c, target), floors)| {
+                let reaches = |base: f64| {
+                    let paths = problem.grant_lever(base);
+                    problem.solve_floor(*c, &paths, *target).is_some()
+                };
+                unreachable_stretches(bases, floors, reaches)
+            })
+            .collect();
+        Frontier {
+            criteria: criteria.to_vec(),
+            bases: bases.to_vec(),
+            grant_floors,
+            unreachable,
+            offer_base: problem.base,
+            offer_grant: problem.grant,
+        }
     }
 }
 

@@ -41,27 +41,6 @@ impl Domain {
         flat: 0,
     };
 
-    /// The paths scaled, and their domain. Scanned a chunk at a time in
-    /// parallel: the ends are a maximum and a minimum, the same whatever
-    /// the order.
-    fn scale(paths: &LinearPaths, w0: f64, scale: f64) -> (Scaled, Domain) {
-        let mut lines = vec![[0.0; 2]; paths.len()];
-        let domain = lines
-            .par_chunks_mut(CHUNK)
-            .zip(paths.intercept.par_chunks(CHUNK))
-            .zip(paths.slope.par_chunks(CHUNK))
-            .map(|((out, aa), ss)| {
-                let mut d = Domain::EVERYWHERE;
-                for ((o, a), s) in out.iter_mut().zip(aa).zip(ss) {
-                    *o = [(w0 + a) / scale, s / scale];
-                    d.add(o[0], o[1]);
-                }
-                d
-            })
-            .reduce(|| Domain::EVERYWHERE, Domain::join);
-        (Scaled { lines }, domain)
-    }
-
     #[inline]
     fn add(&mut self, ci: f64, di: f64) {
         if di > 0.0 {
@@ -95,6 +74,27 @@ impl Domain {
 }
 
 impl Scaled {
+    /// The paths scaled, and their domain. Scanned a chunk at a time in
+    /// parallel: the ends are a maximum and a minimum, the same whatever
+    /// the order.
+    fn of(paths: &LinearPaths, w0: f64, scale: f64) -> (Scaled, Domain) {
+        let mut lines = vec![[0.0; 2]; paths.len()];
+        let domain = lines
+            .par_chunks_mut(CHUNK)
+            .zip(paths.intercept.par_chunks(CHUNK))
+            .zip(paths.slope.par_chunks(CHUNK))
+            .map(|((out, aa), ss)| {
+                let mut d = Domain::EVERYWHERE;
+                for ((o, a), s) in out.iter_mut().zip(aa).zip(ss) {
+                    *o = [(w0 + a) / scale, s / scale];
+                    d.add(o[0], o[1]);
+                }
+                d
+            })
+            .reduce(|| Domain::EVERYWHERE, Domain::join);
+        (Scaled { lines }, domain)
+    }
+
     /// `(c_i, d_i)` for every path.
     fn iter(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
         self.lines.iter().map(|&[c, d]| (c, d))
@@ -171,7 +171,7 @@ pub(super) fn solve_ce(
             never,
             flat,
         },
-    ) = Domain::scale(paths, w0, scale);
+    ) = Scaled::of(paths, w0, scale);
     let monotone = upper.is_infinite();
     let ruin_at = upper.is_finite().then_some(upper);
     if never > 0 || lower >= upper {

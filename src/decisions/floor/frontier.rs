@@ -94,14 +94,13 @@ impl FloorProblem {
     /// [`frontier`] on these terms (built once for the floors and the
     /// frontier of `equisim floor`).
     pub fn frontier(&self, criteria: &[Criterion], bases: &[f64]) -> Frontier {
-        let problem = self;
-        let targets: Vec<Option<f64>> = criteria.iter().map(|c| problem.target(*c)).collect();
+        let targets: Vec<Option<f64>> = criteria.iter().map(|c| self.target(*c)).collect();
         let floors_at = |base: f64| -> Vec<Option<f64>> {
-            let paths = problem.grant_lever(base);
+            let paths = self.grant_lever(base);
             criteria
                 .iter()
                 .zip(&targets)
-                .map(|(c, target)| problem.solve_floor(*c, &paths, *target))
+                .map(|(c, target)| self.solve_floor(*c, &paths, *target))
                 .collect()
         };
         // A few bases at once, each solved in parallel too: the solvers'
@@ -125,8 +124,8 @@ impl FloorProblem {
             .zip(&grant_floors)
             .map(|((c, target), floors)| {
                 let reaches = |base: f64| {
-                    let paths = problem.grant_lever(base);
-                    problem.solve_floor(*c, &paths, *target).is_some()
+                    let paths = self.grant_lever(base);
+                    self.solve_floor(*c, &paths, *target).is_some()
                 };
                 unreachable_stretches(bases, floors, reaches)
             })
@@ -136,8 +135,8 @@ impl FloorProblem {
             bases: bases.to_vec(),
             grant_floors,
             unreachable,
-            offer_base: problem.base,
-            offer_grant: problem.grant,
+            offer_base: self.base,
+            offer_grant: self.grant,
         }
     }
 }

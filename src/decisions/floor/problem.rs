@@ -294,15 +294,11 @@ impl FloorProblem {
         lever: &LinearPaths,
         target: Option<f64>,
     ) -> Solution {
-        if criterion.beats_share().is_some() {
-            let diff = self.against_alternative(lever);
-            let mut solution = solve(criterion, &diff, target, self.prefs);
-            // The share of falling paths is the offer's, unchanged by Y.
-            solution.decreasing_share =
-                diff.slope.iter().filter(|s| **s < 0.0).count() as f64 / diff.len().max(1) as f64;
-            return solution;
-        }
-        solve(criterion, lever, target, self.prefs)
+        // The share of falling paths is the offer's either way: the
+        // differences keep the lever's slopes.
+        self.on_lines_of(criterion, lever, |paths| {
+            solve(criterion, paths, target, self.prefs)
+        })
     }
 
     /// The floor alone ([`solve_floor`]) for `criterion` on `lever`, on the
@@ -313,11 +309,24 @@ impl FloorProblem {
         lever: &LinearPaths,
         target: Option<f64>,
     ) -> Option<f64> {
+        self.on_lines_of(criterion, lever, |paths| {
+            solve_floor(criterion, paths, target, self.prefs)
+        })
+    }
+
+    /// `solver` on the lines `criterion` is solved on: the offer's totals on
+    /// `lever`, or for `beatsNN` their differences to the alternative's.
+    fn on_lines_of<T>(
+        &self,
+        criterion: Criterion,
+        lever: &LinearPaths,
+        solver: impl FnOnce(&LinearPaths) -> T,
+    ) -> T {
         if criterion.beats_share().is_some() {
-            let diff = self.against_alternative(lever);
-            return solve_floor(criterion, &diff, target, self.prefs);
+            solver(&self.against_alternative(lever))
+        } else {
+            solver(lever)
         }
-        solve_floor(criterion, lever, target, self.prefs)
     }
 
     /// The floor for `criterion` on lever `solve_for`; when a grant floor is

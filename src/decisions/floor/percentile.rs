@@ -13,8 +13,9 @@ pub(super) struct Reach {
     /// Rising paths: the lever value at which they reach `t` (`> 0`).
     ups: Vec<f64>,
     /// Falling paths at or above `t` at lever 0: the lever value up to
-    /// which they stay there; sorted ascending.
+    /// which they stay there; in path order until [`Reach::sort_downs`].
     downs: Vec<f64>,
+    downs_sorted: bool,
     /// Paths whose total does not depend on the lever.
     flat: usize,
     /// Paths whose total falls as the lever rises.
@@ -24,12 +25,16 @@ pub(super) struct Reach {
 impl Reach {
     fn new(paths: &LinearPaths, t: f64) -> Reach {
         // Classified a chunk at a time in parallel and joined in path
-        // order: the same lists as one pass over the paths.
+        // order: the same lists as one pass over the paths. Each thread
+        // writes its chunks' lists into scratch of its own first.
         let parts: Vec<Reach> = paths
             .intercept
             .par_chunks(CHUNK)
             .zip(paths.slope.par_chunks(CHUNK))
-            .map(|(a, s)| Reach::of_chunk(a, s, t))
+            .map_init(
+                || (vec![0.0; CHUNK], vec![0.0; CHUNK]),
+                |(ups, downs), (a, s)| Reach::of_chunk(a, s, t, ups, downs),
+            )
             .collect();
         let mut r = Reach {
             always: 0,
@@ -37,6 +42,7 @@ impl Reach {
             downs: Vec::with_capacity(parts.iter().map(|p| p.downs.len()).sum()),
             flat: 0,
             falling: 0,
+            downs_sorted: false,
         };
         for p in parts {
             r.always += p.always;
@@ -45,45 +51,64 @@ impl Reach {
             r.ups.extend_from_slice(&p.ups);
             r.downs.extend_from_slice(&p.downs);
         }
-        r.downs.sort_unstable_by(f64::total_cmp);
         r
     }
 
-    /// One chunk's classification, its lists in path order.
-    fn of_chunk(intercept: &[f64], slope: &[f64], t: f64) -> Reach {
-        let mut r = Reach {
-            always: 0,
-            ups: Vec::new(),
-            downs: Vec::new(),
-            flat: 0,
-            falling: 0,
-        };
-        for (&a, &s) in intercept.iter().zip(slope) {
-            let (motion, reach) = path_reach(a, s, t);
-            match motion {
-                Motion::Falling => r.falling += 1,
-                Motion::Flat => r.flat += 1,
-                Motion::Rising => {}
-            }
-            match reach {
-                PathReach::Always => r.always += 1,
-                PathReach::From(g) => r.ups.push(g),
-                PathReach::UpTo(h) => r.downs.push(h),
-                PathReach::Never => {}
-            }
+    /// Sorts the downs ascending, which only what explains a floor needs:
+    /// the floor itself ([`Reach::first_reach`]) counts them unsorted.
+    fn sort_downs(&mut self) {
+        if !self.downs_sorted {
+            self.downs.sort_unstable_by(f64::total_cmp);
+            self.downs_sorted = true;
         }
-        r
     }
 
-    /// Paths at or above `t` at lever `x`, given how many rising paths
-    /// have reached it by then.
-    fn count(&self, risen: usize, x: f64) -> usize {
-        self.always + risen + self.downs.len() - self.downs.partition_point(|d| *d < x)
+    /// One chunk's classification by [`path_reach`], its lists in path
+    /// order. A path's list is chosen without a branch (whether a path
+    /// rises, falls or stays is as unpredictable as the paths): every
+    /// quotient is written to both scratch lists, `ups` and `downs` (at
+    /// least as long as the chunk), and only the kept ones advance them.
+    fn of_chunk(
+        intercept: &[f64],
+        slope: &[f64],
+        t: f64,
+        ups: &mut [f64],
+        downs: &mut [f64],
+    ) -> Reach {
+        let (mut nu, mut nd) = (0usize, 0usize);
+        let (mut always, mut flat, mut falling) = (0usize, 0usize, 0usize);
+        for (&a, &s) in intercept.iter().zip(slope) {
+            let q = (t - a) / s;
+            let rising = s > 0.0;
+            let is_falling = s < 0.0;
+            let is_flat = !rising & !is_falling;
+            let h = leaves_at(a, t, q);
+            // `&` and `|`, not `&&` and `||`: no branch. A rising path
+            // that is not already there (NaN included) is an up.
+            let reached = q <= 0.0;
+            ups[nu] = q;
+            downs[nd] = h;
+            nu += usize::from(rising & !reached);
+            nd += usize::from(is_falling & (h >= 0.0));
+            always += usize::from((rising & reached) | (is_flat & (a >= t)));
+            flat += usize::from(is_flat);
+            falling += usize::from(is_falling);
+        }
+        Reach {
+            always,
+            ups: ups[..nu].to_vec(),
+            downs: downs[..nd].to_vec(),
+            flat,
+            falling,
+            downs_sorted: false,
+        }
     }
 
     /// Paths at or above `t` at lever `x`.
-    fn count_at(&self, x: f64) -> usize {
-        self.count(self.ups.iter().filter(|u| **u <= x).count(), x)
+    fn count_at(&mut self, x: f64) -> usize {
+        self.sort_downs();
+        let risen = self.ups.iter().filter(|u| **u <= x).count();
+        self.always + risen + self.downs.len() - self.downs.partition_point(|d| *d < x)
     }
 
     /// For each need `m` (ascending), the first lever value `≥ 0` at which at
@@ -117,12 +142,11 @@ impl Reach {
         let last = (need_max - self.always - 1).min(nu - 1);
         sort_window(&mut self.ups, first, last);
         let nd = self.downs.len();
+        let below = downs_first_below(&self.downs, &self.ups[first..=last]);
         let mut gone = 0usize; // downs below the current candidate
         for r in first..=last {
             let x = self.ups[r];
-            while gone < nd && self.downs[gone] < x {
-                gone += 1;
-            }
+            gone += below[r - first];
             let n_at = self.always + r + 1 + nd - gone;
             for &j in &pending {
                 if out[j].is_none() && n_at >= needs[j] {
@@ -136,7 +160,7 @@ impl Reach {
         out
     }
 
-    /// The end of the group of downs equal to `downs[j]`.
+    /// The end of the group of downs equal to `downs[j]` (sorted).
     fn group_end(&self, j: usize) -> usize {
         let x = self.downs[j];
         let mut end = j + 1;
@@ -146,7 +170,7 @@ impl Reach {
         end
     }
 
-    /// For each down `j` (ascending), how many rising paths are at or above
+    /// For each down `j` (sorted ascending), how many rising paths are at or above
     /// `t` at lever `downs[j]`: `#{up ≤ downs[j]}`, by one binary search per
     /// rising path instead of a sort.
     fn risen_at_downs(&self) -> Vec<usize> {
@@ -176,10 +200,11 @@ impl Reach {
     /// The first lever value `x ≥ from` after which fewer than `need` paths
     /// are at or above `t` (the end of the interval that contains `from`),
     /// or `None` if that never happens.
-    fn falls_below(&self, from: f64, need: usize) -> Option<f64> {
+    fn falls_below(&mut self, from: f64, need: usize) -> Option<f64> {
         if self.downs.is_empty() {
             return None;
         }
+        self.sort_downs();
         // Rising paths never leave: once enough are there, it holds for good.
         if self.always + self.ups.iter().filter(|u| **u <= from).count() >= need {
             return None;
@@ -202,7 +227,8 @@ impl Reach {
     /// The most paths at or above `t` at once, and the smallest lever value
     /// at which that many are. The count rises at each up and falls just
     /// after each down, so its maximum is at a down or in the limit.
-    fn best(&self) -> (usize, f64) {
+    fn best(&mut self) -> (usize, f64) {
+        self.sort_downs();
         let nd = self.downs.len();
         let mut best = (self.always + nd, 0.0);
         if nd > 0 {
@@ -224,6 +250,33 @@ impl Reach {
         }
         best
     }
+}
+
+/// For each candidate of `window` (sorted by `total_cmp`), how many of
+/// `downs` are below it but below no earlier candidate: the steps of the
+/// count of downs below the candidates as they rise, without sorting the
+/// downs. A NaN candidate has no down below it (`d < NaN` is false), so
+/// only the numbers between the NaNs `total_cmp` puts first and last
+/// are searched.
+fn downs_first_below(downs: &[f64], window: &[f64]) -> Vec<usize> {
+    let lead = window.iter().take_while(|x| x.is_nan()).count();
+    let numbers = &window[lead..];
+    let numbers = &numbers[..numbers.iter().take_while(|x| !x.is_nan()).count()];
+    let places: Vec<usize> = downs
+        .par_iter()
+        .with_min_len(CHUNK)
+        .map(|&d| numbers.partition_point(|x| *x <= d))
+        .collect();
+    // One more slot for the downs below no candidate.
+    let mut below = vec![0usize; window.len() + 1];
+    for k in places {
+        below[if k == numbers.len() {
+            window.len()
+        } else {
+            lead + k
+        }] += 1;
+    }
+    below
 }
 
 /// Puts the order statistics `first..=last` of `v` in place, sorted.
@@ -525,5 +578,144 @@ pub(super) fn solve_beats(diff: &LinearPaths, nn: u8, decreasing_share: f64, ask
                 decreasing_share,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The branch-free chunk is [`path_reach`] path by path: the same
+    /// counts and the same lists, in path order, to the bit.
+    #[test]
+    fn a_chunk_is_classified_as_path_reach_classifies_each_path() {
+        let values = [
+            0.0,
+            -0.0,
+            2.0,
+            -2.0,
+            5.0,
+            1e-320,
+            -1e-320,
+            1e300,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        let (mut intercept, mut slope) = (Vec::new(), Vec::new());
+        for &a in &values {
+            for &s in &values {
+                intercept.push(a);
+                slope.push(s);
+            }
+        }
+        for t in [0.0, 2.0, -1e-320, f64::INFINITY] {
+            let mut want = Reach {
+                always: 0,
+                ups: Vec::new(),
+                downs: Vec::new(),
+                flat: 0,
+                falling: 0,
+                downs_sorted: false,
+            };
+            for (&a, &s) in intercept.iter().zip(&slope) {
+                let (motion, reach) = path_reach(a, s, t);
+                match motion {
+                    Motion::Falling => want.falling += 1,
+                    Motion::Flat => want.flat += 1,
+                    Motion::Rising => {}
+                }
+                match reach {
+                    PathReach::Always => want.always += 1,
+                    PathReach::From(g) => want.ups.push(g),
+                    PathReach::UpTo(h) => want.downs.push(h),
+                    PathReach::Never => {}
+                }
+            }
+            let mut scratch = vec![0.0; 2 * intercept.len()];
+            let (ups, downs) = scratch.split_at_mut(intercept.len());
+            let got = Reach::of_chunk(&intercept, &slope, t, ups, downs);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(
+                (got.always, got.flat, got.falling),
+                (want.always, want.flat, want.falling),
+                "t {t}"
+            );
+            assert_eq!(bits(&got.ups), bits(&want.ups), "t {t}");
+            assert_eq!(bits(&got.downs), bits(&want.downs), "t {t}");
+        }
+    }
+
+    /// The floor's count of downs below each candidate, unsorted, is the
+    /// pointer walk over sorted downs it replaces: the same first reach
+    /// for every need, on lines with ties, zeros of both signs and NaN.
+    #[test]
+    fn first_reach_counts_unsorted_downs_as_a_walk_over_sorted_ones() {
+        let mut state = 11u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let (mut intercept, mut slope) = (Vec::new(), Vec::new());
+        for i in 0..3000 {
+            // Intercepts on a coarse grid, so that crossings tie.
+            let a = (20.0 * next()).round() * 5.0;
+            let r = next();
+            let s = match i % 7 {
+                0 => 0.0,
+                1 | 2 => -(1.0 + (3.0 * next()).round()),
+                _ => 1.0 + (3.0 * next()).round(),
+            };
+            intercept.push(if r < 0.002 {
+                f64::NAN
+            } else if r < 0.004 {
+                -0.0
+            } else {
+                a
+            });
+            slope.push(s);
+        }
+        let paths = LinearPaths {
+            intercept: intercept.into(),
+            slope: slope.into(),
+        };
+        let walked = |reach: &Reach, needs: [usize; 2]| {
+            let mut ups = reach.ups.clone();
+            let mut downs = reach.downs.clone();
+            downs.sort_unstable_by(f64::total_cmp);
+            ups.sort_unstable_by(f64::total_cmp);
+            let at_zero = reach.always + downs.len();
+            needs.map(|m| {
+                if at_zero >= m {
+                    return Some(0.0);
+                }
+                let mut gone = 0;
+                for (r, &x) in ups.iter().enumerate() {
+                    while gone < downs.len() && downs[gone] < x {
+                        gone += 1;
+                    }
+                    if reach.always + r + 1 + downs.len() - gone >= m {
+                        return Some(x);
+                    }
+                }
+                None
+            })
+        };
+        let mut checked = 0;
+        for t in [0.0, 35.0, 50.0, 72.5, 100.0] {
+            let n = paths.len();
+            for need in (1..=n).step_by(37) {
+                let needs = [need, (need + 40).min(n)];
+                let mut reach = Reach::new(&paths, t);
+                let want = walked(&reach, needs);
+                let got = reach.first_reach(needs);
+                let bits = |v: [Option<f64>; 2]| v.map(|x| x.map(f64::to_bits));
+                assert_eq!(bits(got), bits(want), "t {t} needs {needs:?}");
+                checked += usize::from(got[0].is_some_and(|x| x > 0.0));
+            }
+        }
+        assert!(checked > 20, "only {checked} floors above 0");
     }
 }

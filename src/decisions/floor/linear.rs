@@ -117,57 +117,88 @@ pub(crate) enum PathReach {
 }
 
 /// The classification both executors count paths by: how the path moves
-/// with the lever, and where it is at or above `t`.
+/// with the lever, and where it is at or above `t` ([`Crossing::of`]).
+#[inline]
+pub(crate) fn path_reach(a: f64, s: f64, t: f64) -> (Motion, PathReach) {
+    let c = Crossing::of(a, s, t);
+    let motion = if c.rising {
+        Motion::Rising
+    } else if c.falling {
+        Motion::Falling
+    } else {
+        Motion::Flat
+    };
+    let reach = if c.always {
+        PathReach::Always
+    } else if c.up {
+        PathReach::From(c.from)
+    } else if c.down {
+        PathReach::UpTo(c.up_to)
+    } else {
+        PathReach::Never
+    };
+    (motion, reach)
+}
+
+/// A path's classification as flags and the two lever values, computed
+/// without a branch: a loop over paths can count and list them without
+/// mispredicting on every other path ([`path_reach`] is the same as
+/// enums).
 ///
 /// # Formula
 ///
-/// A rising path reaches `t` at `g = (t - a) / s`; a falling one stays at
-/// or above it up to `h = (a - t) / -s`. Both are the one quotient
-/// `q = (t - a) / s`: negating the numerator and the denominator of an
-/// IEEE division changes neither the rounding nor the sign, and `a - t`
-/// is exactly `-(t - a)` unless both are zero. Then `h` is `a - t` itself,
-/// a zero whose sign `q` need not have.
-#[inline]
-pub(crate) fn path_reach(a: f64, s: f64, t: f64) -> (Motion, PathReach) {
-    let q = (t - a) / s;
-    if s > 0.0 {
-        let reach = if q <= 0.0 {
-            PathReach::Always
-        } else {
-            PathReach::From(q)
-        };
-        (Motion::Rising, reach)
-    } else if s < 0.0 {
-        let h = leaves_at(a, t, q);
-        let reach = if h >= 0.0 {
-            PathReach::UpTo(h)
-        } else {
-            PathReach::Never
-        };
-        (Motion::Falling, reach)
-    } else {
-        let reach = if a >= t {
-            PathReach::Always
-        } else {
-            PathReach::Never
-        };
-        (Motion::Flat, reach)
-    }
+/// A rising path (`s > 0`) reaches `t` at `g = (t - a) / s`; a falling one
+/// (`s < 0`) stays at or above it up to `h = (a - t) / -s`. Both come from
+/// the one quotient `q = (t - a) / s`: negating the numerator and the
+/// denominator of an IEEE division changes neither its rounding nor its
+/// sign, and `a - t` is exactly `-(t - a)` unless both are zero. Then `h`
+/// is `a - t` itself, a zero whose sign `q` need not have. A path with
+/// `s` zero or NaN is flat.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Crossing {
+    pub(crate) rising: bool,
+    pub(crate) falling: bool,
+    pub(crate) flat: bool,
+    /// At or above `t` whatever the lever.
+    pub(crate) always: bool,
+    /// A rising path below `t` at 0 (a NaN crossing included): there from
+    /// `from` on.
+    pub(crate) up: bool,
+    /// A falling path at or above `t` at 0: there up to `up_to`.
+    pub(crate) down: bool,
+    pub(crate) from: f64,
+    pub(crate) up_to: f64,
 }
 
-/// A falling path's `h = (a - t) / -s` from `q = (t - a) / s`
-/// ([`path_reach`]).
-#[inline(always)]
-pub(crate) fn leaves_at(a: f64, t: f64, q: f64) -> f64 {
-    let d = a - t;
-    if d == 0.0 { d } else { q }
+impl Crossing {
+    #[inline(always)]
+    pub(crate) fn of(a: f64, s: f64, t: f64) -> Crossing {
+        let q = (t - a) / s;
+        let d = a - t;
+        let up_to = if d == 0.0 { d } else { q };
+        let rising = s > 0.0;
+        let falling = s < 0.0;
+        let flat = !rising & !falling;
+        // `&` and `|`, not `&&` and `||`: no branch.
+        let reached = q <= 0.0;
+        Crossing {
+            rising,
+            falling,
+            flat,
+            always: (rising & reached) | (flat & (a >= t)),
+            up: rising & !reached,
+            down: falling & (up_to >= 0.0),
+            from: q,
+            up_to,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The one-quotient form agrees with the two divisions it replaces,
+    /// The one-quotient form agrees with the two divisions it replaced,
     /// to the bit, signed zeros, infinities, NaN and underflow included.
     #[test]
     fn one_quotient_is_both_crossings() {

@@ -63,11 +63,11 @@ impl Reach {
         }
     }
 
-    /// One chunk's classification by [`path_reach`], its lists in path
+    /// One chunk's classification ([`Crossing`]), its lists in path
     /// order. A path's list is chosen without a branch (whether a path
-    /// rises, falls or stays is as unpredictable as the paths): every
-    /// quotient is written to both scratch lists, `ups` and `downs` (at
-    /// least as long as the chunk), and only the kept ones advance them.
+    /// rises, falls or stays is as unpredictable as the paths): both lever
+    /// values are written to the scratch lists `ups` and `downs` (at least
+    /// as long as the chunk), and only a kept one advances its list.
     fn of_chunk(
         intercept: &[f64],
         slope: &[f64],
@@ -78,21 +78,14 @@ impl Reach {
         let (mut nu, mut nd) = (0usize, 0usize);
         let (mut always, mut flat, mut falling) = (0usize, 0usize, 0usize);
         for (&a, &s) in intercept.iter().zip(slope) {
-            let q = (t - a) / s;
-            let rising = s > 0.0;
-            let is_falling = s < 0.0;
-            let is_flat = !rising & !is_falling;
-            let h = leaves_at(a, t, q);
-            // `&` and `|`, not `&&` and `||`: no branch. A rising path
-            // that is not already there (NaN included) is an up.
-            let reached = q <= 0.0;
-            ups[nu] = q;
-            downs[nd] = h;
-            nu += usize::from(rising & !reached);
-            nd += usize::from(is_falling & (h >= 0.0));
-            always += usize::from((rising & reached) | (is_flat & (a >= t)));
-            flat += usize::from(is_flat);
-            falling += usize::from(is_falling);
+            let c = Crossing::of(a, s, t);
+            ups[nu] = c.from;
+            downs[nd] = c.up_to;
+            nu += usize::from(c.up);
+            nd += usize::from(c.down);
+            always += usize::from(c.always);
+            flat += usize::from(c.flat);
+            falling += usize::from(c.falling);
         }
         Reach {
             always,

@@ -98,10 +98,10 @@ impl Reach {
     }
 
     /// Paths at or above `t` at lever `x`.
-    fn count_at(&mut self, x: f64) -> usize {
-        self.sort_downs();
+    fn count_at(&self, x: f64) -> usize {
         let risen = self.ups.iter().filter(|u| **u <= x).count();
-        self.always + risen + self.downs.len() - self.downs.partition_point(|d| *d < x)
+        let stayed = self.downs.iter().filter(|d| **d >= x).count();
+        self.always + risen + stayed
     }
 
     /// For each need `m` (ascending), the first lever value `≥ 0` at which at
@@ -163,25 +163,13 @@ impl Reach {
         end
     }
 
-    /// For each down `j` (sorted ascending), how many rising paths are at or above
-    /// `t` at lever `downs[j]`: `#{up ≤ downs[j]}`, by one binary search per
-    /// rising path instead of a sort.
+    /// For each down `j` (sorted ascending), how many rising paths are at
+    /// or above `t` at lever `downs[j]`: `#{up ≤ downs[j]}`, from each up's
+    /// place among the downs instead of a sort.
     fn risen_at_downs(&self) -> Vec<usize> {
-        let nd = self.downs.len();
-        let downs = &self.downs;
-        // Every 64th down, to find an up's block with a search that stays
-        // in cache, then its place within the block.
-        const BLOCK: usize = 64;
-        let pivots: Vec<f64> = downs.iter().step_by(BLOCK).copied().collect();
-        let mut first_down_after = vec![0usize; nd + 1];
-        for &u in &self.ups {
-            let k = pivots.partition_point(|p| *p < u);
-            let lo = k.saturating_sub(1) * BLOCK;
-            let hi = (k * BLOCK).min(nd);
-            first_down_after[lo + downs[lo..hi].partition_point(|d| *d < u)] += 1;
-        }
+        let first_down_after = place_counts(&self.downs, &self.ups, |d, u| d < u);
         let mut acc = 0usize;
-        first_down_after[..nd]
+        first_down_after[..self.downs.len()]
             .iter()
             .map(|h| {
                 acc += h;
@@ -255,21 +243,42 @@ fn downs_first_below(downs: &[f64], window: &[f64]) -> Vec<usize> {
     let lead = window.iter().take_while(|x| x.is_nan()).count();
     let numbers = &window[lead..];
     let numbers = &numbers[..numbers.iter().take_while(|x| !x.is_nan()).count()];
-    let places: Vec<usize> = downs
-        .par_iter()
-        .with_min_len(CHUNK)
-        .map(|&d| numbers.partition_point(|x| *x <= d))
-        .collect();
+    let counts = place_counts(numbers, downs, |x, d| x <= d);
     // One more slot for the downs below no candidate.
     let mut below = vec![0usize; window.len() + 1];
-    for k in places {
-        below[if k == numbers.len() {
-            window.len()
-        } else {
-            lead + k
-        }] += 1;
-    }
+    below[lead..lead + numbers.len()].copy_from_slice(&counts[..numbers.len()]);
+    below[window.len()] = counts[numbers.len()];
     below
+}
+
+/// `counts[k]`: how many of `items` have their place at `k` in `sorted`,
+/// the place of `v` being `sorted.partition_point(|x| before(*x, v))`
+/// (`before` must hold on a prefix of `sorted`); `sorted.len() + 1`
+/// counts. Each place is found in parallel, first among every 64th
+/// element (a search that stays in cache), then within its block.
+fn place_counts(
+    sorted: &[f64],
+    items: &[f64],
+    before: impl Fn(f64, f64) -> bool + Sync,
+) -> Vec<usize> {
+    const BLOCK: usize = 64;
+    let n = sorted.len();
+    let pivots: Vec<f64> = sorted.iter().step_by(BLOCK).copied().collect();
+    let places: Vec<usize> = items
+        .par_iter()
+        .with_min_len(CHUNK)
+        .map(|&v| {
+            let k = pivots.partition_point(|p| before(*p, v));
+            let lo = k.saturating_sub(1) * BLOCK;
+            let hi = (k * BLOCK).min(n);
+            lo + sorted[lo..hi].partition_point(|x| before(*x, v))
+        })
+        .collect();
+    let mut counts = vec![0usize; n + 1];
+    for k in places {
+        counts[k] += 1;
+    }
+    counts
 }
 
 /// Puts the order statistics `first..=last` of `v` in place, sorted.

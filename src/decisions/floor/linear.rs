@@ -158,7 +158,6 @@ pub(crate) fn path_reach(a: f64, s: f64, t: f64) -> (Motion, PathReach) {
 pub(crate) struct Crossing {
     pub(crate) rising: bool,
     pub(crate) falling: bool,
-    pub(crate) flat: bool,
     /// At or above `t` whatever the lever.
     pub(crate) always: bool,
     /// A rising path below `t` at 0 (a NaN crossing included): there from
@@ -184,13 +183,18 @@ impl Crossing {
         Crossing {
             rising,
             falling,
-            flat,
             always: (rising & reached) | (flat & (a >= t)),
             up: rising & !reached,
             down: falling & (up_to >= 0.0),
             from: q,
             up_to,
         }
+    }
+
+    /// The total does not depend on the lever (`s` zero or NaN).
+    #[inline(always)]
+    pub(crate) fn flat(&self) -> bool {
+        !self.rising & !self.falling
     }
 }
 

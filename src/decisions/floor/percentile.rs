@@ -84,7 +84,7 @@ impl Reach {
             nu += usize::from(c.up);
             nd += usize::from(c.down);
             always += usize::from(c.always);
-            flat += usize::from(c.flat);
+            flat += usize::from(c.flat());
             falling += usize::from(c.falling);
         }
         Reach {

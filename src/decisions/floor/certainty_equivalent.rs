@@ -41,25 +41,33 @@ impl Domain {
         flat: 0,
     };
 
-    #[inline]
+    /// Where path `(c_i, d_i)` keeps its wealth positive: a rising path
+    /// below zero at 0 from `-c_i / d_i` on, a falling one above zero up to
+    /// there, a flat one everywhere or nowhere. Selects rather than
+    /// branches, one division a path: `d_i`'s sign is as good as random
+    /// from one path to the next, and `c_i / -d_i` is `-(c_i / d_i)`
+    /// exactly.
+    #[inline(always)]
     fn add(&mut self, ci: f64, di: f64) {
-        if di > 0.0 {
-            if ci <= 0.0 {
-                self.lower = self.lower.max(-ci / di);
-                self.open_lower = true;
-            }
-        } else if di < 0.0 {
-            if ci <= 0.0 {
-                self.never += 1;
-            } else {
-                self.upper = self.upper.min(ci / -di);
-            }
+        let rising = di > 0.0;
+        let falling = di < 0.0;
+        let broke = ci <= 0.0;
+        let at = -ci / di;
+        let opens = rising & broke;
+        let closes = falling & !broke;
+        self.lower = if opens {
+            self.lower.max(at)
         } else {
-            self.flat += 1;
-            if ci <= 0.0 {
-                self.never += 1;
-            }
-        }
+            self.lower
+        };
+        self.open_lower |= opens;
+        self.upper = if closes {
+            self.upper.min(at)
+        } else {
+            self.upper
+        };
+        self.never += (!rising & broke) as usize;
+        self.flat += (!rising & !falling) as usize;
     }
 
     fn join(self, other: Domain) -> Domain {
@@ -107,22 +115,40 @@ pub(super) struct Eval {
     f: f64,
     /// `φ'(ℓ)`.
     df: f64,
-    /// `φ''(ℓ)`.
-    d2f: f64,
 }
 
 impl Utility {
+    /// `φ(ℓ) - u(1)` and `φ'(ℓ)`: all that Newton's steps and the roots
+    /// need. The second derivative is a third sum a path, summed only where
+    /// the peak is looked for ([`Utility::slope`]).
     fn eval(&self, x: f64) -> Eval {
-        match self.curvature {
-            Curvature::Log => self.sum(x, Curvature::Log),
-            Curvature::Two => self.sum(x, Curvature::Two),
-            k @ Curvature::Whole(_) => self.sum(x, k),
-            k @ Curvature::Real(_) => self.sum(x, k),
+        let [f, df, _] = self.dispatch::<false>(x);
+        Eval {
+            f: f - self.target,
+            df,
         }
     }
 
+    /// `φ'(ℓ)` and `φ''(ℓ)`, whose zero is the peak.
+    fn slope(&self, x: f64) -> (f64, f64) {
+        let [_, df, d2f] = self.dispatch::<true>(x);
+        (df, d2f)
+    }
+
+    fn dispatch<const CURVATURE: bool>(&self, x: f64) -> [f64; 3] {
+        match self.curvature {
+            Curvature::Log => self.sum::<CURVATURE>(x, Curvature::Log),
+            Curvature::Two => self.sum::<CURVATURE>(x, Curvature::Two),
+            k @ Curvature::Whole(_) => self.sum::<CURVATURE>(x, k),
+            k @ Curvature::Real(_) => self.sum::<CURVATURE>(x, k),
+        }
+    }
+
+    /// The means of `u`, `d u'` and (with `CURVATURE`) `d² u''` over the
+    /// paths. Each sum is its own accumulator, so leaving the third out
+    /// does not change the digits of the other two.
     #[inline(always)]
-    fn sum(&self, x: f64, curvature: Curvature) -> Eval {
+    fn sum<const CURVATURE: bool>(&self, x: f64, curvature: Curvature) -> [f64; 3] {
         let lines = &self.scaled.lines;
         let parts: Vec<[f64; 3]> = lines
             .par_chunks(CHUNK)
@@ -132,18 +158,16 @@ impl Utility {
                     let (u, du, d2u) = curvature.at(c + x * d);
                     sum[0] += u;
                     sum[1] += d * du;
-                    sum[2] += d * d * d2u;
+                    if CURVATURE {
+                        sum[2] += d * d * d2u;
+                    }
                 }
                 sum
             })
             .collect();
         let n = lines.len() as f64;
         let total = |k: usize| neumaier_sum(parts.iter().map(|p| p[k])) / n;
-        Eval {
-            f: total(0) - self.target,
-            df: total(1),
-            d2f: total(2),
-        }
+        [total(0), total(1), total(2)]
     }
 }
 
@@ -251,10 +275,7 @@ pub(super) fn solve_ce(
     let peak_between = |from: f64, to: f64| -> Unreachable {
         // The peak only explains: its place need not be precise, and the
         // CE is flat there.
-        let (l, r) = bracketed_root(from, to, 1e-4, |y| {
-            let e = utility.eval(y);
-            (e.df, e.d2f)
-        });
+        let (l, r) = bracketed_root(from, to, 1e-4, |y| utility.slope(y));
         let at = 0.5 * (l + r);
         Unreachable::CertaintyEquivalentPeaks {
             peak_value: ce_of(utility.eval(at).f),
@@ -306,11 +327,14 @@ pub(super) fn solve_ce(
             };
             return Solution::unreachable(why, monotone, decreasing_share);
         }
-        let next_e = utility.eval(next);
-        let converged = step <= TOLERANCE * 1e-3 * next.abs().max(LEVER_ATOM);
         x = next;
-        e = next_e;
-        if e.f >= 0.0 || converged {
+        // A step this small ends the search wherever it lands, so the
+        // utility there is not needed.
+        if step <= TOLERANCE * 1e-3 * next.abs().max(LEVER_ATOM) {
+            break;
+        }
+        e = utility.eval(next);
+        if e.f >= 0.0 {
             break;
         }
     }

@@ -135,27 +135,35 @@ impl Utility {
         (df, d2f)
     }
 
+    /// One copy of the sum per kind of curvature, each a closure of its
+    /// own type: the loop runs in rayon's (not inlined) helper, which a
+    /// `Curvature` passed as a value would reach as a jump per path.
     fn dispatch<const CURVATURE: bool>(&self, x: f64) -> [f64; 3] {
         match self.curvature {
-            Curvature::Log => self.sum::<CURVATURE>(x, Curvature::Log),
-            Curvature::Two => self.sum::<CURVATURE>(x, Curvature::Two),
-            k @ Curvature::Whole(_) => self.sum::<CURVATURE>(x, k),
-            k @ Curvature::Real(_) => self.sum::<CURVATURE>(x, k),
+            Curvature::Log => self.sum::<CURVATURE>(x, |w| Curvature::Log.at(w)),
+            Curvature::Two => self.sum::<CURVATURE>(x, |w| Curvature::Two.at(w)),
+            Curvature::Whole(k) => self.sum::<CURVATURE>(x, move |w| Curvature::Whole(k).at(w)),
+            Curvature::Real(g) => self.sum::<CURVATURE>(x, move |w| Curvature::Real(g).at(w)),
         }
     }
 
     /// The means of `u`, `d u'` and (with `CURVATURE`) `d² u''` over the
-    /// paths. Each sum is its own accumulator, so leaving the third out
-    /// does not change the digits of the other two.
+    /// paths, `u` the utility `at` gives. Each sum is its own accumulator,
+    /// so leaving the third out does not change the digits of the other
+    /// two.
     #[inline(always)]
-    fn sum<const CURVATURE: bool>(&self, x: f64, curvature: Curvature) -> [f64; 3] {
+    fn sum<const CURVATURE: bool>(
+        &self,
+        x: f64,
+        at: impl Fn(f64) -> (f64, f64, f64) + Sync,
+    ) -> [f64; 3] {
         let lines = &self.scaled.lines;
         let parts: Vec<[f64; 3]> = lines
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let mut sum = [0.0f64; 3];
                 for &[c, d] in chunk {
-                    let (u, du, d2u) = curvature.at(c + x * d);
+                    let (u, du, d2u) = at(c + x * d);
                     sum[0] += u;
                     sum[1] += d * du;
                     if CURVATURE {

@@ -375,3 +375,73 @@ pub(super) fn ce_falls_below(utility: &Utility, floor: f64, upper: f64) -> Optio
     // Still reached where the CE stops being defined.
     Some(upper)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The domain as a branch on each case, as it is defined.
+    fn add_by_cases(d: &mut Domain, ci: f64, di: f64) {
+        if di > 0.0 {
+            if ci <= 0.0 {
+                d.lower = d.lower.max(-ci / di);
+                d.open_lower = true;
+            }
+        } else if di < 0.0 {
+            if ci <= 0.0 {
+                d.never += 1;
+            } else {
+                d.upper = d.upper.min(ci / -di);
+            }
+        } else {
+            d.flat += 1;
+            if ci <= 0.0 {
+                d.never += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn domain_selects_what_the_cases_give_to_the_bit() {
+        let special = [
+            f64::NEG_INFINITY,
+            -3.0,
+            -1e-310,
+            -0.0,
+            0.0,
+            1e-310,
+            0.7,
+            2.5,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NAN,
+        ];
+        let same = |a: Domain, b: Domain| {
+            a.lower.to_bits() == b.lower.to_bits()
+                && a.upper.to_bits() == b.upper.to_bits()
+                && a.open_lower == b.open_lower
+                && a.never == b.never
+                && a.flat == b.flat
+        };
+        // Every pair alone, then all of them in one running domain.
+        let (mut running, mut running_by_cases) = (Domain::EVERYWHERE, Domain::EVERYWHERE);
+        for &ci in &special {
+            for &di in &special {
+                let (mut one, mut by_cases) = (Domain::EVERYWHERE, Domain::EVERYWHERE);
+                one.add(ci, di);
+                add_by_cases(&mut by_cases, ci, di);
+                assert!(same(one, by_cases), "({ci}, {di}): {one:?} vs {by_cases:?}");
+                running.add(ci, di);
+                add_by_cases(&mut running_by_cases, ci, di);
+                assert!(same(running, running_by_cases), "after ({ci}, {di})");
+            }
+        }
+        // A finite domain, so that the test sees the ends move at all.
+        let mut d = Domain::EVERYWHERE;
+        for (ci, di) in [(-2.0, 4.0), (3.0, -2.0), (-1.0, -1.0), (5.0, 0.0)] {
+            d.add(ci, di);
+        }
+        assert_eq!((d.lower, d.upper, d.never, d.flat), (0.5, 1.5, 1, 1));
+        assert!(d.open_lower);
+    }
+}

@@ -490,6 +490,7 @@ impl Plan {
     /// path's rounds stream, and the dilutions from a stream of their own,
     /// so that the dilution's law (and the number of draws its sampler
     /// takes) never moves a round's time (model v2 §1).
+    #[inline(always)]
     fn rounds(&self, index: u64, event_time: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
         let rate = self.model.rounds_per_year;
         let mut times = (rate > 0.0).then(|| random::stream(self.seed, index, random::ROUNDS));
@@ -1016,7 +1017,7 @@ impl Plan {
     /// prices (a serial sum), then all its exponentials in one vectorized
     /// loop, then each grant's PV weights against the prices. The draws are
     /// one normal per grid point up to `E`, in grid order.
-    #[inline]
+    #[inline(always)]
     fn public_equity(&self, employed: f64, active: &[bool; MAX_GRANTS], index: u64) -> f64 {
         let grid = &self.stock;
         let until = employed + TIME_TOLERANCE;

@@ -57,7 +57,7 @@ use crate::fs::write_atomic;
 use crate::model::Model;
 use crate::model::company::Outcome;
 use crate::scenario::Scenario;
-use crate::stats::{Outputs, total};
+use crate::stats::{Outputs, Totals};
 use plotters::prelude::*;
 use rayon::prelude::*;
 use std::fmt;
@@ -342,19 +342,17 @@ impl<'a> RunData<'a> {
     }
 }
 
-fn offer_totals<'a>(model: &'a Model, records: &'a [PathRecord]) -> impl Iterator<Item = f64> + 'a {
-    records
-        .iter()
-        .map(move |p| total(p, model, &model.offer.pay, p.offer_equity))
+fn offer_totals<'a>(model: &Model, records: &'a [PathRecord]) -> impl Iterator<Item = f64> + 'a {
+    let totals = Totals::new(model);
+    records.iter().map(move |p| totals.offer(p))
 }
 
 fn alternative_totals<'a>(
-    model: &'a Model,
+    model: &Model,
     records: &'a [PathRecord],
 ) -> impl Iterator<Item = f64> + 'a {
-    records
-        .iter()
-        .map(move |p| total(p, model, &model.alternative.pay, p.alternative_equity))
+    let totals = Totals::new(model);
+    records.iter().map(move |p| totals.alternative(p))
 }
 
 pub use crate::format::years;

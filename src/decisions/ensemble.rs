@@ -12,7 +12,7 @@ use super::floor::{Lever, Terms, solve_mean_of};
 use crate::engine::{CHUNK_PATHS, PathRecord, Simulation};
 use crate::model::Model;
 use crate::scenario::{Distribution, Ensemble, Scenario, SolveFor};
-use crate::stats::{Moments, quantile_sorted, total};
+use crate::stats::{Moments, Totals, quantile_sorted};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -24,7 +24,7 @@ pub const MIN_DRAWS_FOR_ATTRIBUTION: usize = 8;
 /// One chunk's (or one draw's) sums, in path order.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DrawSum {
-    /// `X_offer − X_alt`, as [`crate::stats::total`] computes both.
+    /// `X_offer − X_alt`, as [`Totals`] computes both.
     difference: Moments,
     /// The lever's line `a_i + ℓ s_i` ([`Lever::line`]) and `Y_i`.
     intercept: Moments,
@@ -62,9 +62,9 @@ impl EnsembleTerms {
     pub fn chunk(&self, model: &Model, records: &[PathRecord]) -> DrawSum {
         let n = records.len();
         let mut columns = [vec![0.0; n], vec![0.0; n], vec![0.0; n], vec![0.0; n]];
+        let totals = Totals::new(model);
         for (i, p) in records.iter().enumerate() {
-            let offer = total(p, model, &model.offer.pay, p.offer_equity);
-            let alternative = total(p, model, &model.alternative.pay, p.alternative_equity);
+            let [offer, alternative] = totals.both(p);
             let [f, a, u] = self.terms.offer(p);
             let (intercept, slope) = self.lever.line(f, a, u);
             columns[0][i] = offer - alternative;

@@ -334,9 +334,11 @@ mod tests {
 
 mod moments;
 mod outputs;
+mod totals;
 mod utility;
 pub use moments::{BLOCK, Moments};
 pub use outputs::*;
+pub use totals::{Totals, total, totals};
 pub(crate) use utility::{Curvature, certainty_equivalent_in_parallel, crra, crra_inverse};
 pub use utility::{NonPositiveWealth, Preferences, UtilitySum, certainty_equivalent};
 pub mod sketch;

@@ -2,14 +2,12 @@
 //! pathwise comparison and the company's outcomes.
 
 use super::{
-    BLOCK, Moments, Preferences, Summary, neumaier_sum, quantile_select, quantiles_select,
+    BLOCK, Moments, Preferences, Summary, Totals, neumaier_sum, quantile_select, quantiles_select,
 };
 use crate::engine::{ExerciseCost, PathRecord, Simulation};
 use crate::error::Error;
 use crate::model::Model;
-use crate::model::cash::pay_factor;
 use crate::model::company::Outcome;
-use crate::model::offers::Pay;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -257,11 +255,19 @@ pub(crate) struct TaxSums {
 impl TaxSums {
     /// Adds one path.
     #[inline]
-    pub fn add(&mut self, model: &Model, p: &PathRecord, t: &crate::engine::PathTaxes) {
+    pub fn add(
+        &mut self,
+        model: &Model,
+        totals: &Totals,
+        p: &PathRecord,
+        t: &crate::engine::PathTaxes,
+    ) {
         let Some(x) = model.tax else { return };
         let rate = x.rates.pay;
-        self.offer_pay += rate * cash_pay(p, model, &model.offer.pay);
-        self.alternative_pay += rate * cash_pay(p, model, &model.alternative.pay);
+        let unit = totals.unit_pay(p);
+        let (offer, alternative) = totals.pays();
+        self.offer_pay += rate * totals.cash_pay(offer, &unit);
+        self.alternative_pay += rate * totals.cash_pay(alternative, &unit);
         self.offer_income += f64::from(t.offer_income);
         self.offer_gains += f64::from(t.offer_gains);
         self.offer_credit += f64::from(t.offer_credit);
@@ -333,36 +339,6 @@ pub(crate) struct Tally {
     pub tender_sales: u64,
     pub tender_proceeds: f64,
     pub company: CompanyOutputs,
-}
-
-/// Each path's total for an offer with `pay`, given its equity PV.
-pub fn totals(
-    records: &[PathRecord],
-    model: &Model,
-    pay: &Pay,
-    equity: impl Fn(&PathRecord) -> f64,
-) -> Vec<f64> {
-    records
-        .iter()
-        .map(|p| total(p, model, pay, equity(p)))
-        .collect()
-}
-
-/// One path's total for an offer with `pay`, given its equity PV: the
-/// sign-on, the base (and bonus) while employed, the pay after leaving,
-/// and the equity.
-#[inline]
-pub fn total(p: &PathRecord, model: &Model, pay: &Pay, equity: f64) -> f64 {
-    cash_pay(p, model, pay) * model.pay_kept() + equity
-}
-
-/// Each path's cash pay before tax for an offer with `pay`: sign-on, base
-/// and bonus while employed, and the pay after leaving.
-#[inline]
-pub fn cash_pay(p: &PathRecord, model: &Model, pay: &Pay) -> f64 {
-    pay.sign_on
-        + pay.base * pay_factor(p.employed_years, model.discount_rate, pay.bonus_rate)
-        + model.pay_after_leaving(p.employed_years)
 }
 
 fn fill(buffer: &mut [f64], records: &[PathRecord], value: impl Fn(&PathRecord) -> f64 + Sync) {
@@ -487,46 +463,109 @@ impl Outputs {
     ) -> Result<Outputs, Error> {
         let model = &sim.plan.model;
         let records = &sim.records;
+        let totals = Totals::new(model);
 
-        // Buffers of one value per path (at most two at once beside the
-        // records), filled in parallel: the difference, then each offer's
-        // total and equity. Every sum is taken block by block in path
-        // order, so the digits do not depend on the thread count.
-        let offer_x = |p: &PathRecord| total(p, model, &model.offer.pay, p.offer_equity);
-        let alt_x = |p: &PathRecord| total(p, model, &model.alternative.pay, p.alternative_equity);
-        let mut buffer = vec![0.0; records.len()];
-        fill(&mut buffer, records, |p| offer_x(p) - alt_x(p));
-        let difference = Moments::of(&buffer);
-        let beats = count(&buffer, |d| *d > 0.0);
-        let [p10, p50, p90] = quantiles_select(&mut buffer, [0.10, 0.50, 0.90]);
-        let difference_percentiles = DifferencePercentiles { p10, p50, p90 };
+        // Each offer's total and their difference, in a buffer each, from
+        // one unit pay a path. Every sum is then taken block by block in
+        // path order, so the digits do not depend on the thread count.
+        let mut offer = vec![0.0; records.len()];
+        let mut alternative = vec![0.0; records.len()];
+        let mut difference = vec![0.0; records.len()];
+        offer
+            .par_iter_mut()
+            .zip(&mut alternative)
+            .zip(&mut difference)
+            .zip(records)
+            .with_min_len(BLOCK)
+            .for_each(|(((x, y), d), p)| {
+                [*x, *y] = totals.both(p);
+                *d = *x - *y;
+            });
         let at_least = |totals: &[f64]| -> Vec<u64> {
             amounts
                 .iter()
                 .map(|&amount| count(totals, |x| *x >= amount))
                 .collect()
         };
-        // Each offer's total, then its equity, in its own buffer: the two
-        // offers at once, so that one's serial selections overlap the
-        // other's. (Two buffers then, which stay below the floors' peak.)
-        let one_offer = |mut buffer: Vec<f64>,
-                         total: &(dyn Fn(&PathRecord) -> f64 + Sync),
-                         equity: fn(&PathRecord) -> f64| {
-            fill(&mut buffer, records, total);
+        // Then each offer's total and equity in the offer's buffer, the
+        // difference, and what is counted on the records, all at once: the
+        // selections are serial, and so overlap one another.
+        let one_offer = |mut buffer: Vec<f64>, equity: fn(&PathRecord) -> f64| {
             let at_least = at_least(&buffer);
             let worst = smallest(&buffer);
             let total = Summary::of(&mut buffer, prefs);
             fill(&mut buffer, records, equity);
             (at_least, worst, total, Summary::of(&mut buffer, prefs))
         };
+        let compare = |mut buffer: Vec<f64>| {
+            let moments = Moments::of(&buffer);
+            let beats = count(&buffer, |d| *d > 0.0);
+            let [p10, p50, p90] = quantiles_select(&mut buffer, [0.10, 0.50, 0.90]);
+            (moments, beats, DifferencePercentiles { p10, p50, p90 })
+        };
+        let on_records = || {
+            let counts = PathCounts::of(records, model.window_years);
+            let (company, (cash_paid, taxes, tender_proceeds)) = rayon::join(
+                || company_outputs(records, &counts),
+                || {
+                    (
+                        sum_in_path_order(records, |i, p| {
+                            p.exercised_on_departure().then(|| {
+                                let tax = sim
+                                    .taxes
+                                    .get(i)
+                                    .map_or(0.0, |t| f64::from(t.offer_at_exercise));
+                                ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax
+                            })
+                        }),
+                        // Summed a chunk at a time, as a streamed run sums them.
+                        model.tax.map(|_| {
+                            let chunk = crate::engine::CHUNK_PATHS;
+                            let chunks: Vec<TaxSums> = records
+                                .par_chunks(chunk)
+                                .zip(sim.taxes.par_chunks(chunk))
+                                .map(|(ps, ts)| {
+                                    let mut c = TaxSums::default();
+                                    for (p, t) in ps.iter().zip(ts) {
+                                        c.add(model, &totals, p, t);
+                                    }
+                                    c
+                                })
+                                .collect();
+                            let mut sums = TaxSums::default();
+                            for c in &chunks {
+                                sums.append(c);
+                            }
+                            sums
+                        }),
+                        // A zero adds nothing to a compensated sum, not
+                        // even its sign: only the paths that sold count.
+                        sum_in_path_order(records, |_, p| {
+                            (p.tender_proceeds != 0.0).then_some(p.tender_proceeds)
+                        }),
+                    )
+                },
+            );
+            (counts, company, cash_paid, taxes, tender_proceeds)
+        };
         let (
-            (offer_at_least, offer_worst, offer_total_summary, offer_equity_summary),
-            (alt_at_least, alt_worst, alt_total_summary, alt_equity_summary),
+            (
+                (difference, beats, difference_percentiles),
+                (counts, company, cash_paid, taxes, tender_proceeds),
+            ),
+            (
+                (offer_at_least, offer_worst, offer_total_summary, offer_equity_summary),
+                (alt_at_least, alt_worst, alt_total_summary, alt_equity_summary),
+            ),
         ) = rayon::join(
-            || one_offer(buffer, &offer_x, |p| p.offer_equity),
-            || one_offer(vec![0.0; records.len()], &alt_x, |p| p.alternative_equity),
+            || rayon::join(|| compare(difference), on_records),
+            || {
+                rayon::join(
+                    || one_offer(offer, |p| p.offer_equity),
+                    || one_offer(alternative, |p| p.alternative_equity),
+                )
+            },
         );
-        let counts = PathCounts::of(records, model.window_years);
         let n = records.len().max(1) as f64;
         let thresholds = amounts
             .iter()
@@ -556,38 +595,11 @@ impl Outputs {
                 difference_percentiles,
                 leavers: counts.leavers,
                 exercised: counts.exercised,
-                cash_paid: sum_in_path_order(records, |i, p| {
-                    p.exercised_on_departure().then(|| {
-                        let tax = sim
-                            .taxes
-                            .get(i)
-                            .map_or(0.0, |t| f64::from(t.offer_at_exercise));
-                        ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax
-                    })
-                }),
-                // Summed a chunk at a time, as a streamed run sums them.
-                taxes: model.tax.map(|_| {
-                    let chunk = crate::engine::CHUNK_PATHS;
-                    let chunks: Vec<TaxSums> = records
-                        .par_chunks(chunk)
-                        .zip(sim.taxes.par_chunks(chunk))
-                        .map(|(ps, ts)| {
-                            let mut c = TaxSums::default();
-                            for (p, t) in ps.iter().zip(ts) {
-                                c.add(model, p, t);
-                            }
-                            c
-                        })
-                        .collect();
-                    let mut sums = TaxSums::default();
-                    for c in &chunks {
-                        sums.append(c);
-                    }
-                    sums
-                }),
+                cash_paid,
+                taxes,
                 tender_sales: counts.tender_sales,
-                tender_proceeds: sum_in_path_order(records, |_, p| Some(p.tender_proceeds)),
-                company: company_outputs(records, &counts),
+                tender_proceeds,
+                company,
             },
         )?;
         outputs.thresholds = thresholds;

@@ -9,11 +9,11 @@
 //! `relative_error`: each is within that fraction of an order statistic
 //! next to the exact answer.
 
-use super::outputs::{TaxSums, total};
+use super::outputs::TaxSums;
 use super::sketch::QuantileSketch;
 use super::{
     CompanyOutputs, DifferencePercentiles, Moments, MultiplePercentiles, OutcomeShares, Outputs,
-    Percentiles, Preferences, Summary, Tally, ThresholdShare, UtilitySum,
+    Percentiles, Preferences, Summary, Tally, ThresholdShare, Totals, UtilitySum,
 };
 use crate::engine::{ExerciseCost, PathRecord, PathTaxes};
 use crate::error::Error;
@@ -25,15 +25,11 @@ use crate::scenario::MAX_THRESHOLDS;
 const VALUES: usize = 4;
 
 /// Each path's offer total, alternative total, offer equity and
-/// alternative equity, computed as [`super::totals`] computes them.
+/// alternative equity, the totals as [`Totals`] computes them.
 #[inline]
-fn values(model: &Model, p: &PathRecord) -> [f64; VALUES] {
-    [
-        total(p, model, &model.offer.pay, p.offer_equity),
-        total(p, model, &model.alternative.pay, p.alternative_equity),
-        p.offer_equity,
-        p.alternative_equity,
-    ]
+fn values(totals: &Totals, p: &PathRecord) -> [f64; VALUES] {
+    let [offer, alternative] = totals.both(p);
+    [offer, alternative, p.offer_equity, p.alternative_equity]
 }
 
 /// Sketches merged in any order (integer counts): one per worker.
@@ -142,8 +138,9 @@ impl StreamedOutputs {
         relative_error: f64,
         first_block: &[PathRecord],
     ) -> StreamedOutputs {
+        let totals = Totals::new(model);
         let utility = std::array::from_fn(|k| {
-            let first: Vec<f64> = first_block.iter().map(|p| values(model, p)[k]).collect();
+            let first: Vec<f64> = first_block.iter().map(|p| values(&totals, p)[k]).collect();
             UtilitySum::new(prefs, UtilitySum::scale_for(prefs, &first))
         });
         StreamedOutputs {
@@ -171,8 +168,9 @@ impl StreamedOutputs {
         let n = records.len();
         let mut columns = vec![[0.0; VALUES]; n];
         let mut c = ChunkOutputs::empty(self.totals.utility);
+        let totals = Totals::new(&self.model);
         for (i, (p, v)) in records.iter().zip(columns.iter_mut()).enumerate() {
-            *v = values(&self.model, p);
+            *v = values(&totals, p);
             for (s, x) in worker.values.iter_mut().zip(v.iter()) {
                 s.add(*x);
             }
@@ -193,7 +191,7 @@ impl StreamedOutputs {
                 if p.exercised_on_departure() {
                     c.cash_paid += f64::from(t.offer_at_exercise);
                 }
-                c.taxes.add(&self.model, p, t);
+                c.taxes.add(&self.model, &totals, p, t);
             }
             c.tender_sales += u64::from(p.tender_proceeds > 0.0);
             c.tender_proceeds += p.tender_proceeds;

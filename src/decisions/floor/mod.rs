@@ -38,12 +38,11 @@
 
 use crate::engine::{PathRecord, Simulation};
 use crate::model::Model;
-use crate::model::cash::pay_factor;
-use crate::model::offers::Pay;
+use crate::model::cash::UnitPay;
 use crate::scenario::{Criterion, Scenario, SolveFor};
 pub use crate::stats::Preferences;
 use crate::stats::{
-    Curvature, Moments, certainty_equivalent_in_parallel, crra, crra_inverse, neumaier_sum,
+    Curvature, Moments, Totals, certainty_equivalent_in_parallel, crra, crra_inverse, neumaier_sum,
     quantile_select,
 };
 use rayon::prelude::*;

@@ -30,15 +30,13 @@ pub struct FloorProblem {
 }
 
 /// One path's floor terms `(f_i, A_i, U_i, Y_i)`, computed from its record
-/// the same way by the kept run and the streamed one.
+/// the same way by the kept run and the streamed one, from the unit pay
+/// every total is built from ([`Totals`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Terms {
-    rate: f64,
+    totals: Totals,
     grant: f64,
     offer_bonus: f64,
-    alternative: Pay,
-    window: f64,
-    base_after_leaving: f64,
     /// The share of cash pay kept after tax.
     pay_kept: f64,
 }
@@ -46,67 +44,46 @@ pub(crate) struct Terms {
 impl Terms {
     pub(crate) fn new(model: &Model) -> Terms {
         Terms {
-            rate: model.discount_rate,
+            totals: Totals::new(model),
             grant: model.offer.grant,
             offer_bonus: model.offer.pay.bonus_rate,
-            alternative: model.alternative.pay,
-            window: model.window_years,
-            base_after_leaving: model.base_after_leaving,
             pay_kept: model.pay_kept(),
         }
-    }
-
-    /// The pay after leaving, as [`Model::pay_after_leaving`].
-    #[inline]
-    fn after_leaving(&self, p: &PathRecord) -> f64 {
-        if self.base_after_leaving == 0.0 {
-            return 0.0;
-        }
-        self.base_after_leaving
-            * crate::model::cash::pay_after_leaving(p.employed_years, self.window, self.rate)
     }
 
     /// The offer's terms `(f_i, A_i, U_i)`, `A_i` holding what moves with
     /// neither lever: the pay after leaving and the equity at a grant of 0.
     #[inline]
     pub(crate) fn offer(&self, p: &PathRecord) -> [f64; 3] {
-        let f = pay_factor(p.employed_years, self.rate, self.offer_bonus);
-        self.offer_with(p, f)
+        self.offer_with(p, &self.totals.unit_pay(p))
     }
 
     #[inline]
-    fn offer_with(&self, p: &PathRecord, pay_factor: f64) -> [f64; 3] {
+    fn offer_with(&self, p: &PathRecord, unit: &UnitPay) -> [f64; 3] {
         [
-            self.pay_kept * pay_factor,
-            self.pay_kept * self.after_leaving(p)
+            self.pay_kept * unit.pay_factor(self.offer_bonus),
+            self.pay_kept * self.totals.pay_after_leaving(unit)
                 + (p.offer_equity - self.grant * p.offer_equity_per_grant),
             p.offer_equity_per_grant,
         ]
     }
 
-    /// The alternative's total `Y_i`, as [`crate::stats::total`] computes it.
+    /// The alternative's total `Y_i`, as [`Totals`] computes it.
     #[inline]
     pub(crate) fn alternative(&self, p: &PathRecord) -> f64 {
-        self.of(p)[3]
+        self.totals.alternative(p)
     }
 
     #[inline]
     fn of(&self, p: &PathRecord) -> [f64; 4] {
-        let f_offer = pay_factor(p.employed_years, self.rate, self.offer_bonus);
-        let [f, a, u] = self.offer_with(p, f_offer);
-        let alt = &self.alternative;
-        let f_alt = if alt.bonus_rate == self.offer_bonus {
-            f_offer
-        } else {
-            pay_factor(p.employed_years, self.rate, alt.bonus_rate)
-        };
+        let unit = self.totals.unit_pay(p);
+        let [f, a, u] = self.offer_with(p, &unit);
+        let alternative = self.totals.pays().1;
         [
             f,
             a,
             u,
-            // As stats::total computes it.
-            (alt.sign_on + alt.base * f_alt + self.after_leaving(p)) * self.pay_kept
-                + p.alternative_equity,
+            self.totals.total(alternative, &unit, p.alternative_equity),
         ]
     }
 }

@@ -1,4 +1,33 @@
-//! Memory for the per-path records of a kept run.
+//! Memory for the per-path records of a kept run, and for the per-path
+//! buffers the summaries and floors fill after it.
+
+/// Asks the allocator to keep the memory of freed per-path buffers for the
+/// ones allocated next, instead of returning it to the system at once.
+///
+/// After the simulation, the summaries and the floors fill one buffer of
+/// per-path values after another (totals, lines, differences, scaled
+/// wealth). glibc serves a buffer above its mmap threshold (128 KiB, raised
+/// to the size of the last one freed) with fresh pages and unmaps it when
+/// freed, so each new buffer faults in, and the kernel clears, every page
+/// again: on a 2-million-path `run` of `hf-paris-ask.toml`, 41,000 page
+/// faults in the floors alone. With buffers of up to 32 MiB (glibc's most)
+/// kept in the heap, and the heap trimmed only above 256 MiB free, the
+/// floors reuse the summaries' pages: half the faults, a run 7% and a
+/// sweep 9% faster, for about 8% more peak resident memory. Larger buffers
+/// (runs of more than 4 million paths) are mapped as before.
+///
+/// Call once, before any thread allocates; it changes no result. Only
+/// glibc takes the advice; elsewhere this does nothing.
+pub fn keep_freed_buffers() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `mallopt` only sets two of the allocator's thresholds; both
+    // values are within the ranges glibc accepts, and a refusal (0) leaves
+    // the defaults, which are as correct.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
+    }
+}
 
 /// An empty vector with room for `n` values, backed by transparent huge
 /// pages where the kernel gives them on request (Linux with

@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::observer::Shared;
 use crate::scenario::{Illiquidity, Scenario};
+pub use memory::keep_freed_buffers;
 pub use path::{ExerciseCost, PathRecord, PathTaxes, Plan};
 use rayon::prelude::*;
 

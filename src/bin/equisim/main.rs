@@ -17,6 +17,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 fn main() -> ExitCode {
+    equisim::engine::keep_freed_buffers();
     let cli = args::Cli::parse_args();
     if let Err(e) = equisim::fs::install_interrupt_handler() {
         eprintln_quietly(&format!("warning: {e}"));

@@ -37,6 +37,8 @@ fn out_dir() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn commands(c: &mut Bench) {
+    // As the binary does before anything allocates.
+    equisim::engine::keep_freed_buffers();
     let options = RunOptions::default();
     let (_keep, dir) = out_dir();
     let mut group = c.benchmark_group("command");

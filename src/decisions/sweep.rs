@@ -313,7 +313,7 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
     if reuse == PathReuse::FlatDiscount
         && shared
             .as_ref()
-            .is_some_and(|s| s.with_flat_discount(0.0).is_none())
+            .is_some_and(|s| !s.rescales_to_flat_discount(0.0))
     {
         reuse = PathReuse::Resimulate;
     }
@@ -323,8 +323,11 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
         o.stage("", total as u64, Unit::Values);
     }
     let mut points = Vec::with_capacity(total);
+    // The records of the last value's rescaled paths, rewritten in place
+    // for the next value instead of faulting in fresh memory for each.
+    let mut spare = Vec::new();
     for (&value, scenario) in values.iter().zip(&scenarios) {
-        let owned;
+        let mut owned = None;
         let sim: &Simulation = match (reuse, &mut shared) {
             (PathReuse::Same, Some(s)) => s,
             (PathReuse::PayTax, Some(s)) => {
@@ -337,16 +340,14 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
                     crate::scenario::Illiquidity::Flat { discount } => discount,
                     _ => value,
                 };
-                owned = match s.with_flat_discount(discount) {
-                    Some(rescaled) => rescaled,
-                    None => engine::simulate(scenario, options)?,
-                };
-                &owned
+                let rescaled =
+                    match s.with_flat_discount_reusing(discount, std::mem::take(&mut spare)) {
+                        Some(rescaled) => rescaled,
+                        None => engine::simulate(scenario, options)?,
+                    };
+                owned.insert(rescaled)
             }
-            _ => {
-                owned = engine::simulate(scenario, options)?;
-                &owned
-            }
+            _ => owned.insert(engine::simulate(scenario, options)?),
         };
         let prefs = Preferences::of(scenario);
         let outputs = Outputs::compute(
@@ -364,6 +365,9 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
             other => other,
         })?;
         let floors = solve_floors(sim, scenario, request.solve_for, &request.criteria);
+        if let (PathReuse::FlatDiscount, Some(done)) = (reuse, owned) {
+            spare = done.records;
+        }
         points.push(SweepPoint {
             value,
             scenario: scenario.clone(),

@@ -196,29 +196,28 @@ impl Simulation {
     /// The result equals a new simulation at `discount` up to rounding
     /// (about 1e-15 relative).
     pub fn with_flat_discount(&self, discount: f64) -> Option<Simulation> {
-        let Illiquidity::Flat { discount: d0 } = self.plan.model.illiquidity else {
-            return None;
-        };
-        // Tender proceeds are cash, never discounted: they cannot be told
-        // apart from the rest of a record's equity, so such paths are
-        // simulated again.
-        // Nor can taxes: the tax paid on leaving is part of the exercise
-        // cost, and is not rebuilt from the record.
-        let m = &self.plan.model;
-        if d0 >= 1.0
-            || !(0.0..=1.0).contains(&discount)
-            || m.tender.is_some()
-            || m.tax.is_some()
-            || self.draws > 0
-        {
-            return None;
-        }
-        let ratio = (1.0 - discount) / (1.0 - d0);
+        self.with_flat_discount_reusing(discount, Vec::new())
+    }
+
+    /// [`Simulation::with_flat_discount`], its records written into
+    /// `spare` (an earlier rescaled simulation's, say) when it has room
+    /// for them: a sweep over the discount then faults in one copy of the
+    /// paths' memory, not one a value. The records are the same either way.
+    pub fn with_flat_discount_reusing(
+        &self,
+        discount: f64,
+        spare: Vec<PathRecord>,
+    ) -> Option<Simulation> {
+        let ratio = self.flat_discount_ratio(discount)?;
         let grant = self.plan.model.offer.grant;
         let plan = &self.plan;
-        // Rescaled in parallel straight into the new vector, as in
-        // `simulate`: no serial copy first.
-        let mut records = memory::with_huge_pages(self.records.len());
+        // Rescaled in parallel straight into the vector, as in `simulate`:
+        // no serial copy first.
+        let mut records = if spare.capacity() >= self.records.len() {
+            spare
+        } else {
+            memory::with_huge_pages(self.records.len())
+        };
         self.records
             .par_iter()
             .with_min_len(CHUNK_PATHS)
@@ -241,5 +240,33 @@ impl Simulation {
             records,
             taxes: Vec::new(),
         })
+    }
+
+    /// Whether [`Simulation::with_flat_discount`] can rescale these paths
+    /// to `discount`, without rescaling them.
+    pub fn rescales_to_flat_discount(&self, discount: f64) -> bool {
+        self.flat_discount_ratio(discount).is_some()
+    }
+
+    /// `k = (1 - discount) / (1 - d0)`, when these paths can be rescaled.
+    fn flat_discount_ratio(&self, discount: f64) -> Option<f64> {
+        let Illiquidity::Flat { discount: d0 } = self.plan.model.illiquidity else {
+            return None;
+        };
+        // Tender proceeds are cash, never discounted: they cannot be told
+        // apart from the rest of a record's equity, so such paths are
+        // simulated again.
+        // Nor can taxes: the tax paid on leaving is part of the exercise
+        // cost, and is not rebuilt from the record.
+        let m = &self.plan.model;
+        if d0 >= 1.0
+            || !(0.0..=1.0).contains(&discount)
+            || m.tender.is_some()
+            || m.tax.is_some()
+            || self.draws > 0
+        {
+            return None;
+        }
+        Some((1.0 - discount) / (1.0 - d0))
     }
 }

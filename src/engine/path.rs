@@ -704,56 +704,61 @@ impl Plan {
         let mut sold = [0.0f64; MAX_GRANTS];
         let (mut tender_scaled, mut tender_fixed) = (0.0, 0.0);
         let mut taxes = TaxTally::default();
-        let mut sell_at_tender = |u: f64, z: f64, by_rounds: &[f64; MAX_GRANTS]| {
-            let Some(t) = m.tender else { return };
-            if departure <= u {
-                return;
-            }
-            let value = exp::exp(known.bridge(u, sigma, z));
-            let discounted = exp::exp(-r * u) * (1.0 - t.discount);
-            for (g, grant) in offer_grants.iter().enumerate() {
-                if grant.date() >= u || !made(offer_grants, offer_refresh_won, g, true) {
-                    continue;
+        // Built only for a company that runs tenders: the closure holds a
+        // score of references, and setting them up on every path of a
+        // company without tenders cost about 50 instructions a path.
+        let mut sell_at_tender = m.tender.as_ref().map(|t| {
+            |u: f64, z: f64, by_rounds: &[f64; MAX_GRANTS]| {
+                if departure <= u {
+                    return;
                 }
-                let held = grant.schedule.vested_fraction(u.min(employed)) - sold[g];
-                if held <= 0.0 {
-                    continue;
-                }
-                let (amount, scaled) = match grant.size {
-                    GrantSize::Scaled(k) => (k, true),
-                    GrantSize::Fixed(a) => (a, false),
-                };
-                // φ_g(u) V_u: the held share's value at the tender.
-                let kept = exp::exp(-m.pool_per_year * (u - grant.date())) * by_rounds[g];
-                let worth = held * amount / value_at[g] * kept * value;
-                // Options are sold as a cashless exercise, only in the
-                // money: the strike of the sold share comes off. Taxed as
-                // at the event, the seniority being the tender's date.
-                let (proceeds, tax) = match offer.options {
-                    None => {
-                        let gross = worth * discounted;
-                        (gross, m.tax.map(|x| x.private_rsu(gross)))
+                let value = exp::exp(known.bridge(u, sigma, z));
+                let discounted = exp::exp(-r * u) * (1.0 - t.discount);
+                for (g, grant) in offer_grants.iter().enumerate() {
+                    if grant.date() >= u || !made(offer_grants, offer_refresh_won, g, true) {
+                        continue;
                     }
-                    Some(o) => {
-                        let spread = worth * (1.0 - t.discount) - o.strike_ratio * amount * held;
-                        if spread <= 0.0 {
-                            continue;
+                    let held = grant.schedule.vested_fraction(u.min(employed)) - sold[g];
+                    if held <= 0.0 {
+                        continue;
+                    }
+                    let (amount, scaled) = match grant.size {
+                        GrantSize::Scaled(k) => (k, true),
+                        GrantSize::Fixed(a) => (a, false),
+                    };
+                    // φ_g(u) V_u: the held share's value at the tender.
+                    let kept = exp::exp(-m.pool_per_year * (u - grant.date())) * by_rounds[g];
+                    let worth = held * amount / value_at[g] * kept * value;
+                    // Options are sold as a cashless exercise, only in the
+                    // money: the strike of the sold share comes off. Taxed as
+                    // at the event, the seniority being the tender's date.
+                    let (proceeds, tax) = match offer.options {
+                        None => {
+                            let gross = worth * discounted;
+                            (gross, m.tax.map(|x| x.private_rsu(gross)))
                         }
-                        let gross = spread * exp::exp(-r * u);
-                        (gross, m.tax.map(|x| x.cashless(gross, u)))
+                        Some(o) => {
+                            let spread =
+                                worth * (1.0 - t.discount) - o.strike_ratio * amount * held;
+                            if spread <= 0.0 {
+                                continue;
+                            }
+                            let gross = spread * exp::exp(-r * u);
+                            (gross, m.tax.map(|x| x.cashless(gross, u)))
+                        }
+                    };
+                    let tax = tax.unwrap_or_default();
+                    taxes.add(scaled, t.fraction, &tax);
+                    let cash = t.fraction * (proceeds - tax.total());
+                    if scaled {
+                        tender_scaled += cash;
+                    } else {
+                        tender_fixed += cash;
                     }
-                };
-                let tax = tax.unwrap_or_default();
-                taxes.add(scaled, t.fraction, &tax);
-                let cash = t.fraction * (proceeds - tax.total());
-                if scaled {
-                    tender_scaled += cash;
-                } else {
-                    tender_fixed += cash;
+                    sold[g] += t.fraction * held;
                 }
-                sold[g] += t.fraction * held;
             }
-        };
+        });
 
         // Dilution of each grant from its date to the event (and to the
         // departure, where it is needed), the tenders taken in date order
@@ -772,7 +777,9 @@ impl Plan {
         for (t, dilution) in self.rounds(index, event_time) {
             // A tender at u sees the rounds in (s_g, u].
             while let Some((u, z)) = tenders.next_if(|&(u, _)| u < t) {
-                sell_at_tender(u, z, &by_rounds);
+                if let Some(sell) = sell_at_tender.as_mut() {
+                    sell(u, z, &by_rounds);
+                }
             }
             let keep = 1.0 - dilution;
             let by_departure = decides_at_departure && t <= departure;
@@ -786,8 +793,10 @@ impl Plan {
                 }
             }
         }
-        for (u, z) in tenders {
-            sell_at_tender(u, z, &by_rounds);
+        if let Some(sell) = sell_at_tender.as_mut() {
+            for (u, z) in tenders {
+                sell(u, z, &by_rounds);
+            }
         }
 
         // The private grants' payoffs, split into the part that scales with

@@ -468,6 +468,8 @@ impl Outputs {
         // Each offer's total and their difference, in a buffer each, from
         // one unit pay a path. Every sum is then taken block by block in
         // path order, so the digits do not depend on the thread count.
+        // Three buffers beside the records are a large run's peak memory
+        // (the floors, which take the records over, hold less).
         let mut offer = vec![0.0; records.len()];
         let mut alternative = vec![0.0; records.len()];
         let mut difference = vec![0.0; records.len()];
@@ -481,10 +483,10 @@ impl Outputs {
                 [*x, *y] = totals.both(p);
                 *d = *x - *y;
             });
-        let at_least = |totals: &[f64]| -> Vec<u64> {
+        let at_least = |values: &[f64]| -> Vec<u64> {
             amounts
                 .iter()
-                .map(|&amount| count(totals, |x| *x >= amount))
+                .map(|&amount| count(values, |x| *x >= amount))
                 .collect()
         };
         // Then each offer's total and equity in the offer's buffer, the

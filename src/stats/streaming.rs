@@ -168,9 +168,9 @@ impl StreamedOutputs {
         let n = records.len();
         let mut columns = vec![[0.0; VALUES]; n];
         let mut c = ChunkOutputs::empty(self.totals.utility);
-        let totals = Totals::new(&self.model);
+        let path_totals = Totals::new(&self.model);
         for (i, (p, v)) in records.iter().zip(columns.iter_mut()).enumerate() {
-            *v = values(&totals, p);
+            *v = values(&path_totals, p);
             for (s, x) in worker.values.iter_mut().zip(v.iter()) {
                 s.add(*x);
             }
@@ -191,7 +191,7 @@ impl StreamedOutputs {
                 if p.exercised_on_departure() {
                     c.cash_paid += f64::from(t.offer_at_exercise);
                 }
-                c.taxes.add(&self.model, &totals, p, t);
+                c.taxes.add(&self.model, &path_totals, p, t);
             }
             c.tender_sales += u64::from(p.tender_proceeds > 0.0);
             c.tender_proceeds += p.tender_proceeds;

@@ -12,6 +12,32 @@
 
 use super::neumaier_sum;
 
+/// Blocks summed side by side by [`Moments::of`].
+const LANES: usize = 4;
+
+/// [`neumaier_sum`] of `LANES` sequences at once, lane `k` of `value(i)`
+/// being the `i`-th value of sequence `k`: each lane does what
+/// [`neumaier_sum`] does, in the same order, so each sum is the same to
+/// the bit.
+#[inline(always)]
+fn neumaier_lanes(n: usize, value: impl Fn(usize) -> [f64; LANES]) -> [f64; LANES] {
+    let mut sum = [0.0f64; LANES];
+    let mut c = [0.0f64; LANES];
+    for i in 0..n {
+        let x = value(i);
+        for k in 0..LANES {
+            let t = sum[k] + x[k];
+            if sum[k].abs() >= x[k].abs() {
+                c[k] += (sum[k] - t) + x[k];
+            } else {
+                c[k] += (x[k] - t) + sum[k];
+            }
+            sum[k] = t;
+        }
+    }
+    std::array::from_fn(|k| sum[k] + c[k])
+}
+
 /// Values per block: the engine's chunk of paths.
 pub const BLOCK: usize = 4096;
 
@@ -99,12 +125,53 @@ impl Moments {
     /// block after the other).
     pub fn of(values: &[f64]) -> Moments {
         use rayon::prelude::*;
-        let blocks: Vec<Moments> = values.par_chunks(BLOCK).map(Moments::of_block).collect();
+        let groups: Vec<([Moments; LANES], usize)> = values
+            .par_chunks(BLOCK * LANES)
+            .map(Moments::of_group)
+            .collect();
         let mut m = Moments::default();
-        for block in &blocks {
-            m.append(block);
+        for (blocks, count) in &groups {
+            for block in &blocks[..*count] {
+                m.append(block);
+            }
         }
         m
+    }
+
+    /// [`Moments::of_block`] of each block of `group` (at most [`LANES`]
+    /// blocks), and how many there are. A whole group's blocks are summed
+    /// side by side ([`neumaier_lanes`]): each block's sums are the same
+    /// sequence of operations as alone, to the bit, but the blocks'
+    /// additions no longer wait on one another.
+    fn of_group(group: &[f64]) -> ([Moments; LANES], usize) {
+        let mut out = [Moments::default(); LANES];
+        if group.len() < BLOCK * LANES {
+            let mut count = 0;
+            for (o, block) in out.iter_mut().zip(group.chunks(BLOCK)) {
+                *o = Moments::of_block(block);
+                count += 1;
+            }
+            return (out, count);
+        }
+        let blocks: [&[f64]; LANES] = std::array::from_fn(|k| &group[k * BLOCK..(k + 1) * BLOCK]);
+        let sums = neumaier_lanes(BLOCK, |i| blocks.map(|b| b[i]));
+        let means = sums.map(|sum| sum / BLOCK as f64);
+        let m2 = neumaier_lanes(BLOCK, |i| {
+            std::array::from_fn(|k| (blocks[k][i] - means[k]) * (blocks[k][i] - means[k]))
+        });
+        for (k, o) in out.iter_mut().enumerate() {
+            *o = Moments {
+                count: BLOCK as u64,
+                total: Compensated {
+                    sum: sums[k],
+                    compensation: 0.0,
+                },
+                running_mean: means[k],
+                m2: m2[k],
+                min: blocks[k].iter().copied().fold(f64::INFINITY, f64::min),
+            };
+        }
+        (out, LANES)
     }
 
     /// The mean [`Moments::of`] reports, to the digit, without the
@@ -112,12 +179,30 @@ impl Moments {
     /// solvers that want only the mean.
     pub fn mean_of(values: &[f64]) -> f64 {
         use rayon::prelude::*;
-        let sums: Vec<f64> = values
-            .par_chunks(BLOCK)
-            .map(|block| neumaier_sum(block.iter().copied()))
+        // Each block's sum, whole groups of blocks side by side.
+        let groups: Vec<([f64; LANES], usize)> = values
+            .par_chunks(BLOCK * LANES)
+            .map(|group| {
+                if group.len() == BLOCK * LANES {
+                    let sums =
+                        neumaier_lanes(BLOCK, |i| std::array::from_fn(|k| group[k * BLOCK + i]));
+                    (sums, LANES)
+                } else {
+                    let mut sums = [0.0; LANES];
+                    let mut count = 0;
+                    for (s, block) in sums.iter_mut().zip(group.chunks(BLOCK)) {
+                        *s = neumaier_sum(block.iter().copied());
+                        count += 1;
+                    }
+                    (sums, count)
+                }
+            })
             .collect();
+        let sums = groups
+            .iter()
+            .flat_map(|(sums, count)| sums[..*count].iter().copied());
         // As `append` joins the blocks' totals.
-        let mut blocks = sums.into_iter().map(|sum| Compensated {
+        let mut blocks = sums.map(|sum| Compensated {
             sum,
             compensation: 0.0,
         });
@@ -230,5 +315,45 @@ mod tests {
                 v.len()
             );
         }
+    }
+
+    #[test]
+    fn blocks_side_by_side_are_each_block_alone_to_the_bit() {
+        // Three whole groups and a tail; magnitudes that swap which of the
+        // running sum and the next value is larger, so both of the
+        // compensation's branches are taken.
+        let n = 3 * BLOCK * LANES + 5000;
+        let values: Vec<f64> = (0..n as u64)
+            .map(|i| {
+                let v = ((i * 7919) % 10_007) as f64 / 7.0 - 700.0;
+                match i % 17 {
+                    0 => v * 1e12,
+                    1 => -v * 1e-9,
+                    2 => 0.0,
+                    _ => v,
+                }
+            })
+            .collect();
+        let mut one_by_one = Moments::default();
+        for block in values.chunks(BLOCK) {
+            one_by_one.append(&Moments::of_block(block));
+        }
+        let side_by_side = Moments::of(&values);
+        let bits = |m: &Moments| {
+            [
+                m.total.sum,
+                m.total.compensation,
+                m.running_mean,
+                m.m2,
+                m.min,
+            ]
+            .map(f64::to_bits)
+        };
+        assert_eq!(bits(&side_by_side), bits(&one_by_one));
+        assert_eq!(side_by_side.count(), n as u64);
+        assert_eq!(
+            Moments::mean_of(&values).to_bits(),
+            one_by_one.mean().to_bits()
+        );
     }
 }

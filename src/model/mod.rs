@@ -92,17 +92,6 @@ impl Model {
         self.tax.map_or(1.0, |t| t.pay_kept())
     }
 
-    /// PV of the pay after leaving on a path employed `employed_years`:
-    /// the same beside both offers, and moved by neither floor lever.
-    #[inline]
-    pub fn pay_after_leaving(&self, employed_years: f64) -> f64 {
-        if self.base_after_leaving == 0.0 {
-            return 0.0;
-        }
-        self.base_after_leaving
-            * cash::pay_after_leaving(employed_years, self.window_years, self.discount_rate)
-    }
-
     /// The fraction of private proceeds kept after the illiquidity discount
     /// for a path whose proceeds arrive at `tau` years.
     #[inline]

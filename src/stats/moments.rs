@@ -16,26 +16,18 @@ use super::neumaier_sum;
 const LANES: usize = 4;
 
 /// [`neumaier_sum`] of `LANES` sequences at once, lane `k` of `value(i)`
-/// being the `i`-th value of sequence `k`: each lane does what
-/// [`neumaier_sum`] does, in the same order, so each sum is the same to
-/// the bit.
+/// being the `i`-th value of sequence `k`: each lane is a [`Compensated`]
+/// sum, the same step as [`neumaier_sum`]'s in the same order, so each
+/// sum is the same to the bit.
 #[inline(always)]
 fn neumaier_lanes(n: usize, value: impl Fn(usize) -> [f64; LANES]) -> [f64; LANES] {
-    let mut sum = [0.0f64; LANES];
-    let mut c = [0.0f64; LANES];
+    let mut sums = [Compensated::default(); LANES];
     for i in 0..n {
-        let x = value(i);
-        for k in 0..LANES {
-            let t = sum[k] + x[k];
-            if sum[k].abs() >= x[k].abs() {
-                c[k] += (sum[k] - t) + x[k];
-            } else {
-                c[k] += (x[k] - t) + sum[k];
-            }
-            sum[k] = t;
+        for (sum, x) in sums.iter_mut().zip(value(i)) {
+            sum.add(x);
         }
     }
-    std::array::from_fn(|k| sum[k] + c[k])
+    sums.map(|sum| sum.value())
 }
 
 /// Values per block: the engine's chunk of paths.

@@ -55,8 +55,8 @@ impl Totals {
         self.discounting.at(p.employed_years)
     }
 
-    /// The pay after leaving on a path of unit pay `unit`
-    /// ([`Model::pay_after_leaving`]): the same beside both offers.
+    /// PV of the pay after leaving on a path of unit pay `unit`: the same
+    /// beside both offers, and moved by neither floor lever.
     #[inline]
     pub fn pay_after_leaving(&self, unit: &UnitPay) -> f64 {
         if self.base_after_leaving == 0.0 {
@@ -64,6 +64,11 @@ impl Totals {
         } else {
             self.base_after_leaving * unit.after_leaving
         }
+    }
+
+    /// The share of cash pay kept after tax (1 untaxed).
+    pub fn pay_kept(&self) -> f64 {
+        self.pay_kept
     }
 
     /// The private offer's cash pay and the public one's.

@@ -36,9 +36,6 @@ pub struct FloorProblem {
 pub(crate) struct Terms {
     totals: Totals,
     grant: f64,
-    offer_bonus: f64,
-    /// The share of cash pay kept after tax.
-    pay_kept: f64,
 }
 
 impl Terms {
@@ -46,8 +43,6 @@ impl Terms {
         Terms {
             totals: Totals::new(model),
             grant: model.offer.grant,
-            offer_bonus: model.offer.pay.bonus_rate,
-            pay_kept: model.pay_kept(),
         }
     }
 
@@ -60,9 +55,10 @@ impl Terms {
 
     #[inline]
     fn offer_with(&self, p: &PathRecord, unit: &UnitPay) -> [f64; 3] {
+        let kept = self.totals.pay_kept();
         [
-            self.pay_kept * unit.pay_factor(self.offer_bonus),
-            self.pay_kept * self.totals.pay_after_leaving(unit)
+            kept * unit.pay_factor(self.totals.pays().0.bonus_rate),
+            kept * self.totals.pay_after_leaving(unit)
                 + (p.offer_equity - self.grant * p.offer_equity_per_grant),
             p.offer_equity_per_grant,
         ]

@@ -21,18 +21,11 @@ pub fn mean_sd(values: &[f64]) -> (f64, f64) {
 
 /// Sum with Neumaier's compensation: the error does not grow with the count.
 pub fn neumaier_sum(values: impl Iterator<Item = f64>) -> f64 {
-    let mut sum = 0.0f64;
-    let mut c = 0.0f64;
+    let mut sum = moments::Compensated::default();
     for x in values {
-        let t = sum + x;
-        if sum.abs() >= x.abs() {
-            c += (sum - t) + x;
-        } else {
-            c += (x - t) + sum;
-        }
-        sum = t;
+        sum.add(x);
     }
-    sum + c
+    sum.value()
 }
 
 /// The `p`-quantile (`p` in [0, 1]) of ascending `sorted` values, linearly

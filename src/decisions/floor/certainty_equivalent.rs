@@ -268,7 +268,28 @@ impl Utility {
     }
 }
 
+/// The certainty-equivalent floor. Every verdict that no lever value
+/// reaches the target also holds for totals that are nowhere higher
+/// ([`Solution::lower_totals_out_of_reach`]): less wealth on every path
+/// lowers the expected utility at every lever value and narrows the
+/// lever values where it is defined, and the verdict is a proof on the
+/// concave utility (no path's wealth positive whatever the lever, a
+/// bounded limit, or Newton's tangents, each above the utility, missing
+/// the target). It rests on the sums, not on a count: totals lower by
+/// less than the sums' rounding could in principle be judged otherwise.
 pub(super) fn solve_ce(
+    paths: &LinearPaths,
+    t: f64,
+    prefs: Preferences,
+    decreasing_share: f64,
+    ask: Ask,
+) -> Solution {
+    let solution = solve_ce_by_newton(paths, t, prefs, decreasing_share, ask);
+    let out_of_reach = solution.floor.is_none();
+    solution.out_of_reach_lower(out_of_reach)
+}
+
+fn solve_ce_by_newton(
     paths: &LinearPaths,
     t: f64,
     prefs: Preferences,

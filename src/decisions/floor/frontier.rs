@@ -95,24 +95,38 @@ impl FloorProblem {
     /// frontier of `equisim floor`).
     pub fn frontier(&self, criteria: &[Criterion], bases: &[f64]) -> Frontier {
         let targets: Vec<Option<f64>> = criteria.iter().map(|c| self.target(*c)).collect();
-        let floors_at = |base: f64| -> Vec<Option<f64>> {
+        let signed = self.pay_factors_signed();
+        // The floors of the criteria `open` at `base`, each with whether it
+        // rules out every lower base.
+        let floors_at = |base: f64, open: &[usize]| -> Vec<(Option<f64>, bool)> {
             let paths = self.grant_lever(base);
-            criteria
-                .iter()
-                .zip(&targets)
-                .map(|(c, target)| self.solve_floor(*c, &paths, *target))
+            open.iter()
+                .map(|&j| self.floor_ruling_out_below(criteria[j], &paths, targets[j], signed))
                 .collect()
         };
         // A few bases at once, each solved in parallel too: the solvers'
         // serial steps (selections, the Newton iteration) overlap, and no
-        // more bases' per-path lines are held than there are threads.
+        // more bases' per-path lines are held than there are threads. From
+        // the top base down: where a solver finds a criterion out of reach
+        // for lower totals too (`Solution::lower_totals_out_of_reach`), it
+        // is out of reach at every lower base, which then needs no solve.
         let at_once = rayon::current_num_threads().max(1);
-        let mut grant_floors = vec![Vec::with_capacity(bases.len()); criteria.len()];
-        for group in bases.chunks(at_once) {
-            let solved: Vec<Vec<Option<f64>>> = group.par_iter().map(|b| floors_at(*b)).collect();
-            for at_base in solved {
-                for (j, floor) in at_base.into_iter().enumerate() {
-                    grant_floors[j].push(floor);
+        let mut grant_floors = vec![vec![None; bases.len()]; criteria.len()];
+        let mut ruled_out = vec![false; criteria.len()];
+        let top_down: Vec<usize> = (0..bases.len()).rev().collect();
+        for group in top_down.chunks(at_once) {
+            let open: Vec<usize> = (0..criteria.len()).filter(|&j| !ruled_out[j]).collect();
+            if open.is_empty() {
+                break;
+            }
+            let solved: Vec<Vec<(Option<f64>, bool)>> = group
+                .par_iter()
+                .map(|&k| floors_at(bases[k], &open))
+                .collect();
+            for (&k, at_base) in group.iter().zip(solved) {
+                for (&j, (floor, rules_out_below)) in open.iter().zip(at_base) {
+                    grant_floors[j][k] = floor;
+                    ruled_out[j] |= rules_out_below;
                 }
             }
         }
@@ -199,6 +213,84 @@ fn unreachable_stretches(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Floor terms of `n` paths: pay factors of one to three years, 45% of
+    /// the grants worth nothing, a tenth falling with the grant
+    /// (a strike paid on leaving), and an alternative paying a base of 75
+    /// over the same years, with a little equity of its own.
+    fn problem(n: usize, seed: u64) -> FloorProblem {
+        let mut state = seed;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut p = FloorProblem {
+            pay_factor: Vec::new(),
+            fixed: Vec::new(),
+            equity_per_grant: Vec::new(),
+            alternative: Vec::new(),
+            sign_on: 5.0,
+            base: 100.0,
+            grant: 50.0,
+            prefs: Preferences {
+                outside_wealth: 40.0,
+                risk_aversion: 2.0,
+            },
+        };
+        for _ in 0..n {
+            let f = 1.0 + 2.0 * next();
+            let kind = next();
+            let u = if kind < 0.45 {
+                0.0
+            } else if kind < 0.55 {
+                -0.3 * next()
+            } else {
+                3.0 * next() * next()
+            };
+            p.pay_factor.push(f);
+            p.fixed.push(20.0 * next());
+            p.equity_per_grant.push(u);
+            p.alternative.push(150.0 * f / 2.0 + 30.0 * next());
+        }
+        p
+    }
+
+    /// The frontier solves from the top base down and skips the bases below
+    /// one where a criterion is out of reach: its grid is still, to the
+    /// bit, every base solved on its own.
+    #[test]
+    fn the_frontier_skipping_lower_bases_is_every_base_solved() {
+        let p = problem(3000, 7);
+        let criteria = [
+            Criterion::Mean,
+            Criterion::Beats(50),
+            Criterion::Percentile(10),
+            Criterion::Median,
+            Criterion::CertaintyEquivalent,
+        ];
+        let bases = sweep_values(20.0, 260.0, 25);
+        let frontier = p.frontier(&criteria, &bases);
+        let mut skipped = 0;
+        for (j, c) in criteria.iter().enumerate() {
+            let target = p.target(*c);
+            let each: Vec<Option<f64>> = bases
+                .iter()
+                .map(|b| p.solve_floor(*c, &p.grant_lever(*b), target))
+                .collect();
+            let bits =
+                |v: &[Option<f64>]| v.iter().map(|x| x.map(f64::to_bits)).collect::<Vec<_>>();
+            assert_eq!(bits(&frontier.grant_floors[j]), bits(&each), "{c:?}");
+            // Out of reach at the bottom and reached at the top: the grid
+            // did skip bases for this criterion.
+            if c != &Criterion::Mean {
+                assert!(each[0].is_none() && each[24].is_some(), "{c:?}: {each:?}");
+                skipped += each.iter().filter(|f| f.is_none()).count() - 1;
+            }
+        }
+        assert!(skipped >= 8, "{skipped}");
+    }
 
     /// Reach from 3.7 on, on a grid of whole numbers: the stretch ends
     /// within the tolerance of 3.7, not at the grid point 3.

@@ -350,4 +350,75 @@ mod tests {
             assert_eq!(s.floor, Some(0.0), "{c}");
         }
     }
+
+    /// A verdict that the floor is out of reach for lower totals too
+    /// ([`Solution::lower_totals_out_of_reach`]) holds: every path's total
+    /// lowered by its own amount has no floor either; and the verdict is
+    /// given often enough for the check to mean something.
+    #[test]
+    fn out_of_reach_for_lower_totals_is_out_of_reach_lower_down() {
+        let mut verdicts = [0usize; 4];
+        for seed in 1..=6 {
+            let paths = lcg_paths(600, seed, seed % 2 == 0);
+            let mut s = seed;
+            let lowered = LinearPaths {
+                intercept: paths
+                    .intercept
+                    .iter()
+                    .map(|a| {
+                        s = s.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        a - 8.0 * ((s >> 11) as f64 / (1u64 << 53) as f64)
+                    })
+                    .collect::<Vec<f64>>()
+                    .into(),
+                slope: paths.slope.clone(),
+            };
+            // Each criterion against a range of targets; beatsNN on the
+            // differences to an alternative worth 100 on every path.
+            let less_100 = |p: &LinearPaths| -> LinearPaths<'static> {
+                LinearPaths {
+                    intercept: p
+                        .intercept
+                        .iter()
+                        .map(|a| a - 100.0)
+                        .collect::<Vec<f64>>()
+                        .into(),
+                    slope: p.slope.to_vec().into(),
+                }
+            };
+            let cases = [
+                (Criterion::Percentile(10), 60.0, 160.0),
+                (Criterion::Percentile(25), 60.0, 160.0),
+                (Criterion::Beats(50), 0.0, 0.0),
+                (Criterion::CertaintyEquivalent, 60.0, 400.0),
+            ];
+            for (k, (c, lo, hi)) in cases.into_iter().enumerate() {
+                for i in 0..=24 {
+                    let t = lo + (hi - lo) * f64::from(i) / 24.0;
+                    // For beatsNN a range of shares instead, 40% to 88%.
+                    let c = match c {
+                        Criterion::Beats(_) => Criterion::Beats(40 + 2 * i),
+                        c => c,
+                    };
+                    let t = c.beats_share().unwrap_or(t);
+                    let ask = |p: &LinearPaths| {
+                        let p = if c.beats_share().is_some() {
+                            less_100(p)
+                        } else {
+                            p.clone()
+                        };
+                        solve_asking(c, &p, Some(t), prefs(2.0), Ask::Floor)
+                    };
+                    let at = ask(&paths);
+                    if at.lower_totals_out_of_reach {
+                        assert_eq!(at.floor, None, "{c} at {t}");
+                        let below = ask(&lowered);
+                        assert_eq!(below.floor, None, "{c} at {t}, seed {seed}");
+                        verdicts[k] += 1;
+                    }
+                }
+            }
+        }
+        assert!(verdicts.iter().all(|v| *v >= 5), "{verdicts:?}");
+    }
 }

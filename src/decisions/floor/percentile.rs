@@ -478,8 +478,12 @@ pub(super) fn solve_percentile(
         }
     };
 
+    // The upper order statistic never reaching t is the count's verdict;
+    // the interpolated quantile's search can also fail where it does, but
+    // that is no count.
+    let too_few = first_hi.is_none();
     if ask == Ask::Floor {
-        return Solution::floor_only(floor);
+        return Solution::floor_only(floor).out_of_reach_lower(too_few);
     }
     let monotone = is_monotone(reach.falling);
     let Some(floor) = floor else {
@@ -513,7 +517,8 @@ pub(super) fn solve_percentile(
             },
             monotone,
             decreasing_share,
-        );
+        )
+        .out_of_reach_lower(too_few);
     };
 
     let mut solution = Solution::reached(floor, monotone, decreasing_share);
@@ -559,7 +564,7 @@ pub(super) fn solve_beats(diff: &LinearPaths, nn: u8, decreasing_share: f64, ask
     let monotone = reach.falling == 0;
     let floor = reach.first_reach([need, need])[0];
     if ask == Ask::Floor {
-        return Solution::floor_only(floor);
+        return Solution::floor_only(floor).out_of_reach_lower(floor.is_none());
     }
     match floor {
         Some(x) => {
@@ -579,6 +584,7 @@ pub(super) fn solve_beats(diff: &LinearPaths, nn: u8, decreasing_share: f64, ask
                 monotone,
                 decreasing_share,
             )
+            .out_of_reach_lower(true)
         }
     }
 }

@@ -287,6 +287,31 @@ impl FloorProblem {
         })
     }
 
+    /// [`Self::solve_floor`] with whether it rules out the lower bases: a
+    /// grant floor out of reach with [`Solution::lower_totals_out_of_reach`]
+    /// is out of reach at every lower base too, as long as no path's pay
+    /// factor is negative (`pay_factors_signed`), for then a lower base
+    /// raises no path's total at any grant (rounding included: each step
+    /// of `sign_on + B f + A` is monotone in `B`).
+    pub(crate) fn floor_ruling_out_below(
+        &self,
+        criterion: Criterion,
+        lever: &LinearPaths,
+        target: Option<f64>,
+        pay_factors_signed: bool,
+    ) -> (Option<f64>, bool) {
+        let s = self.on_lines_of(criterion, lever, |paths| {
+            solve_asking(criterion, paths, target, self.prefs, Ask::Floor)
+        });
+        (s.floor, s.lower_totals_out_of_reach && pay_factors_signed)
+    }
+
+    /// Whether every path's pay factor is `≥ 0` (none NaN): a higher base
+    /// then raises, or leaves, every path's total.
+    pub(crate) fn pay_factors_signed(&self) -> bool {
+        self.pay_factor.par_iter().all(|f| *f >= 0.0)
+    }
+
     /// `solver` on the lines `criterion` is solved on: the offer's totals on
     /// `lever`, or for `beatsNN` their differences to the alternative's.
     fn on_lines_of<T>(

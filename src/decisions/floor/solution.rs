@@ -71,6 +71,15 @@ pub struct Solution {
     /// Share of paths whose total falls as the lever rises (`s_i < 0`).
     pub decreasing_share: f64,
     pub unreachable: Option<Unreachable>,
+    /// No lever value reaches the target, and none would for totals that
+    /// are nowhere higher, path by path at every lever value (a lower base
+    /// when no path's pay factor is negative): a grid of floors over the
+    /// base needs no solve below a base where this holds. Exact for a
+    /// percentile or `beatsNN` out of reach on the count of where each
+    /// path stands (lower totals put each path there at no more lever
+    /// values); for the certainty equivalent see [`solve_ce`].
+    #[serde(skip)]
+    pub(crate) lower_totals_out_of_reach: bool,
 }
 
 impl Solution {
@@ -81,6 +90,7 @@ impl Solution {
             falls_below_again: None,
             decreasing_share,
             unreachable: None,
+            lower_totals_out_of_reach: false,
         }
     }
 
@@ -92,6 +102,7 @@ impl Solution {
             falls_below_again: None,
             decreasing_share: f64::NAN,
             unreachable: None,
+            lower_totals_out_of_reach: false,
         }
     }
 
@@ -102,6 +113,16 @@ impl Solution {
             falls_below_again: None,
             decreasing_share,
             unreachable: Some(why),
+            lower_totals_out_of_reach: false,
+        }
+    }
+
+    /// This solution, with [`Solution::lower_totals_out_of_reach`] as
+    /// `out_of_reach`.
+    pub(super) fn out_of_reach_lower(self, out_of_reach: bool) -> Solution {
+        Solution {
+            lower_totals_out_of_reach: out_of_reach,
+            ..self
         }
     }
 }

@@ -54,7 +54,6 @@ use crate::decisions::{Frontier, SweepResult};
 use crate::engine::{PathRecord, Simulation};
 use crate::error::{Error, FileAction};
 use crate::fs::write_atomic;
-use crate::model::Model;
 use crate::model::company::Outcome;
 use crate::scenario::Scenario;
 use crate::stats::{Outputs, Totals};
@@ -214,20 +213,23 @@ impl FromStr for ChartSize {
 }
 
 /// What the run's charts are drawn from: the scenario, the summaries, the
-/// paths, and the few percentiles the views need, computed once for all
-/// three charts (by selection, not by sorting, one buffer at a time: the
-/// charts add one value per path to the memory a run needs, not three).
+/// paths, both offers' totals, and the few percentiles the views need,
+/// computed once for all three charts (by selection, not by sorting).
 pub struct RunData<'a> {
     pub scenario: &'a Scenario,
     pub outputs: &'a Outputs,
     pub records: &'a [PathRecord],
-    model: &'a Model,
     /// The view of the totals: [`bins::TOTAL_VIEW`] of both offers.
     pub total_view: (f64, f64),
     /// On the paths where the private equity is worth more than it cost:
     /// the [`bins::LOG_VIEW`] range and the median of its PV; `None` when
     /// there are none.
     pub gains: Option<Gains>,
+    /// Each offer's total on every path, in the order the view's selection
+    /// left them: the charts only count them into bins. Kept because each
+    /// total costs a few exponentials, and two charts count both.
+    offer_totals: Vec<f64>,
+    alternative_totals: Vec<f64>,
 }
 
 /// The private equity's PV where it is worth more than it cost.
@@ -239,48 +241,53 @@ pub struct Gains {
 
 impl<'a> RunData<'a> {
     pub fn new(scenario: &'a Scenario, sim: &'a Simulation, outputs: &'a Outputs) -> RunData<'a> {
-        let model = &sim.plan.model;
         let records = &sim.records[..];
-        let mut buffer: Vec<f64> = Vec::with_capacity(records.len());
-        buffer.extend(offer_totals(model, records));
-        let offer_range = bins::range_of(&mut buffer, bins::TOTAL_VIEW);
-        buffer.clear();
-        buffer.extend(alternative_totals(model, records));
-        let alternative_range = bins::range_of(&mut buffer, bins::TOTAL_VIEW);
-        let total_view = bins::view(&[offer_range, alternative_range]);
-        buffer.clear();
-        buffer.extend(
-            records
-                .iter()
+        // The gains' values first, so that their buffer is gone before the
+        // totals are held.
+        let gains = {
+            let mut gains: Vec<f64> = records
+                .par_iter()
                 .filter(|p| !p.equity_pays_zero && p.offer_equity > 0.0)
-                .map(|p| p.offer_equity),
-        );
-        let gains = (!buffer.is_empty()).then(|| {
-            let (lo, hi) = bins::LOG_VIEW;
-            let q = bins::quantiles(&mut buffer, &[lo, 0.5, hi]);
-            Gains {
-                view: (q[0], q[2]),
-                median: q[1],
-            }
-        });
+                .map(|p| p.offer_equity)
+                .collect();
+            (!gains.is_empty()).then(|| {
+                let (lo, hi) = bins::LOG_VIEW;
+                let q = bins::quantiles(&mut gains, &[lo, 0.5, hi]);
+                Gains {
+                    view: (q[0], q[2]),
+                    median: q[1],
+                }
+            })
+        };
+        // Each offer's totals and their view at once; a selection's order
+        // statistics do not depend on the order it is given the values in.
+        let totals = Totals::new(&sim.plan.model);
+        let of_offer = |total: fn(&Totals, &PathRecord) -> f64| {
+            let mut values: Vec<f64> = records.par_iter().map(|p| total(&totals, p)).collect();
+            let range = bins::range_of(&mut values, bins::TOTAL_VIEW);
+            (values, range)
+        };
+        let ((offer_totals, offer_range), (alternative_totals, alternative_range)) =
+            rayon::join(|| of_offer(Totals::offer), || of_offer(Totals::alternative));
         RunData {
             scenario,
             outputs,
             records,
-            model,
-            total_view,
+            total_view: bins::view(&[offer_range, alternative_range]),
             gains,
+            offer_totals,
+            alternative_totals,
         }
     }
 
-    /// The private offer's total PV on each path, in path order.
+    /// The private offer's total PV on each path, in no particular order.
     pub fn offer_total(&self) -> impl Iterator<Item = f64> + '_ {
-        offer_totals(self.model, self.records)
+        self.offer_totals.iter().copied()
     }
 
-    /// The alternative's total PV on each path, in path order.
+    /// The alternative's total PV on each path, in no particular order.
     pub fn alternative_total(&self) -> impl Iterator<Item = f64> + '_ {
-        alternative_totals(self.model, self.records)
+        self.alternative_totals.iter().copied()
     }
 
     pub fn paths(&self) -> u64 {
@@ -340,19 +347,6 @@ impl<'a> RunData<'a> {
             Outcome::Private => o.private,
         }
     }
-}
-
-fn offer_totals<'a>(model: &Model, records: &'a [PathRecord]) -> impl Iterator<Item = f64> + 'a {
-    let totals = Totals::new(model);
-    records.iter().map(move |p| totals.offer(p))
-}
-
-fn alternative_totals<'a>(
-    model: &Model,
-    records: &'a [PathRecord],
-) -> impl Iterator<Item = f64> + 'a {
-    let totals = Totals::new(model);
-    records.iter().map(move |p| totals.alternative(p))
 }
 
 pub use crate::format::years;

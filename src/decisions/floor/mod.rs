@@ -194,14 +194,20 @@ mod tests {
             .find(|x| criterion_value(c, &paths.at(*x), prefs(gamma)).is_some_and(|v| v >= t))
     }
 
-    fn lcg_paths(n: usize, seed: u64, negative: bool) -> LinearPaths<'static> {
+    /// Uniform draws on `[0, 1)` from a 64-bit linear congruential
+    /// generator: repeatable test data, the same on every machine.
+    pub(super) fn lcg(seed: u64) -> impl FnMut() -> f64 {
         let mut s = seed;
-        let mut next = || {
+        move || {
             s = s
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        }
+    }
+
+    fn lcg_paths(n: usize, seed: u64, negative: bool) -> LinearPaths<'static> {
+        let mut next = lcg(seed);
         let mut p = LinearPaths::default();
         for _ in 0..n {
             let a = 50.0 + 100.0 * next();

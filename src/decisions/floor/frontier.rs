@@ -101,7 +101,10 @@ impl FloorProblem {
         let floors_at = |base: f64, open: &[usize]| -> Vec<(Option<f64>, bool)> {
             let paths = self.grant_lever(base);
             open.iter()
-                .map(|&j| self.floor_ruling_out_below(criteria[j], &paths, targets[j], signed))
+                .map(|&j| {
+                    let s = self.floor_solution(criteria[j], &paths, targets[j]);
+                    (s.floor, signed && s.lower_totals_out_of_reach)
+                })
                 .collect()
         };
         // A few bases at once, each solved in parallel too: the solvers'

@@ -282,32 +282,27 @@ impl FloorProblem {
         lever: &LinearPaths,
         target: Option<f64>,
     ) -> Option<f64> {
-        self.on_lines_of(criterion, lever, |paths| {
-            solve_floor(criterion, paths, target, self.prefs)
-        })
+        self.floor_solution(criterion, lever, target).floor
     }
 
-    /// [`Self::solve_floor`] with whether it rules out the lower bases: a
-    /// grant floor out of reach with [`Solution::lower_totals_out_of_reach`]
-    /// is out of reach at every lower base too, as long as no path's pay
-    /// factor is negative (`pay_factors_signed`), for then a lower base
-    /// raises no path's total at any grant (rounding included: each step
-    /// of `sign_on + B f + A` is monotone in `B`).
-    pub(crate) fn floor_ruling_out_below(
+    /// [`Self::solve_floor`]'s whole answer, for a grid of floors over the
+    /// base that reads [`Solution::lower_totals_out_of_reach`] too.
+    pub(crate) fn floor_solution(
         &self,
         criterion: Criterion,
         lever: &LinearPaths,
         target: Option<f64>,
-        pay_factors_signed: bool,
-    ) -> (Option<f64>, bool) {
-        let s = self.on_lines_of(criterion, lever, |paths| {
+    ) -> Solution {
+        self.on_lines_of(criterion, lever, |paths| {
             solve_asking(criterion, paths, target, self.prefs, Ask::Floor)
-        });
-        (s.floor, s.lower_totals_out_of_reach && pay_factors_signed)
+        })
     }
 
-    /// Whether every path's pay factor is `≥ 0` (none NaN): a higher base
-    /// then raises, or leaves, every path's total.
+    /// Whether every path's pay factor is `≥ 0` (none NaN): a lower base
+    /// then raises no path's total at any grant (rounding included: each
+    /// step of `sign_on + B f + A` is monotone in `B`), so a grant floor
+    /// out of reach with [`Solution::lower_totals_out_of_reach`] is out of
+    /// reach at every lower base too.
     pub(crate) fn pay_factors_signed(&self) -> bool {
         self.pay_factor.par_iter().all(|f| *f >= 0.0)
     }

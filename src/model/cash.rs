@@ -94,6 +94,9 @@ pub struct PayDiscounting {
     window_discount: f64,
     with_bonus: bool,
     with_pay_after_leaving: bool,
+    /// The unit pay of a path employed the whole window: the one
+    /// `employed_years` every path that stays shares.
+    whole_window: UnitPay,
 }
 
 /// One path's cash pay per unit, from its years employed `E`: what an
@@ -133,19 +136,35 @@ impl PayDiscounting {
         with_bonus: bool,
         with_pay_after_leaving: bool,
     ) -> PayDiscounting {
-        PayDiscounting {
+        let mut discounting = PayDiscounting {
             rate,
             window_years,
             year_discount: (-rate).exp(),
             window_discount: (-rate * window_years).exp(),
             with_bonus,
             with_pay_after_leaving,
-        }
+            whole_window: UnitPay::default(),
+        };
+        discounting.whole_window = discounting.computed_at(window_years);
+        discounting
     }
 
     /// The unit pay of a path employed `employed_years`.
+    ///
+    /// Every path that stays is employed exactly the window, so that unit
+    /// pay is computed once: it is the same function of the same number,
+    /// and skips an `exp` and an `exp_m1` on those paths.
     #[inline]
     pub fn at(&self, employed_years: f64) -> UnitPay {
+        if employed_years == self.window_years {
+            self.whole_window
+        } else {
+            self.computed_at(employed_years)
+        }
+    }
+
+    #[inline]
+    fn computed_at(&self, employed_years: f64) -> UnitPay {
         UnitPay {
             continuous: continuous(employed_years, self.rate),
             bonus_years: if self.with_bonus {
@@ -201,6 +220,21 @@ mod tests {
                 );
             }
         }
+        // The window's own unit pay is computed once, at construction: the
+        // same bits as computing it at a path's `E`.
+        let odd_window = PayDiscounting::new(0.0375, 3.7, true, true);
+        let kept = odd_window.at(3.7);
+        let computed = odd_window.computed_at(3.7);
+        assert_eq!(kept.continuous.to_bits(), computed.continuous.to_bits());
+        assert_eq!(kept.bonus_years.to_bits(), computed.bonus_years.to_bits());
+        assert_eq!(
+            kept.after_leaving.to_bits(),
+            computed.after_leaving.to_bits()
+        );
+        assert_eq!(
+            kept.continuous.to_bits(),
+            pay_factor(3.7, 0.0375, 0.0).to_bits()
+        );
         let bare = PayDiscounting::new(0.05, 4.0, false, false).at(2.5);
         assert_eq!((bare.bonus_years, bare.after_leaving), (0.0, 0.0));
         assert_eq!(bare.pay_factor(0.0), pay_factor(2.5, 0.05, 0.0));

@@ -50,6 +50,25 @@ pub fn with_huge_pages<T>(n: usize) -> Vec<T> {
     values
 }
 
+/// `n` zeros, in pages the kernel may back by transparent huge pages
+/// (see [`with_huge_pages`]): for the per-path buffers the summaries and
+/// floors fill after the simulation. Fresh 4 KiB pages fault in one at a
+/// time as a buffer is first written, about 2 µs each on a virtual
+/// machine: 4,096 faults for a 16 MB buffer, against 8 in 2 MiB pages.
+///
+/// The zeros come from the allocator as zeroed memory, so fresh pages are
+/// still only committed when first written (by whichever thread writes
+/// them); the advice only covers pages not yet touched.
+pub fn zeroed_with_huge_pages(n: usize) -> Vec<f64> {
+    let values = vec![0.0; n];
+    #[cfg(target_os = "linux")]
+    advise_huge_pages(
+        values.as_ptr() as usize,
+        n.saturating_mul(std::mem::size_of::<f64>()),
+    );
+    values
+}
+
 /// Transparent huge pages are 2 MiB on x86-64 and on arm64 with 4 KiB
 /// base pages; elsewhere the advice covers fewer, or no, whole pages.
 #[cfg(any(target_os = "linux", test))]

@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::observer::Shared;
 use crate::scenario::{Illiquidity, Scenario};
-pub use memory::{keep_freed_buffers, with_huge_pages};
+pub use memory::{keep_freed_buffers, with_huge_pages, zeroed_with_huge_pages};
 pub use path::{ExerciseCost, PathRecord, PathTaxes, Plan};
 use rayon::prelude::*;
 

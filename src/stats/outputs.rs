@@ -358,8 +358,8 @@ fn count(values: &[f64], f: impl Fn(&f64) -> bool + Sync) -> u64 {
         .count() as u64
 }
 
-/// The paths counted by what the outputs report of them, in one parallel
-/// pass over the records (counts are exact in any order).
+/// The paths counted by what the outputs report of them (counts are exact
+/// in any order).
 #[derive(Debug, Clone, Copy, Default)]
 struct PathCounts {
     equity_pays_zero: u64,
@@ -373,58 +373,156 @@ struct PathCounts {
 }
 
 impl PathCounts {
-    fn of(records: &[PathRecord], window_years: f64) -> PathCounts {
-        records
-            .par_chunks(BLOCK)
-            .map(|chunk| {
-                let mut c = PathCounts::default();
-                for p in chunk {
-                    c.equity_pays_zero += u64::from(p.equity_pays_zero);
-                    c.equity_loses += u64::from(p.offer_equity < 0.0);
-                    c.equity_no_gain += u64::from(p.offer_equity <= 0.0);
-                    c.leavers += u64::from(p.employed_years < window_years);
-                    c.exercised += u64::from(p.exercised_on_departure());
-                    c.tender_sales += u64::from(p.tender_proceeds > 0.0);
-                    c.outcomes[p.outcome as usize] += 1;
-                }
-                c
-            })
-            .reduce(PathCounts::default, |a, b| PathCounts {
-                equity_pays_zero: a.equity_pays_zero + b.equity_pays_zero,
-                equity_loses: a.equity_loses + b.equity_loses,
-                equity_no_gain: a.equity_no_gain + b.equity_no_gain,
-                leavers: a.leavers + b.leavers,
-                exercised: a.exercised + b.exercised,
-                tender_sales: a.tender_sales + b.tender_sales,
-                outcomes: std::array::from_fn(|k| a.outcomes[k] + b.outcomes[k]),
-            })
+    #[inline]
+    fn add(&mut self, p: &PathRecord, window_years: f64) {
+        self.equity_pays_zero += u64::from(p.equity_pays_zero);
+        self.equity_loses += u64::from(p.offer_equity < 0.0);
+        self.equity_no_gain += u64::from(p.offer_equity <= 0.0);
+        self.leavers += u64::from(p.employed_years < window_years);
+        self.exercised += u64::from(p.exercised_on_departure());
+        self.tender_sales += u64::from(p.tender_proceeds > 0.0);
+        self.outcomes[p.outcome as usize] += 1;
+    }
+
+    fn append(&mut self, other: &PathCounts) {
+        self.equity_pays_zero += other.equity_pays_zero;
+        self.equity_loses += other.equity_loses;
+        self.equity_no_gain += other.equity_no_gain;
+        self.leavers += other.leavers;
+        self.exercised += other.exercised;
+        self.tender_sales += other.tender_sales;
+        for (a, b) in self.outcomes.iter_mut().zip(other.outcomes) {
+            *a += b;
+        }
     }
 }
 
-/// The compensated sum, one path after the other, of what `value` gives
-/// for the paths it gives one for. The values are gathered in parallel (in
-/// path order) and summed serially: the digits of a serial pass over the
-/// records, without its walk through memory.
-fn sum_in_path_order(
-    records: &[PathRecord],
-    value: impl Fn(usize, &PathRecord) -> Option<f64> + Sync,
-) -> f64 {
-    let values: Vec<f64> = records
-        .par_iter()
-        .enumerate()
-        .with_min_len(BLOCK)
-        .filter_map(|(i, p)| value(i, p))
-        .collect();
-    neumaier_sum(values.into_iter())
+/// The values a few paths contribute, gathered in path order.
+#[derive(Debug, Default)]
+struct Gathered {
+    /// The exit paths' times to liquidity and exit multiples.
+    exit_times: Vec<f64>,
+    exit_multiples: Vec<f64>,
+    /// What each path that exercised on leaving paid (strike and tax).
+    cash_paid: Vec<f64>,
+    /// Each selling path's tender proceeds. A zero adds nothing to a
+    /// compensated sum, not even its sign: only the paths that sold count.
+    tender_proceeds: Vec<f64>,
 }
 
-/// The smallest of `values` (`+∞` for none): exact in any order.
-fn smallest(values: &[f64]) -> f64 {
-    values
-        .par_iter()
-        .with_min_len(BLOCK)
-        .copied()
-        .reduce(|| f64::INFINITY, f64::min)
+impl Gathered {
+    /// `values[..len]`, the ones written, without a branch per path: each
+    /// path writes at `len` and moves it on only when it counts.
+    fn kept(mut values: Vec<f64>, len: usize) -> Vec<f64> {
+        values.truncate(len);
+        values
+    }
+
+    fn append(&mut self, other: Gathered) {
+        self.exit_times.extend(other.exit_times);
+        self.exit_multiples.extend(other.exit_multiples);
+        self.cash_paid.extend(other.cash_paid);
+        self.tender_proceeds.extend(other.tender_proceeds);
+    }
+}
+
+/// What one block of paths gives: its counts, gathered values, the smallest
+/// total of each offer, and how many of each offer's totals are at least
+/// each threshold.
+struct RecordBlock {
+    counts: PathCounts,
+    gathered: Gathered,
+    worst: [f64; 2],
+    at_least: Vec<[u64; 2]>,
+}
+
+/// The one pass over a kept run's records: each offer's total and their
+/// difference into the three buffers, and everything else the outputs
+/// read from a record, a block at a time. Every pass over the records
+/// reads all of each one, so reading them once is most of the saving.
+fn record_pass(
+    sim: &Simulation,
+    totals: &Totals,
+    amounts: &[f64],
+    [offer, alternative, difference]: [&mut [f64]; 3],
+) -> (PathCounts, Gathered, [f64; 2], Vec<[u64; 2]>) {
+    let model = &sim.plan.model;
+    let records = &sim.records;
+    let window_years = model.window_years;
+    let blocks: Vec<RecordBlock> = offer
+        .par_chunks_mut(BLOCK)
+        .zip(alternative.par_chunks_mut(BLOCK))
+        .zip(difference.par_chunks_mut(BLOCK))
+        .zip(records.par_chunks(BLOCK))
+        .enumerate()
+        .map(|(k, (((xs, ys), ds), ps))| {
+            let first = k * BLOCK;
+            let mut counts = PathCounts::default();
+            let mut worst = [f64::INFINITY; 2];
+            let mut at_least = vec![[0u64; 2]; amounts.len()];
+            let mut exit_times = vec![0.0; ps.len()];
+            let mut exit_multiples = vec![0.0; ps.len()];
+            let mut cash_paid = vec![0.0; ps.len()];
+            let mut tender_proceeds = vec![0.0; ps.len()];
+            let (mut exits, mut exercised, mut sold) = (0, 0, 0);
+            for (j, (((x, y), d), p)) in xs
+                .iter_mut()
+                .zip(ys.iter_mut())
+                .zip(ds.iter_mut())
+                .zip(ps)
+                .enumerate()
+            {
+                [*x, *y] = totals.both(p);
+                *d = *x - *y;
+                worst = [worst[0].min(*x), worst[1].min(*y)];
+                counts.add(p, window_years);
+                exit_times[exits] = p.liquidity_time as f64;
+                exit_multiples[exits] = p.exit_multiple;
+                exits += usize::from(p.outcome.is_liquidity_event());
+                tender_proceeds[sold] = p.tender_proceeds;
+                sold += usize::from(p.tender_proceeds != 0.0);
+                if p.exercised_on_departure() {
+                    let tax = sim
+                        .taxes
+                        .get(first + j)
+                        .map_or(0.0, |t| f64::from(t.offer_at_exercise));
+                    cash_paid[exercised] =
+                        ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax;
+                    exercised += 1;
+                }
+            }
+            for (c, &amount) in at_least.iter_mut().zip(amounts) {
+                *c = [
+                    xs.iter().filter(|x| **x >= amount).count() as u64,
+                    ys.iter().filter(|y| **y >= amount).count() as u64,
+                ];
+            }
+            RecordBlock {
+                counts,
+                gathered: Gathered {
+                    exit_times: Gathered::kept(exit_times, exits),
+                    exit_multiples: Gathered::kept(exit_multiples, exits),
+                    cash_paid: Gathered::kept(cash_paid, exercised),
+                    tender_proceeds: Gathered::kept(tender_proceeds, sold),
+                },
+                worst,
+                at_least,
+            }
+        })
+        .collect();
+    let mut counts = PathCounts::default();
+    let mut gathered = Gathered::default();
+    let mut worst = [f64::INFINITY; 2];
+    let mut at_least = vec![[0u64; 2]; amounts.len()];
+    for b in blocks {
+        counts.append(&b.counts);
+        gathered.append(b.gathered);
+        worst = [worst[0].min(b.worst[0]), worst[1].min(b.worst[1])];
+        for (a, c) in at_least.iter_mut().zip(&b.at_least) {
+            *a = [a[0] + c[0], a[1] + c[1]];
+        }
+    }
+    (counts, gathered, worst, at_least)
 }
 
 impl Outputs {
@@ -466,38 +564,26 @@ impl Outputs {
         let totals = Totals::new(model);
 
         // Each offer's total and their difference, in a buffer each, from
-        // one unit pay a path. Every sum is then taken block by block in
-        // path order, so the digits do not depend on the thread count.
-        // Three buffers beside the records are a large run's peak memory
-        // (the floors, which take the records over, hold less).
-        let mut offer = vec![0.0; records.len()];
-        let mut alternative = vec![0.0; records.len()];
-        let mut difference = vec![0.0; records.len()];
-        offer
-            .par_iter_mut()
-            .zip(&mut alternative)
-            .zip(&mut difference)
-            .zip(records)
-            .with_min_len(BLOCK)
-            .for_each(|(((x, y), d), p)| {
-                [*x, *y] = totals.both(p);
-                *d = *x - *y;
-            });
-        let at_least = |values: &[f64]| -> Vec<u64> {
-            amounts
-                .iter()
-                .map(|&amount| count(values, |x| *x >= amount))
-                .collect()
-        };
+        // one unit pay a path, in the one pass over the records. Every sum
+        // is then taken block by block in path order, so the digits do not
+        // depend on the thread count. Three buffers beside the records are
+        // a large run's peak memory (the floors, which take the records
+        // over, hold less).
+        let zeroed = || crate::engine::zeroed_with_huge_pages(records.len());
+        let (mut offer, mut alternative, mut difference) = (zeroed(), zeroed(), zeroed());
+        let (counts, gathered, [offer_worst, alt_worst], at_least) = record_pass(
+            sim,
+            &totals,
+            amounts,
+            [&mut offer, &mut alternative, &mut difference],
+        );
         // Then each offer's total and equity in the offer's buffer, the
-        // difference, and what is counted on the records, all at once: the
-        // selections are serial, and so overlap one another.
+        // difference, and what was gathered from the records, all at once:
+        // the selections are serial, and so overlap one another.
         let one_offer = |mut buffer: Vec<f64>, equity: fn(&PathRecord) -> f64| {
-            let at_least = at_least(&buffer);
-            let worst = smallest(&buffer);
             let total = Summary::of(&mut buffer, prefs);
             fill(&mut buffer, records, equity);
-            (at_least, worst, total, Summary::of(&mut buffer, prefs))
+            (total, Summary::of(&mut buffer, prefs))
         };
         let compare = |mut buffer: Vec<f64>| {
             let moments = Moments::of(&buffer);
@@ -505,74 +591,65 @@ impl Outputs {
             let [p10, p50, p90] = quantiles_select(&mut buffer, [0.10, 0.50, 0.90]);
             (moments, beats, DifferencePercentiles { p10, p50, p90 })
         };
-        let on_records = || {
-            let counts = PathCounts::of(records, model.window_years);
-            let (company, (cash_paid, taxes, tender_proceeds)) = rayon::join(
-                || company_outputs(records, &counts),
-                || {
-                    (
-                        sum_in_path_order(records, |i, p| {
-                            p.exercised_on_departure().then(|| {
-                                let tax = sim
-                                    .taxes
-                                    .get(i)
-                                    .map_or(0.0, |t| f64::from(t.offer_at_exercise));
-                                ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax
-                            })
-                        }),
-                        // Summed a chunk at a time, as a streamed run sums them.
-                        model.tax.map(|_| {
-                            let chunk = crate::engine::CHUNK_PATHS;
-                            let chunks: Vec<TaxSums> = records
-                                .par_chunks(chunk)
-                                .zip(sim.taxes.par_chunks(chunk))
-                                .map(|(ps, ts)| {
-                                    let mut c = TaxSums::default();
-                                    for (p, t) in ps.iter().zip(ts) {
-                                        c.add(model, &totals, p, t);
-                                    }
-                                    c
-                                })
-                                .collect();
-                            let mut sums = TaxSums::default();
-                            for c in &chunks {
-                                sums.append(c);
-                            }
-                            sums
-                        }),
-                        // A zero adds nothing to a compensated sum, not
-                        // even its sign: only the paths that sold count.
-                        sum_in_path_order(records, |_, p| {
-                            (p.tender_proceeds != 0.0).then_some(p.tender_proceeds)
-                        }),
-                    )
-                },
-            );
-            (counts, company, cash_paid, taxes, tender_proceeds)
+        let Gathered {
+            exit_times,
+            exit_multiples,
+            cash_paid,
+            tender_proceeds,
+        } = gathered;
+        let on_gathered = || {
+            let company = company_outputs(records.len(), &counts, exit_times, exit_multiples);
+            let cash_paid = neumaier_sum(cash_paid.into_iter());
+            let tender_proceeds = neumaier_sum(tender_proceeds.into_iter());
+            // Summed a chunk at a time, as a streamed run sums them.
+            let taxes = model.tax.map(|_| {
+                let chunk = crate::engine::CHUNK_PATHS;
+                let chunks: Vec<TaxSums> = records
+                    .par_chunks(chunk)
+                    .zip(sim.taxes.par_chunks(chunk))
+                    .map(|(ps, ts)| {
+                        let mut c = TaxSums::default();
+                        for (p, t) in ps.iter().zip(ts) {
+                            c.add(model, &totals, p, t);
+                        }
+                        c
+                    })
+                    .collect();
+                let mut sums = TaxSums::default();
+                for c in &chunks {
+                    sums.append(c);
+                }
+                sums
+            });
+            (company, cash_paid, taxes, tender_proceeds)
         };
+        // Each thread of two takes an offer's summaries and one of the
+        // lighter tasks.
         let (
             (
+                (offer_total_summary, offer_equity_summary),
                 (difference, beats, difference_percentiles),
-                (counts, company, cash_paid, taxes, tender_proceeds),
             ),
-            (
-                (offer_at_least, offer_worst, offer_total_summary, offer_equity_summary),
-                (alt_at_least, alt_worst, alt_total_summary, alt_equity_summary),
-            ),
+            ((alt_total_summary, alt_equity_summary), (company, cash_paid, taxes, tender_proceeds)),
         ) = rayon::join(
-            || rayon::join(|| compare(difference), on_records),
             || {
                 rayon::join(
                     || one_offer(offer, |p| p.offer_equity),
+                    || compare(difference),
+                )
+            },
+            || {
+                rayon::join(
                     || one_offer(alternative, |p| p.alternative_equity),
+                    on_gathered,
                 )
             },
         );
         let n = records.len().max(1) as f64;
         let thresholds = amounts
             .iter()
-            .zip(offer_at_least.iter().zip(&alt_at_least))
-            .map(|(&amount, (&offer, &alternative))| ThresholdShare {
+            .zip(&at_least)
+            .map(|(&amount, &[offer, alternative])| ThresholdShare {
                 amount,
                 p_offer: offer as f64 / n,
                 p_alternative: alternative as f64 / n,
@@ -747,26 +824,16 @@ pub(crate) fn check_certainty_equivalents(
     Ok(warnings)
 }
 
-fn company_outputs(records: &[PathRecord], counts: &PathCounts) -> CompanyOutputs {
-    let n = records.len() as f64;
+fn company_outputs(
+    paths: usize,
+    counts: &PathCounts,
+    mut exit_times: Vec<f64>,
+    exit_multiples: Vec<f64>,
+) -> CompanyOutputs {
+    let n = paths as f64;
     let share = |o: Outcome| counts.outcomes[o as usize] as f64 / n;
-    // The exit paths' values gathered in parallel in path order, and both
-    // selections at once.
-    let of_exits = |value: fn(&PathRecord) -> f64| -> Vec<f64> {
-        records
-            .par_iter()
-            .with_min_len(BLOCK)
-            .filter(|p| p.outcome.is_liquidity_event())
-            .map(value)
-            .collect()
-    };
-    let (median_time_to_liquidity, exit_multiple_percentiles) = rayon::join(
-        || {
-            let mut times = of_exits(|p| p.liquidity_time as f64);
-            (!times.is_empty()).then(|| quantile_select(&mut times, 0.5))
-        },
-        || exit_multiple_percentiles(of_exits(|p| p.exit_multiple)),
-    );
+    let median_time_to_liquidity =
+        (!exit_times.is_empty()).then(|| quantile_select(&mut exit_times, 0.5));
     CompanyOutputs {
         outcomes: OutcomeShares {
             ipo: share(Outcome::Ipo),
@@ -775,7 +842,7 @@ fn company_outputs(records: &[PathRecord], counts: &PathCounts) -> CompanyOutput
             private: share(Outcome::Private),
         },
         median_time_to_liquidity,
-        exit_multiple_percentiles,
+        exit_multiple_percentiles: exit_multiple_percentiles(exit_multiples),
         tenders: None,
     }
 }

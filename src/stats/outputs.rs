@@ -400,29 +400,30 @@ impl PathCounts {
 /// The values a few paths contribute, gathered in path order.
 #[derive(Debug, Default)]
 struct Gathered {
-    /// The exit paths' times to liquidity and exit multiples.
-    exit_times: Vec<f64>,
-    exit_multiples: Vec<f64>,
     /// What each path that exercised on leaving paid (strike and tax).
     cash_paid: Vec<f64>,
     /// Each selling path's tender proceeds. A zero adds nothing to a
     /// compensated sum, not even its sign: only the paths that sold count.
     tender_proceeds: Vec<f64>,
+    /// Exit paths per block of [`BLOCK`] paths, for [`exit_values`].
+    exits_per_block: Vec<usize>,
 }
 
 impl Gathered {
-    /// `values[..len]`, the ones written, without a branch per path: each
-    /// path writes at `len` and moves it on only when it counts.
-    fn kept(mut values: Vec<f64>, len: usize) -> Vec<f64> {
-        values.truncate(len);
-        values
-    }
-
-    fn append(&mut self, other: Gathered) {
-        self.exit_times.extend(other.exit_times);
-        self.exit_multiples.extend(other.exit_multiples);
-        self.cash_paid.extend(other.cash_paid);
-        self.tender_proceeds.extend(other.tender_proceeds);
+    /// The blocks' lists joined in block order, each list allocated once.
+    fn joined(blocks: &[RecordBlock]) -> Gathered {
+        let join = |list: fn(&Gathered) -> &Vec<f64>| {
+            let mut all = Vec::with_capacity(blocks.iter().map(|b| list(&b.gathered).len()).sum());
+            for b in blocks {
+                all.extend_from_slice(list(&b.gathered));
+            }
+            all
+        };
+        Gathered {
+            cash_paid: join(|g| &g.cash_paid),
+            tender_proceeds: join(|g| &g.tender_proceeds),
+            exits_per_block: blocks.iter().map(|b| b.exits).collect(),
+        }
     }
 }
 
@@ -431,6 +432,8 @@ impl Gathered {
 /// each threshold.
 struct RecordBlock {
     counts: PathCounts,
+    /// Exit paths (a liquidity event) in the block.
+    exits: usize,
     gathered: Gathered,
     worst: [f64; 2],
     at_least: Vec<[u64; 2]>,
@@ -455,68 +458,67 @@ fn record_pass(
         .zip(difference.par_chunks_mut(BLOCK))
         .zip(records.par_chunks(BLOCK))
         .enumerate()
-        .map(|(k, (((xs, ys), ds), ps))| {
-            let first = k * BLOCK;
-            let mut counts = PathCounts::default();
-            let mut worst = [f64::INFINITY; 2];
-            let mut at_least = vec![[0u64; 2]; amounts.len()];
-            let mut exit_times = vec![0.0; ps.len()];
-            let mut exit_multiples = vec![0.0; ps.len()];
-            let mut cash_paid = vec![0.0; ps.len()];
-            let mut tender_proceeds = vec![0.0; ps.len()];
-            let (mut exits, mut exercised, mut sold) = (0, 0, 0);
-            for (j, (((x, y), d), p)) in xs
-                .iter_mut()
-                .zip(ys.iter_mut())
-                .zip(ds.iter_mut())
-                .zip(ps)
-                .enumerate()
-            {
-                [*x, *y] = totals.both(p);
-                *d = *x - *y;
-                worst = [worst[0].min(*x), worst[1].min(*y)];
-                counts.add(p, window_years);
-                exit_times[exits] = p.liquidity_time as f64;
-                exit_multiples[exits] = p.exit_multiple;
-                exits += usize::from(p.outcome.is_liquidity_event());
-                tender_proceeds[sold] = p.tender_proceeds;
-                sold += usize::from(p.tender_proceeds != 0.0);
-                if p.exercised_on_departure() {
-                    let tax = sim
-                        .taxes
-                        .get(first + j)
-                        .map_or(0.0, |t| f64::from(t.offer_at_exercise));
-                    cash_paid[exercised] =
-                        ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax;
-                    exercised += 1;
+        // Each path writes its values at the end of the scratch lists and
+        // moves a list's end on only when it counts, without a branch; a
+        // block keeps a copy of what was written.
+        .map_init(
+            || [(); 2].map(|()| vec![0.0; BLOCK]),
+            |[cash_paid, tender_proceeds], (k, (((xs, ys), ds), ps))| {
+                let first = k * BLOCK;
+                let mut counts = PathCounts::default();
+                let mut worst = [f64::INFINITY; 2];
+                let mut at_least = vec![[0u64; 2]; amounts.len()];
+                let (mut exits, mut exercised, mut sold) = (0, 0, 0);
+                for (j, (((x, y), d), p)) in xs
+                    .iter_mut()
+                    .zip(ys.iter_mut())
+                    .zip(ds.iter_mut())
+                    .zip(ps)
+                    .enumerate()
+                {
+                    [*x, *y] = totals.both(p);
+                    *d = *x - *y;
+                    worst = [worst[0].min(*x), worst[1].min(*y)];
+                    counts.add(p, window_years);
+                    exits += usize::from(p.outcome.is_liquidity_event());
+                    tender_proceeds[sold] = p.tender_proceeds;
+                    sold += usize::from(p.tender_proceeds != 0.0);
+                    if p.exercised_on_departure() {
+                        let tax = sim
+                            .taxes
+                            .get(first + j)
+                            .map_or(0.0, |t| f64::from(t.offer_at_exercise));
+                        cash_paid[exercised] =
+                            ExerciseCost::of(model, p).at_grant(model.offer.grant) + tax;
+                        exercised += 1;
+                    }
                 }
-            }
-            for (c, &amount) in at_least.iter_mut().zip(amounts) {
-                *c = [
-                    xs.iter().filter(|x| **x >= amount).count() as u64,
-                    ys.iter().filter(|y| **y >= amount).count() as u64,
-                ];
-            }
-            RecordBlock {
-                counts,
-                gathered: Gathered {
-                    exit_times: Gathered::kept(exit_times, exits),
-                    exit_multiples: Gathered::kept(exit_multiples, exits),
-                    cash_paid: Gathered::kept(cash_paid, exercised),
-                    tender_proceeds: Gathered::kept(tender_proceeds, sold),
-                },
-                worst,
-                at_least,
-            }
-        })
+                for (c, &amount) in at_least.iter_mut().zip(amounts) {
+                    *c = [
+                        xs.iter().filter(|x| **x >= amount).count() as u64,
+                        ys.iter().filter(|y| **y >= amount).count() as u64,
+                    ];
+                }
+                RecordBlock {
+                    counts,
+                    exits,
+                    gathered: Gathered {
+                        cash_paid: cash_paid[..exercised].to_vec(),
+                        tender_proceeds: tender_proceeds[..sold].to_vec(),
+                        exits_per_block: Vec::new(),
+                    },
+                    worst,
+                    at_least,
+                }
+            },
+        )
         .collect();
+    let gathered = Gathered::joined(&blocks);
     let mut counts = PathCounts::default();
-    let mut gathered = Gathered::default();
     let mut worst = [f64::INFINITY; 2];
     let mut at_least = vec![[0u64; 2]; amounts.len()];
-    for b in blocks {
+    for b in &blocks {
         counts.append(&b.counts);
-        gathered.append(b.gathered);
         worst = [worst[0].min(b.worst[0]), worst[1].min(b.worst[1])];
         for (a, c) in at_least.iter_mut().zip(&b.at_least) {
             *a = [a[0] + c[0], a[1] + c[1]];
@@ -592,13 +594,12 @@ impl Outputs {
             (moments, beats, DifferencePercentiles { p10, p50, p90 })
         };
         let Gathered {
-            exit_times,
-            exit_multiples,
             cash_paid,
             tender_proceeds,
+            exits_per_block,
         } = gathered;
         let on_gathered = || {
-            let company = company_outputs(records.len(), &counts, exit_times, exit_multiples);
+            let company = company_outputs(records, &counts, &exits_per_block);
             let cash_paid = neumaier_sum(cash_paid.into_iter());
             let tender_proceeds = neumaier_sum(tender_proceeds.into_iter());
             // Summed a chunk at a time, as a streamed run sums them.
@@ -623,27 +624,24 @@ impl Outputs {
             });
             (company, cash_paid, taxes, tender_proceeds)
         };
-        // Each thread of two takes an offer's summaries and one of the
-        // lighter tasks.
+        // The two offers' summaries, and the difference's then what is
+        // left: the exit paths' values are gathered once the difference's
+        // buffer is dropped, which keeps the peak memory at the records
+        // and three buffers.
         let (
+            ((offer_total_summary, offer_equity_summary), (alt_total_summary, alt_equity_summary)),
             (
-                (offer_total_summary, offer_equity_summary),
                 (difference, beats, difference_percentiles),
+                (company, cash_paid, taxes, tender_proceeds),
             ),
-            ((alt_total_summary, alt_equity_summary), (company, cash_paid, taxes, tender_proceeds)),
         ) = rayon::join(
             || {
                 rayon::join(
                     || one_offer(offer, |p| p.offer_equity),
-                    || compare(difference),
-                )
-            },
-            || {
-                rayon::join(
                     || one_offer(alternative, |p| p.alternative_equity),
-                    on_gathered,
                 )
             },
+            || (compare(difference), on_gathered()),
         );
         let n = records.len().max(1) as f64;
         let thresholds = amounts
@@ -825,13 +823,13 @@ pub(crate) fn check_certainty_equivalents(
 }
 
 fn company_outputs(
-    paths: usize,
+    records: &[PathRecord],
     counts: &PathCounts,
-    mut exit_times: Vec<f64>,
-    exit_multiples: Vec<f64>,
+    exits_per_block: &[usize],
 ) -> CompanyOutputs {
-    let n = paths as f64;
+    let n = records.len() as f64;
     let share = |o: Outcome| counts.outcomes[o as usize] as f64 / n;
+    let (mut exit_times, exit_multiples) = exit_values(records, exits_per_block);
     let median_time_to_liquidity =
         (!exit_times.is_empty()).then(|| quantile_select(&mut exit_times, 0.5));
     CompanyOutputs {
@@ -845,6 +843,45 @@ fn company_outputs(
         exit_multiple_percentiles: exit_multiple_percentiles(exit_multiples),
         tenders: None,
     }
+}
+
+/// The exit paths' times to liquidity and exit multiples, in path order,
+/// from one parallel pass over the records. With each block's count of
+/// exits known, each block writes straight into its stretch of the lists:
+/// no per-block copies beside them.
+fn exit_values(records: &[PathRecord], exits_per_block: &[usize]) -> (Vec<f64>, Vec<f64>) {
+    let exits = exits_per_block.iter().sum();
+    let (mut times, mut multiples) = (vec![0.0; exits], vec![0.0; exits]);
+    fn stretches<'a>(mut rest: &'a mut [f64], lengths: &[usize]) -> Vec<&'a mut [f64]> {
+        lengths
+            .iter()
+            .map(|&k| {
+                let (stretch, after) = std::mem::take(&mut rest).split_at_mut(k);
+                rest = after;
+                stretch
+            })
+            .collect()
+    }
+    records
+        .par_chunks(BLOCK)
+        .zip(stretches(&mut times, exits_per_block))
+        .zip(stretches(&mut multiples, exits_per_block))
+        .for_each_init(
+            || (vec![0.0; BLOCK], vec![0.0; BLOCK]),
+            |(t, m), ((ps, times), multiples)| {
+                // Written at the scratch lists' end, which moves on only at
+                // an exit.
+                let mut k = 0;
+                for p in ps {
+                    t[k] = p.liquidity_time as f64;
+                    m[k] = p.exit_multiple;
+                    k += usize::from(p.outcome.is_liquidity_event());
+                }
+                times.copy_from_slice(&t[..k]);
+                multiples.copy_from_slice(&m[..k]);
+            },
+        );
+    (times, multiples)
 }
 
 /// The exit multiples' percentiles, from the exit paths' multiples.

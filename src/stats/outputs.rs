@@ -359,22 +359,23 @@ fn count(values: &[f64], f: impl Fn(&f64) -> bool + Sync) -> u64 {
 }
 
 /// The paths counted by what the outputs report of them (counts are exact
-/// in any order).
+/// in any order): the one definition of each count, for a kept run and a
+/// streamed one.
 #[derive(Debug, Clone, Copy, Default)]
-struct PathCounts {
-    equity_pays_zero: u64,
-    equity_loses: u64,
-    equity_no_gain: u64,
-    leavers: u64,
-    exercised: u64,
-    tender_sales: u64,
+pub(crate) struct PathCounts {
+    pub equity_pays_zero: u64,
+    pub equity_loses: u64,
+    pub equity_no_gain: u64,
+    pub leavers: u64,
+    pub exercised: u64,
+    pub tender_sales: u64,
     /// Paths per [`Outcome`], by its index.
-    outcomes: [u64; 4],
+    pub outcomes: [u64; 4],
 }
 
 impl PathCounts {
     #[inline]
-    fn add(&mut self, p: &PathRecord, window_years: f64) {
+    pub(crate) fn add(&mut self, p: &PathRecord, window_years: f64) {
         self.equity_pays_zero += u64::from(p.equity_pays_zero);
         self.equity_loses += u64::from(p.offer_equity < 0.0);
         self.equity_no_gain += u64::from(p.offer_equity <= 0.0);
@@ -384,7 +385,7 @@ impl PathCounts {
         self.outcomes[p.outcome as usize] += 1;
     }
 
-    fn append(&mut self, other: &PathCounts) {
+    pub(crate) fn append(&mut self, other: &PathCounts) {
         self.equity_pays_zero += other.equity_pays_zero;
         self.equity_loses += other.equity_loses;
         self.equity_no_gain += other.equity_no_gain;

@@ -9,7 +9,7 @@
 //! `relative_error`: each is within that fraction of an order statistic
 //! next to the exact answer.
 
-use super::outputs::TaxSums;
+use super::outputs::{PathCounts, TaxSums};
 use super::sketch::QuantileSketch;
 use super::{
     CompanyOutputs, DifferencePercentiles, Moments, MultiplePercentiles, OutcomeShares, Outputs,
@@ -80,16 +80,11 @@ pub struct ChunkOutputs {
     utility: [UtilitySum; VALUES],
     difference: Moments,
     beats: u64,
-    equity_zero: u64,
-    equity_loses: u64,
-    equity_no_gain: u64,
-    leavers: u64,
-    exercised: u64,
+    /// What is counted on the records, as a kept run counts it.
+    counts: PathCounts,
     cash_paid: f64,
-    tender_sales: u64,
     tender_proceeds: f64,
     taxes: TaxSums,
-    outcomes: [u64; 4],
     /// Paths at or above each threshold: the offer's, the alternative's.
     at_or_above: [[u64; 2]; MAX_THRESHOLDS],
 }
@@ -102,16 +97,10 @@ impl ChunkOutputs {
             utility,
             difference: Moments::default(),
             beats: 0,
-            equity_zero: 0,
-            equity_loses: 0,
-            equity_no_gain: 0,
-            leavers: 0,
-            exercised: 0,
+            counts: PathCounts::default(),
             cash_paid: 0.0,
-            tender_sales: 0,
             tender_proceeds: 0.0,
             taxes: TaxSums::default(),
-            outcomes: [0; 4],
             at_or_above: [[0; 2]; MAX_THRESHOLDS],
         }
     }
@@ -179,12 +168,8 @@ impl StreamedOutputs {
                 worker.exit_multiple.add(p.exit_multiple);
             }
             c.beats += u64::from(v[0] - v[1] > 0.0);
-            c.equity_zero += u64::from(p.equity_pays_zero);
-            c.equity_loses += u64::from(p.offer_equity < 0.0);
-            c.equity_no_gain += u64::from(p.offer_equity <= 0.0);
-            c.leavers += u64::from(p.employed_years < self.model.window_years);
+            c.counts.add(p, self.model.window_years);
             if p.exercised_on_departure() {
-                c.exercised += 1;
                 c.cash_paid += ExerciseCost::of(&self.model, p).at_grant(self.model.offer.grant);
             }
             if let Some(t) = taxes.get(i) {
@@ -193,10 +178,8 @@ impl StreamedOutputs {
                 }
                 c.taxes.add(&self.model, &path_totals, p, t);
             }
-            c.tender_sales += u64::from(p.tender_proceeds > 0.0);
             c.tender_proceeds += p.tender_proceeds;
             worker.difference.add(v[0] - v[1]);
-            c.outcomes[p.outcome as usize] += 1;
             for (count, &amount) in c.at_or_above.iter_mut().zip(&self.thresholds) {
                 count[0] += u64::from(v[0] >= amount);
                 count[1] += u64::from(v[1] >= amount);
@@ -226,18 +209,10 @@ impl StreamedOutputs {
         }
         t.difference.append(&c.difference);
         t.beats += c.beats;
-        t.equity_zero += c.equity_zero;
-        t.equity_loses += c.equity_loses;
-        t.equity_no_gain += c.equity_no_gain;
-        t.leavers += c.leavers;
-        t.exercised += c.exercised;
+        t.counts.append(&c.counts);
         t.cash_paid += c.cash_paid;
-        t.tender_sales += c.tender_sales;
         t.taxes.append(&c.taxes);
         t.tender_proceeds += c.tender_proceeds;
-        for (a, b) in t.outcomes.iter_mut().zip(c.outcomes) {
-            *a += b;
-        }
         for (a, b) in t.at_or_above.iter_mut().zip(c.at_or_above) {
             a[0] += b[0];
             a[1] += b[1];
@@ -277,7 +252,7 @@ impl StreamedOutputs {
         let [offer_total, alt_total, offer_equity, alt_equity] = summaries;
         let worst = [t.values[0].min(), t.values[1].min()];
         let model = &self.model;
-        let count = |o: Outcome| t.outcomes[o as usize] as f64 / n;
+        let count = |o: Outcome| t.counts.outcomes[o as usize] as f64 / n;
         let liquid = sketches.liquidity_time.count() > 0;
         let m = &sketches.exit_multiple;
         let company = CompanyOutputs {
@@ -310,14 +285,14 @@ impl StreamedOutputs {
                 worst_totals: (worst[0], worst[1]),
                 difference: t.difference,
                 beats: t.beats,
-                equity_pays_zero: t.equity_zero,
-                equity_loses: t.equity_loses,
-                equity_no_gain: t.equity_no_gain,
-                leavers: t.leavers,
-                exercised: t.exercised,
+                equity_pays_zero: t.counts.equity_pays_zero,
+                equity_loses: t.counts.equity_loses,
+                equity_no_gain: t.counts.equity_no_gain,
+                leavers: t.counts.leavers,
+                exercised: t.counts.exercised,
                 cash_paid: t.cash_paid,
                 taxes: self.model.tax.map(|_| t.taxes),
-                tender_sales: t.tender_sales,
+                tender_sales: t.counts.tender_sales,
                 tender_proceeds: t.tender_proceeds,
                 difference_percentiles: DifferencePercentiles {
                     p10: sketches.difference.quantile(0.10),

@@ -406,8 +406,6 @@ struct Gathered {
     /// Each selling path's tender proceeds. A zero adds nothing to a
     /// compensated sum, not even its sign: only the paths that sold count.
     tender_proceeds: Vec<f64>,
-    /// Exit paths per block of [`BLOCK`] paths, for [`exit_values`].
-    exits_per_block: Vec<usize>,
 }
 
 impl Gathered {
@@ -423,7 +421,6 @@ impl Gathered {
         Gathered {
             cash_paid: join(|g| &g.cash_paid),
             tender_proceeds: join(|g| &g.tender_proceeds),
-            exits_per_block: blocks.iter().map(|b| b.exits).collect(),
         }
     }
 }
@@ -440,16 +437,29 @@ struct RecordBlock {
     at_least: Vec<[u64; 2]>,
 }
 
+/// What [`record_pass`] finds besides the totals.
+struct RecordPass {
+    counts: PathCounts,
+    gathered: Gathered,
+    /// Exit paths per block of [`BLOCK`] paths, for [`exit_values`].
+    exits_per_block: Vec<usize>,
+    /// The smallest total of the offer and of the alternative.
+    worst: [f64; 2],
+    /// Per threshold, the offer's and the alternative's totals at least it.
+    at_least: Vec<[u64; 2]>,
+}
+
 /// The one pass over a kept run's records: each offer's total and their
 /// difference into the three buffers, and everything else the outputs
-/// read from a record, a block at a time. Every pass over the records
-/// reads all of each one, so reading them once is most of the saving.
+/// read from a record except the exits' values and each offer's equity,
+/// a block at a time. Every pass over the records reads all of each one,
+/// so reading them once is most of the saving.
 fn record_pass(
     sim: &Simulation,
     totals: &Totals,
     amounts: &[f64],
     [offer, alternative, difference]: [&mut [f64]; 3],
-) -> (PathCounts, Gathered, [f64; 2], Vec<[u64; 2]>) {
+) -> RecordPass {
     let model = &sim.plan.model;
     let records = &sim.records;
     let window_years = model.window_years;
@@ -459,9 +469,10 @@ fn record_pass(
         .zip(difference.par_chunks_mut(BLOCK))
         .zip(records.par_chunks(BLOCK))
         .enumerate()
-        // Each path writes its values at the end of the scratch lists and
-        // moves a list's end on only when it counts, without a branch; a
-        // block keeps a copy of what was written.
+        // Each path writes its tender proceeds at the end of a scratch list
+        // and moves the end on only when it sold, without a branch; an
+        // exercise cost is only computed for a path that exercised. A block
+        // keeps a copy of what was written.
         .map_init(
             || [(); 2].map(|()| vec![0.0; BLOCK]),
             |[cash_paid, tender_proceeds], (k, (((xs, ys), ds), ps))| {
@@ -506,7 +517,6 @@ fn record_pass(
                     gathered: Gathered {
                         cash_paid: cash_paid[..exercised].to_vec(),
                         tender_proceeds: tender_proceeds[..sold].to_vec(),
-                        exits_per_block: Vec::new(),
                     },
                     worst,
                     at_least,
@@ -514,18 +524,21 @@ fn record_pass(
             },
         )
         .collect();
-    let gathered = Gathered::joined(&blocks);
-    let mut counts = PathCounts::default();
-    let mut worst = [f64::INFINITY; 2];
-    let mut at_least = vec![[0u64; 2]; amounts.len()];
+    let mut pass = RecordPass {
+        counts: PathCounts::default(),
+        gathered: Gathered::joined(&blocks),
+        exits_per_block: blocks.iter().map(|b| b.exits).collect(),
+        worst: [f64::INFINITY; 2],
+        at_least: vec![[0u64; 2]; amounts.len()],
+    };
     for b in &blocks {
-        counts.append(&b.counts);
-        worst = [worst[0].min(b.worst[0]), worst[1].min(b.worst[1])];
-        for (a, c) in at_least.iter_mut().zip(&b.at_least) {
+        pass.counts.append(&b.counts);
+        pass.worst = [pass.worst[0].min(b.worst[0]), pass.worst[1].min(b.worst[1])];
+        for (a, c) in pass.at_least.iter_mut().zip(&b.at_least) {
             *a = [a[0] + c[0], a[1] + c[1]];
         }
     }
-    (counts, gathered, worst, at_least)
+    pass
 }
 
 impl Outputs {
@@ -574,7 +587,13 @@ impl Outputs {
         // over, hold less).
         let zeroed = || crate::engine::zeroed_with_huge_pages(records.len());
         let (mut offer, mut alternative, mut difference) = (zeroed(), zeroed(), zeroed());
-        let (counts, gathered, [offer_worst, alt_worst], at_least) = record_pass(
+        let RecordPass {
+            counts,
+            gathered,
+            exits_per_block,
+            worst: [offer_worst, alt_worst],
+            at_least,
+        } = record_pass(
             sim,
             &totals,
             amounts,
@@ -597,7 +616,6 @@ impl Outputs {
         let Gathered {
             cash_paid,
             tender_proceeds,
-            exits_per_block,
         } = gathered;
         let on_gathered = || {
             let company = company_outputs(records, &counts, &exits_per_block);

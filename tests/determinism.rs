@@ -150,3 +150,49 @@ fn a_refresh_of_one_offer_moves_no_draw_of_the_other() {
     }
     assert!(moved_alternative > 10_000, "{moved_alternative}");
 }
+
+/// A simulation written over an earlier one's memory (as a sweep that
+/// simulates again at every value does) holds the same records and taxes,
+/// to the bit, as one in fresh memory: from a taxed run to an untaxed one
+/// with fewer paths and back, where the memory is reused, and into memory
+/// too small for the paths, where it is not.
+#[test]
+fn paths_written_over_earlier_ones_are_the_same() {
+    use equisim::engine::{self, PathStorage, RunOptions};
+    use equisim::scenario::{self, Override};
+    let load = |name: &str, paths: i64| {
+        let count = Override::with_value("simulation.paths", toml::Value::Integer(paths), "test");
+        scenario::load_file(&common::shipped(name), &[count])
+            .unwrap()
+            .scenario
+    };
+    let options = RunOptions::default();
+    let taxed = load("hf-paris-ask-tax.toml", 30_000);
+    let untaxed = load("minimal.toml", 20_000);
+    // Debug prints every f64 so that it reads back to the same bits (a
+    // path without an exit has a NaN multiple, which `==` refuses).
+    let same = |a: &engine::Simulation, b: &engine::Simulation| {
+        assert_eq!(format!("{:?}", a.records), format!("{:?}", b.records));
+        assert_eq!(format!("{:?}", a.taxes), format!("{:?}", b.taxes));
+    };
+    let first = engine::simulate(&taxed, &options).unwrap();
+    let first_at = first.records.as_ptr();
+    let over = engine::simulate_reusing(&untaxed, &options, first.into_storage()).unwrap();
+    same(&over, &engine::simulate(&untaxed, &options).unwrap());
+    assert_eq!(
+        over.records.as_ptr(),
+        first_at,
+        "the records' memory is reused"
+    );
+    assert!(over.taxes.is_empty());
+    let back = engine::simulate_reusing(&taxed, &options, over.into_storage()).unwrap();
+    let fresh = engine::simulate(&taxed, &options).unwrap();
+    same(&back, &fresh);
+    assert_eq!(back.records.as_ptr(), first_at);
+    assert_eq!(back.taxes.len(), 30_000);
+    let small = engine::simulate(&untaxed, &options).unwrap().into_storage();
+    let grown = engine::simulate_reusing(&taxed, &options, small).unwrap();
+    same(&grown, &fresh);
+    let none = engine::simulate_reusing(&taxed, &options, PathStorage::default()).unwrap();
+    same(&none, &fresh);
+}

@@ -335,10 +335,10 @@ fn rescaled_paths_equal_a_new_simulation() {
     assert!(exercised > 1000, "{exercised} paths paid a strike");
     // Rewriting another discount's records in place gives the same records
     // as fresh memory, to the bit, and keeps the memory.
-    let spare = sim.with_flat_discount(0.6).expect("flat discount").records;
-    let spare_at = spare.as_ptr();
+    let spare = sim.with_flat_discount(0.6).expect("flat discount");
+    let spare_at = spare.records.as_ptr();
     let reused = sim
-        .with_flat_discount_reusing(0.45, spare)
+        .with_flat_discount_reusing(0.45, spare.into_storage())
         .expect("flat discount");
     // Debug prints every f64 so that it reads back to the same bits, and
     // the multiple of a path without an exit is NaN, which `==` refuses.
@@ -348,7 +348,10 @@ fn rescaled_paths_equal_a_new_simulation() {
     );
     assert_eq!(reused.records.as_ptr(), spare_at);
     assert!(sim.rescales_to_flat_discount(0.45) && !sim.rescales_to_flat_discount(1.5));
-    assert!(sim.with_flat_discount_reusing(1.5, Vec::new()).is_none());
+    assert!(
+        sim.with_flat_discount_reusing(1.5, Default::default())
+            .is_none()
+    );
 }
 
 /// One simulation of the options variant at a flat 25% discount, shared

@@ -3,12 +3,12 @@
 //! seed at every run (common random numbers), ranked by how far each moves
 //! the answer (uncertainty.md "Sensitivity").
 //!
-//! Each end is a two-point sweep ([`run_sweep`]), so a parameter that can
+//! Each end is a two-point sweep ([`super::sweep::run_sweep`]), so a parameter that can
 //! be changed on the stored paths (risk aversion, outside wealth, a flat
 //! illiquidity discount) is not simulated again, and any other costs two
 //! runs.
 
-use super::sweep::{SweepPoint, SweepRequest, run_sweep};
+use super::sweep::{SweepPoint, SweepRequest, run_sweep_reusing};
 use super::{Floors, solve_floors};
 use crate::engine::{self, RunOptions};
 use crate::error::Error;
@@ -233,7 +233,8 @@ pub fn run_sensitivity(
         (&scenario.offer.label, &scenario.alternative.label),
     )?;
     let floors = solve_floors(&sim, &scenario, request.solve_for, &request.criteria);
-    drop(sim);
+    // Every later simulation writes over the memory of the one before.
+    let mut storage = sim.into_storage();
     let centre = Answer::of(&outputs, floors);
     if let Some(o) = &options.observer {
         o.stage(
@@ -257,7 +258,7 @@ pub fn run_sensitivity(
             criteria: request.criteria.clone(),
             include_own: false,
         };
-        let result = run_sweep(&sweep, &quiet)?;
+        let result = run_sweep_reusing(&sweep, &quiet, &mut storage)?;
         for w in result.warnings {
             if !warnings.contains(&w) {
                 warnings.push(w);

@@ -8,7 +8,7 @@
 //! again (see [`PathReuse`]).
 
 use super::floor::{Floors, Preferences, solve_floors};
-use crate::engine::{self, RunOptions, Simulation};
+use crate::engine::{self, PathStorage, RunOptions, Simulation};
 use crate::error::Error;
 use crate::observer::Unit;
 use crate::scenario::{Criterion, Override, Scenario, SolveFor, Source};
@@ -285,6 +285,18 @@ pub fn plan_sweep(request: &SweepRequest) -> Result<SweepPlan, Error> {
 /// paths), and computes the decision outputs and floors. The observer in
 /// `options` hears of each value done, not of the paths.
 pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepResult, Error> {
+    run_sweep_reusing(request, options, &mut PathStorage::default())
+}
+
+/// [`run_sweep`], each value's paths written over the memory of the last
+/// value's ([`engine::simulate_reusing`]), starting from `storage` and
+/// leaving the last value's there: a sensitivity, a sweep per parameter,
+/// faults in the paths' memory once, not once a value.
+pub(crate) fn run_sweep_reusing(
+    request: &SweepRequest,
+    options: &RunOptions,
+    storage: &mut PathStorage,
+) -> Result<SweepResult, Error> {
     let parameter = request.parameter.as_str();
     let SweepPlan {
         base,
@@ -306,9 +318,9 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
             reuse = PathReuse::Resimulate;
             None
         }
-        PathReuse::Same | PathReuse::FlatDiscount | PathReuse::PayTax => {
-            Some(engine::simulate(&base, options)?)
-        }
+        PathReuse::Same | PathReuse::FlatDiscount | PathReuse::PayTax => Some(
+            engine::simulate_reusing(&base, options, std::mem::take(storage))?,
+        ),
     };
     if reuse == PathReuse::FlatDiscount
         && shared
@@ -323,9 +335,6 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
         o.stage("", total as u64, Unit::Values);
     }
     let mut points = Vec::with_capacity(total);
-    // The records of the last value's rescaled paths, rewritten in place
-    // for the next value instead of faulting in fresh memory for each.
-    let mut spare = Vec::new();
     for (&value, scenario) in values.iter().zip(&scenarios) {
         let mut owned = None;
         let sim: &Simulation = match (reuse, &mut shared) {
@@ -340,14 +349,25 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
                     crate::scenario::Illiquidity::Flat { discount } => discount,
                     _ => value,
                 };
-                let rescaled =
-                    match s.with_flat_discount_reusing(discount, std::mem::take(&mut spare)) {
-                        Some(rescaled) => rescaled,
-                        None => engine::simulate(scenario, options)?,
-                    };
-                owned.insert(rescaled)
+                let rescaled = if s.rescales_to_flat_discount(discount) {
+                    s.with_flat_discount_reusing(discount, std::mem::take(storage))
+                } else {
+                    None
+                };
+                match rescaled {
+                    Some(rescaled) => owned.insert(rescaled),
+                    None => owned.insert(engine::simulate_reusing(
+                        scenario,
+                        options,
+                        std::mem::take(storage),
+                    )?),
+                }
             }
-            _ => owned.insert(engine::simulate(scenario, options)?),
+            _ => owned.insert(engine::simulate_reusing(
+                scenario,
+                options,
+                std::mem::take(storage),
+            )?),
         };
         let prefs = Preferences::of(scenario);
         let outputs = Outputs::compute(
@@ -365,8 +385,8 @@ pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepRe
             other => other,
         })?;
         let floors = solve_floors(sim, scenario, request.solve_for, &request.criteria);
-        if let (PathReuse::FlatDiscount, Some(done)) = (reuse, owned) {
-            spare = done.records;
+        if let Some(done) = owned {
+            *storage = done.into_storage();
         }
         points.push(SweepPoint {
             value,

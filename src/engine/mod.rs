@@ -112,8 +112,40 @@ pub struct RunOptions {
     pub observer: Option<Shared>,
 }
 
+/// The memory an earlier kept run's paths were held in, for the next run
+/// to write its own over ([`simulate_reusing`]).
+///
+/// A run's records are larger than the allocator keeps for reuse, so each
+/// new run would fault in and clear fresh pages for them: a sweep that
+/// simulates again at every value reuses one allocation instead.
+#[derive(Debug, Default)]
+pub struct PathStorage {
+    records: Vec<PathRecord>,
+    taxes: Vec<PathTaxes>,
+}
+
+impl Simulation {
+    /// This simulation's memory, for the next one ([`simulate_reusing`]).
+    pub fn into_storage(self) -> PathStorage {
+        PathStorage {
+            records: self.records,
+            taxes: self.taxes,
+        }
+    }
+}
+
 /// Simulates every path of `scenario`.
 pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation, Error> {
+    simulate_reusing(scenario, options, PathStorage::default())
+}
+
+/// [`simulate`], writing the paths into `storage` where it has room for
+/// them. The paths are the same either way.
+pub fn simulate_reusing(
+    scenario: &Scenario,
+    options: &RunOptions,
+    storage: PathStorage,
+) -> Result<Simulation, Error> {
     let paths = scenario.simulation.paths;
     if paths > MAX_IN_MEMORY_PATHS {
         return Err(Error::TooManyPathsToKeep {
@@ -125,9 +157,17 @@ pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation,
     let paths = paths as usize;
     // Collected in parallel straight into the vector: filling it first
     // would write (and fault in) every page on one thread.
-    let mut records = memory::with_huge_pages(paths);
-    let mut taxes = Vec::new();
+    let mut records = if storage.records.capacity() >= paths {
+        storage.records
+    } else {
+        memory::with_huge_pages(paths)
+    };
     let taxed = plans.own.model.tax.is_some();
+    let mut taxes = if taxed && storage.taxes.capacity() >= paths {
+        storage.taxes
+    } else {
+        Vec::new()
+    };
     let advance = |i: usize| {
         if let Some(progress) = &options.observer {
             let done = i + 1;
@@ -196,25 +236,25 @@ impl Simulation {
     /// The result equals a new simulation at `discount` up to rounding
     /// (about 1e-15 relative).
     pub fn with_flat_discount(&self, discount: f64) -> Option<Simulation> {
-        self.with_flat_discount_reusing(discount, Vec::new())
+        self.with_flat_discount_reusing(discount, PathStorage::default())
     }
 
     /// [`Simulation::with_flat_discount`], its records written into
-    /// `spare` (an earlier rescaled simulation's, say) when it has room
+    /// `storage` (an earlier rescaled simulation's, say) when it has room
     /// for them: a sweep over the discount then faults in one copy of the
     /// paths' memory, not one a value. The records are the same either way.
     pub fn with_flat_discount_reusing(
         &self,
         discount: f64,
-        spare: Vec<PathRecord>,
+        storage: PathStorage,
     ) -> Option<Simulation> {
         let ratio = self.flat_discount_ratio(discount)?;
         let grant = self.plan.model.offer.grant;
         let plan = &self.plan;
         // Rescaled in parallel straight into the vector, as in `simulate`:
         // no serial copy first.
-        let mut records = if spare.capacity() >= self.records.len() {
-            spare
+        let mut records = if storage.records.capacity() >= self.records.len() {
+            storage.records
         } else {
             memory::with_huge_pages(self.records.len())
         };

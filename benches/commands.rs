@@ -1,10 +1,12 @@
 //! Whole commands as a user runs them, from the scenario file to the files
 //! written: `run` (simulation, summaries, its four floors, summary.json and
-//! summary.csv, no charts), `floor` with its frontier, and the scenario's
-//! 13-value illiquidity `sweep`, on the Paris ask.
+//! summary.csv, no charts), `floor` with its frontier, the scenario's
+//! 13-value illiquidity `sweep` (the paths simulated once), a 13-value
+//! volatility sweep (simulated again at each value) and the default
+//! `sensitivity` (13 parameters, 26 ends), on the Paris ask.
 //!
 //! `cargo bench --bench commands`. Throughput is in paths per second of the
-//! scenario (a sweep's 13 values count once), so each figure compares with
+//! scenario (a sweep's 13 values and a sensitivity's 27 runs count once), so each figure compares with
 //! the engine's `simulate` in the `engine` bench: the ratio is what the
 //! work around the simulation costs.
 
@@ -80,6 +82,33 @@ fn commands(c: &mut Bench) {
     };
     group.bench_function("sweep-13-discounts/hf-paris-ask", |b| {
         b.iter(|| black_box(command::sweep(&sweep, &options).expect("sweep")))
+    });
+
+    // A parameter the paths depend on: simulated again at every value.
+    let volatility = command::sweep::Request {
+        parameter: Some(("company.volatility".into(), "--param")),
+        from: Some(0.4),
+        to: Some(1.0),
+        steps: Some(13),
+        out_dir: dir.join("sweep-volatility"),
+        ..sweep.clone()
+    };
+    group.bench_function("sweep-13-volatilities/hf-paris-ask", |b| {
+        b.iter(|| black_box(command::sweep(&volatility, &options).expect("sweep")))
+    });
+
+    // Thirteen parameters at both ends, the scenario as given first.
+    let sensitivity = command::sensitivity::Request {
+        input: input(),
+        ranges: Vec::new(),
+        choice: FloorChoice::default(),
+        rank_by: equisim::decisions::sensitivity::RankBy::Floor,
+        out_dir: dir.join("sensitivity"),
+        chart: None,
+        beats_panel: false,
+    };
+    group.bench_function("sensitivity/hf-paris-ask", |b| {
+        b.iter(|| black_box(command::sensitivity(&sensitivity, &options).expect("sensitivity")))
     });
     group.finish();
 }

@@ -3,10 +3,11 @@
 //! seed at every run (common random numbers), ranked by how far each moves
 //! the answer (uncertainty.md "Sensitivity").
 //!
-//! Each end is a two-point sweep ([`super::sweep::run_sweep`]), so a parameter that can
-//! be changed on the stored paths (risk aversion, outside wealth, a flat
-//! illiquidity discount) is not simulated again, and any other costs two
-//! runs.
+//! Each end is a two-point sweep ([`super::sweep::run_sweep`]), so a
+//! parameter that can be changed on the stored paths (risk aversion,
+//! outside wealth, a flat illiquidity discount) is not simulated again, and
+//! any other costs two runs, each written over the memory of the run
+//! before.
 
 use super::sweep::{SweepPoint, SweepRequest, run_sweep_reusing};
 use super::{Floors, solve_floors};

@@ -328,6 +328,10 @@ pub(crate) fn run_sweep_reusing(
             .is_some_and(|s| !s.rescales_to_flat_discount(0.0))
     {
         reuse = PathReuse::Resimulate;
+        // The values are simulated into the shared paths' memory instead.
+        if let Some(unused) = shared.take() {
+            *storage = unused.into_storage();
+        }
     }
 
     let total = values.len();
@@ -397,6 +401,11 @@ pub(crate) fn run_sweep_reusing(
         if let Some(o) = &observer {
             o.advance(1);
         }
+    }
+    // Paths valued again at every value leave their memory to the next
+    // sweep; rescaled ones left theirs already.
+    if let (PathReuse::Same | PathReuse::PayTax, Some(done)) = (reuse, shared) {
+        *storage = done.into_storage();
     }
     Ok(SweepResult {
         parameter: parameter.to_string(),

@@ -100,7 +100,7 @@ fn examples(help: &str) -> Vec<Vec<String>> {
 /// progress bar, files into `out`, scenarios from the repository.
 fn contained(mut words: Vec<String>, out: &Path) -> Vec<String> {
     const MAX_PATHS: u64 = 4_000;
-    let simulates = matches!(words[0].as_str(), "run" | "floor" | "sweep");
+    let simulates = matches!(words[0].as_str(), "run" | "floor" | "sweep" | "sensitivity");
     for w in words.iter_mut() {
         if let Some(name) = w.strip_prefix("scenarios/") {
             *w = common::shipped(name).display().to_string();
@@ -135,6 +135,7 @@ fn every_help_example_works_on_the_shipped_scenarios() {
         Some("check"),
         Some("floor"),
         Some("sweep"),
+        Some("sensitivity"),
         Some("dlom"),
     ] {
         let mut help = common::equisim();
@@ -144,7 +145,13 @@ fn every_help_example_works_on_the_shipped_scenarios() {
         for words in examples(&stdout(&help)) {
             let dir = TempDir::new().unwrap();
             let args = contained(words.clone(), dir.path());
-            let o = common::equisim().args(&args).output().unwrap();
+            // Run elsewhere, so that an example written without `--out`
+            // cannot leave its files in the project's output folder.
+            let o = common::equisim()
+                .args(&args)
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
             assert!(
                 o.status.success(),
                 "`equisim {}` (run as {args:?}) failed:\n{}",
@@ -154,7 +161,8 @@ fn every_help_example_works_on_the_shipped_scenarios() {
             seen += 1;
         }
     }
-    // The top level, run, check, floor, sweep and dlom each show some.
+    // The top level, run, check, floor, sweep, sensitivity and dlom each
+    // show some.
     assert!(seen >= 20, "only {seen} examples found");
 }
 

@@ -100,7 +100,7 @@ come from the scenario's [sweep] and [floor] tables.")]
     #[command(after_help = "\
 Examples:
   equisim sensitivity scenarios/hf-paris-ask.toml
-  equisim sensitivity scenarios/hf-paris-ask.toml --param company.drift=0..0.2 --param employee.attrition_per_year=0.05..0.25
+  equisim sensitivity scenarios/hf-paris-ask.toml --param employee.attrition_per_year=0.05..0.25
   equisim sensitivity scenarios/us-series-b.toml --rank-by mean_difference --paths 200000
   equisim sensitivity scenarios/hf-paris-ask-uncertain.toml --beats-panel
 

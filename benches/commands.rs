@@ -6,9 +6,10 @@
 //! `sensitivity` (13 parameters, 26 ends), on the Paris ask.
 //!
 //! `cargo bench --bench commands`. Throughput is in paths per second of the
-//! scenario (a sweep's 13 values and a sensitivity's 27 runs count once), so each figure compares with
-//! the engine's `simulate` in the `engine` bench: the ratio is what the
-//! work around the simulation costs.
+//! scenario (a sweep's 13 values, and a sensitivity's scenario as given and
+//! 26 ends, count once), so each figure compares with the engine's
+//! `simulate` in the `engine` bench: the ratio is what the work around the
+//! simulation costs.
 
 use criterion::{Criterion as Bench, Throughput, criterion_group, criterion_main};
 use equisim::charts::ChartSize;

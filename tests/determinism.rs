@@ -177,7 +177,7 @@ fn paths_written_over_earlier_ones_are_the_same() {
     };
     let first = engine::simulate(&taxed, &options).unwrap();
     let first_at = first.records.as_ptr();
-    let over = engine::simulate_reusing(&untaxed, &options, first.into_storage()).unwrap();
+    let over = engine::simulate_reusing(&untaxed, &options, &mut first.into_storage()).unwrap();
     same(&over, &engine::simulate(&untaxed, &options).unwrap());
     assert_eq!(
         over.records.as_ptr(),
@@ -185,14 +185,14 @@ fn paths_written_over_earlier_ones_are_the_same() {
         "the records' memory is reused"
     );
     assert!(over.taxes.is_empty());
-    let back = engine::simulate_reusing(&taxed, &options, over.into_storage()).unwrap();
+    let back = engine::simulate_reusing(&taxed, &options, &mut over.into_storage()).unwrap();
     let fresh = engine::simulate(&taxed, &options).unwrap();
     same(&back, &fresh);
     assert_eq!(back.records.as_ptr(), first_at);
     assert_eq!(back.taxes.len(), 30_000);
-    let small = engine::simulate(&untaxed, &options).unwrap().into_storage();
-    let grown = engine::simulate_reusing(&taxed, &options, small).unwrap();
+    let mut small = engine::simulate(&untaxed, &options).unwrap().into_storage();
+    let grown = engine::simulate_reusing(&taxed, &options, &mut small).unwrap();
     same(&grown, &fresh);
-    let none = engine::simulate_reusing(&taxed, &options, PathStorage::default()).unwrap();
+    let none = engine::simulate_reusing(&taxed, &options, &mut PathStorage::default()).unwrap();
     same(&none, &fresh);
 }

@@ -334,11 +334,14 @@ fn rescaled_paths_equal_a_new_simulation() {
     }
     assert!(exercised > 1000, "{exercised} paths paid a strike");
     // Rewriting another discount's records in place gives the same records
-    // as fresh memory, to the bit, and keeps the memory.
+    // as fresh memory, to the bit, and keeps the memory; a discount that
+    // cannot be rescaled to leaves the memory for the next.
     let spare = sim.with_flat_discount(0.6).expect("flat discount");
     let spare_at = spare.records.as_ptr();
+    let mut storage = spare.into_storage();
+    assert!(sim.with_flat_discount_reusing(1.5, &mut storage).is_none());
     let reused = sim
-        .with_flat_discount_reusing(0.45, spare.into_storage())
+        .with_flat_discount_reusing(0.45, &mut storage)
         .expect("flat discount");
     // Debug prints every f64 so that it reads back to the same bits, and
     // the multiple of a path without an exit is NaN, which `==` refuses.
@@ -349,7 +352,7 @@ fn rescaled_paths_equal_a_new_simulation() {
     assert_eq!(reused.records.as_ptr(), spare_at);
     assert!(sim.rescales_to_flat_discount(0.45) && !sim.rescales_to_flat_discount(1.5));
     assert!(
-        sim.with_flat_discount_reusing(1.5, Default::default())
+        sim.with_flat_discount_reusing(1.5, &mut Default::default())
             .is_none()
     );
 }

@@ -318,9 +318,9 @@ pub(crate) fn run_sweep_reusing(
             reuse = PathReuse::Resimulate;
             None
         }
-        PathReuse::Same | PathReuse::FlatDiscount | PathReuse::PayTax => Some(
-            engine::simulate_reusing(&base, options, std::mem::take(storage))?,
-        ),
+        PathReuse::Same | PathReuse::FlatDiscount | PathReuse::PayTax => {
+            Some(engine::simulate_reusing(&base, options, storage)?)
+        }
     };
     if reuse == PathReuse::FlatDiscount
         && shared
@@ -353,25 +353,13 @@ pub(crate) fn run_sweep_reusing(
                     crate::scenario::Illiquidity::Flat { discount } => discount,
                     _ => value,
                 };
-                let rescaled = if s.rescales_to_flat_discount(discount) {
-                    s.with_flat_discount_reusing(discount, std::mem::take(storage))
-                } else {
-                    None
+                let rescaled = match s.with_flat_discount_reusing(discount, storage) {
+                    Some(rescaled) => rescaled,
+                    None => engine::simulate_reusing(scenario, options, storage)?,
                 };
-                match rescaled {
-                    Some(rescaled) => owned.insert(rescaled),
-                    None => owned.insert(engine::simulate_reusing(
-                        scenario,
-                        options,
-                        std::mem::take(storage),
-                    )?),
-                }
+                owned.insert(rescaled)
             }
-            _ => owned.insert(engine::simulate_reusing(
-                scenario,
-                options,
-                std::mem::take(storage),
-            )?),
+            _ => owned.insert(engine::simulate_reusing(scenario, options, storage)?),
         };
         let prefs = Preferences::of(scenario);
         let outputs = Outputs::compute(

@@ -136,15 +136,17 @@ impl Simulation {
 
 /// Simulates every path of `scenario`.
 pub fn simulate(scenario: &Scenario, options: &RunOptions) -> Result<Simulation, Error> {
-    simulate_reusing(scenario, options, PathStorage::default())
+    simulate_reusing(scenario, options, &mut PathStorage::default())
 }
 
 /// [`simulate`], writing the paths into `storage` where it has room for
-/// them. The paths are the same either way.
+/// them. The paths are the same either way. `storage` is left empty once
+/// the paths are simulated, and as it was when a run of too many paths to
+/// keep is refused.
 pub fn simulate_reusing(
     scenario: &Scenario,
     options: &RunOptions,
-    storage: PathStorage,
+    storage: &mut PathStorage,
 ) -> Result<Simulation, Error> {
     let paths = scenario.simulation.paths;
     if paths > MAX_IN_MEMORY_PATHS {
@@ -153,6 +155,7 @@ pub fn simulate_reusing(
             most: MAX_IN_MEMORY_PATHS,
         });
     }
+    let storage = std::mem::take(storage);
     let plans = Plans::new(scenario);
     let paths = paths as usize;
     // Collected in parallel straight into the vector: filling it first
@@ -236,19 +239,22 @@ impl Simulation {
     /// The result equals a new simulation at `discount` up to rounding
     /// (about 1e-15 relative).
     pub fn with_flat_discount(&self, discount: f64) -> Option<Simulation> {
-        self.with_flat_discount_reusing(discount, PathStorage::default())
+        self.with_flat_discount_reusing(discount, &mut PathStorage::default())
     }
 
     /// [`Simulation::with_flat_discount`], its records written into
     /// `storage` (an earlier rescaled simulation's, say) when it has room
     /// for them: a sweep over the discount then faults in one copy of the
     /// paths' memory, not one a value. The records are the same either way.
+    /// `storage` is left empty when the paths are rescaled, and as it was
+    /// when they cannot be (`None`), for a simulation in their place.
     pub fn with_flat_discount_reusing(
         &self,
         discount: f64,
-        storage: PathStorage,
+        storage: &mut PathStorage,
     ) -> Option<Simulation> {
         let ratio = self.flat_discount_ratio(discount)?;
+        let storage = std::mem::take(storage);
         let grant = self.plan.model.offer.grant;
         let plan = &self.plan;
         // Rescaled in parallel straight into the vector, as in `simulate`:

@@ -311,6 +311,11 @@ pub(super) struct Band {
 }
 
 impl Band {
+    /// Each cut is the first valid one of `target ∓ w 4^k` (`k < 64`, `w`
+    /// a thousandth of the target, or of 1). Both first tries are tested
+    /// in the pass that keeps the paths between them, usually the only
+    /// pass; a cut whose first try fails is widened with passes that only
+    /// count, and the paths are then kept between the cuts found.
     fn new(
         paths: &LinearPaths,
         (l, r): (f64, f64),
@@ -318,72 +323,63 @@ impl Band {
         target: f64,
     ) -> Band {
         let n = paths.len();
-        let ends = |i: usize| {
-            let (a, s) = (paths.intercept[i], paths.slope[i]);
+        let ends = |a: f64, s: f64| {
             let (x, y) = (a + l * s, a + r * s);
             (x.min(y), x.max(y))
         };
-        let count = |f: &(dyn Fn(f64, f64) -> bool + Sync)| {
-            (0..n)
-                .into_par_iter()
-                .filter(|&i| {
-                    let (low, high) = ends(i);
-                    f(low, high)
-                })
-                .count()
-        };
-        let mut width = 1e-3 * target.abs().max(1.0);
-        let mut cut_lo = f64::NEG_INFINITY;
-        for _ in 0..64 {
-            let b = target - width;
-            if count(&|low, _| low < b) <= lo {
-                cut_lo = b;
-                break;
+        let lo_valid = |ever_below: usize| ever_below <= lo;
+        let hi_valid = |ever_above: usize| ever_above < n - hi;
+        let first_width = 1e-3 * target.abs().max(1.0);
+        let mut cuts = (target - first_width, target + first_width);
+        let mut kept = Kept::between(paths, ends, cuts);
+        let (lo_fails, hi_fails) = (!lo_valid(kept.ever_below), !hi_valid(kept.ever_above));
+        if lo_fails || hi_fails {
+            let count = |outside: fn(f64, f64, f64) -> bool, b: f64| -> usize {
+                paths
+                    .intercept
+                    .par_chunks(CHUNK)
+                    .zip(paths.slope.par_chunks(CHUNK))
+                    .map(|(aa, ss)| {
+                        let ends_outside = |(&a, &s): (&f64, &f64)| {
+                            let (low, high) = ends(a, s);
+                            usize::from(outside(low, high, b))
+                        };
+                        aa.iter().zip(ss).map(ends_outside).sum::<usize>()
+                    })
+                    .sum()
+            };
+            // The first valid cut of the widening ones after the first
+            // try, or none (every path in play on that side).
+            let widened = |sign: f64, valid: &dyn Fn(f64) -> bool, none: f64| {
+                let mut width = 4.0 * first_width;
+                for _ in 1..64 {
+                    let b = target + sign * width;
+                    if valid(b) {
+                        return b;
+                    }
+                    width *= 4.0;
+                }
+                none
+            };
+            if lo_fails {
+                let valid = |b| lo_valid(count(|low, _, b| low < b, b));
+                cuts.0 = widened(-1.0, &valid, f64::NEG_INFINITY);
             }
-            width *= 4.0;
-        }
-        let mut width = 1e-3 * target.abs().max(1.0);
-        let mut cut_hi = f64::INFINITY;
-        for _ in 0..64 {
-            let b = target + width;
-            if count(&|_, high| high > b) < n - hi {
-                cut_hi = b;
-                break;
+            if hi_fails {
+                let valid = |b| hi_valid(count(|_, high, b| high > b, b));
+                cuts.1 = widened(1.0, &valid, f64::INFINITY);
             }
-            width *= 4.0;
+            kept = Kept::between(paths, ends, cuts);
         }
-        let mut band = Band {
-            intercept: Vec::new(),
-            slope: Vec::new(),
-            below: 0,
+        Band {
+            intercept: kept.intercept,
+            slope: kept.slope,
+            below: kept.below,
             lo,
             hi,
             frac,
             scratch: Vec::new(),
-        };
-        // Chunk by chunk in parallel, joined in path order.
-        let parts: Vec<(usize, Vec<f64>, Vec<f64>)> = (0..n.div_ceil(CHUNK))
-            .into_par_iter()
-            .map(|c| {
-                let (mut below, mut a, mut s) = (0, Vec::new(), Vec::new());
-                for i in c * CHUNK..((c + 1) * CHUNK).min(n) {
-                    let (low, high) = ends(i);
-                    if high < cut_lo {
-                        below += 1;
-                    } else if low <= cut_hi {
-                        a.push(paths.intercept[i]);
-                        s.push(paths.slope[i]);
-                    }
-                }
-                (below, a, s)
-            })
-            .collect();
-        for (below, a, s) in parts {
-            band.below += below;
-            band.intercept.extend_from_slice(&a);
-            band.slope.extend_from_slice(&s);
         }
-        band
     }
 
     fn quantile(&mut self, x: f64) -> f64 {
@@ -401,6 +397,73 @@ impl Band {
         }
         let x_hi = above.iter().copied().fold(f64::INFINITY, f64::min);
         x_lo + self.frac * (x_hi - x_lo)
+    }
+}
+
+/// The paths a band keeps between its two cuts, and what the cuts' tests
+/// count, from one pass over the paths.
+struct Kept {
+    intercept: Vec<f64>,
+    slope: Vec<f64>,
+    /// Paths entirely below the lower cut (`high < cut`).
+    below: usize,
+    /// Paths ever below the lower cut (`low < cut`), and ever above the
+    /// upper (`high > cut`).
+    ever_below: usize,
+    ever_above: usize,
+}
+
+impl Kept {
+    /// Chunk by chunk in parallel, joined in path order.
+    fn between(
+        paths: &LinearPaths,
+        ends: impl Fn(f64, f64) -> (f64, f64) + Sync,
+        (cut_lo, cut_hi): (f64, f64),
+    ) -> Kept {
+        let parts: Vec<Kept> = paths
+            .intercept
+            .par_chunks(CHUNK)
+            .zip(paths.slope.par_chunks(CHUNK))
+            .map(|(aa, ss)| {
+                let mut part = Kept::empty();
+                for (&a, &s) in aa.iter().zip(ss) {
+                    let (low, high) = ends(a, s);
+                    part.ever_below += usize::from(low < cut_lo);
+                    part.ever_above += usize::from(high > cut_hi);
+                    if high < cut_lo {
+                        part.below += 1;
+                    } else if low <= cut_hi {
+                        part.intercept.push(a);
+                        part.slope.push(s);
+                    }
+                }
+                part
+            })
+            .collect();
+        let len = parts.iter().map(|p| p.intercept.len()).sum();
+        let mut all = Kept {
+            intercept: Vec::with_capacity(len),
+            slope: Vec::with_capacity(len),
+            ..Kept::empty()
+        };
+        for p in parts {
+            all.below += p.below;
+            all.ever_below += p.ever_below;
+            all.ever_above += p.ever_above;
+            all.intercept.extend_from_slice(&p.intercept);
+            all.slope.extend_from_slice(&p.slope);
+        }
+        all
+    }
+
+    fn empty() -> Kept {
+        Kept {
+            intercept: Vec::new(),
+            slope: Vec::new(),
+            below: 0,
+            ever_below: 0,
+            ever_above: 0,
+        }
     }
 }
 
@@ -725,5 +788,58 @@ mod tests {
             }
         }
         assert!(checked > 20, "only {checked} floors above 0");
+    }
+
+    /// A band answers the percentile of all the paths, to the bit, at
+    /// every lever in its interval, whether its first cuts hold (a target
+    /// near the percentile) or one or both must be widened (targets far
+    /// below, far above, and at zero, where the first width is absolute).
+    #[test]
+    fn a_band_gives_the_percentile_of_all_paths_whichever_cuts_it_widens() {
+        let mut state = 5u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let n = 3000;
+        let (mut intercept, mut slope) = (Vec::new(), Vec::new());
+        for i in 0..n {
+            intercept.push(100.0 * next());
+            slope.push(if i % 5 == 0 { -next() } else { 1.0 + next() });
+        }
+        let paths = LinearPaths {
+            intercept: intercept.into(),
+            slope: slope.into(),
+        };
+        let p = 0.1;
+        let h = (n - 1) as f64 * p;
+        let (lo, frac) = (h.floor() as usize, h - h.floor());
+        let at = |x: f64| -> Vec<f64> {
+            paths
+                .intercept
+                .iter()
+                .zip(&paths.slope[..])
+                .map(|(a, s)| a + x * s)
+                .collect()
+        };
+        let (l, r) = (1.0, 1.001);
+        let near = quantile_select(&mut at(l), p);
+        let mut narrowed = 0;
+        for target in [near, 1e6, -1e6, 0.0] {
+            let mut band = Band::new(&paths, (l, r), (lo, lo + 1, frac), target);
+            narrowed += usize::from(band.intercept.len() < n / 10);
+            for i in 0..=8 {
+                let x = l + (r - l) * f64::from(i) / 8.0;
+                let want = quantile_select(&mut at(x), p);
+                assert_eq!(
+                    band.quantile(x).to_bits(),
+                    want.to_bits(),
+                    "target {target} x {x}"
+                );
+            }
+        }
+        assert_eq!(narrowed, 1, "only the target near the percentile narrows");
     }
 }

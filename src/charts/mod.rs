@@ -514,11 +514,7 @@ pub fn render_png(
         1
     };
     let (w, h) = (size.width * factor, size.height * factor);
-    // 12 to 19 MB for a supersampled chart: on huge pages where the kernel
-    // gives them, its first touch takes a few faults, not thousands.
-    let bytes = w as usize * h as usize * 3;
-    let mut buffer = crate::engine::with_huge_pages(bytes);
-    buffer.resize(bytes, 255u8);
+    let mut buffer = vec![255u8; w as usize * h as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut buffer, (w, h)).into_drawing_area();
         let theme = Theme::new((w, h), factor);

@@ -18,7 +18,7 @@ use crate::error::Error;
 use crate::model::Model;
 use crate::observer::Shared;
 use crate::scenario::{Illiquidity, Scenario};
-pub use memory::{keep_freed_buffers, with_huge_pages, zeroed_with_huge_pages};
+pub use memory::keep_freed_buffers;
 pub use path::{ExerciseCost, PathRecord, PathTaxes, Plan};
 use rayon::prelude::*;
 
@@ -163,7 +163,7 @@ pub fn simulate_reusing(
     let mut records = if storage.records.capacity() >= paths {
         storage.records
     } else {
-        memory::with_huge_pages(paths)
+        Vec::with_capacity(paths)
     };
     let taxed = plans.own.model.tax.is_some();
     let mut taxes = if taxed && storage.taxes.capacity() >= paths {
@@ -262,7 +262,7 @@ impl Simulation {
         let mut records = if storage.records.capacity() >= self.records.len() {
             storage.records
         } else {
-            memory::with_huge_pages(self.records.len())
+            Vec::with_capacity(self.records.len())
         };
         self.records
             .par_iter()

@@ -585,7 +585,7 @@ impl Outputs {
         // depend on the thread count. Three buffers beside the records are
         // a large run's peak memory (the floors, which take the records
         // over, hold less).
-        let zeroed = || crate::engine::zeroed_with_huge_pages(records.len());
+        let zeroed = || vec![0.0; records.len()];
         let (mut offer, mut alternative, mut difference) = (zeroed(), zeroed(), zeroed());
         let RecordPass {
             counts,

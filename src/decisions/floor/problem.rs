@@ -2,7 +2,6 @@
 //! from which every floor is solved without simulating again.
 
 use super::*;
-use crate::engine::zeroed_with_huge_pages;
 
 /// The stored per-path terms of a simulation from which every floor is
 /// solved (model section 10): `X_i = sign_on + B f_i + A_i + G U_i` for the
@@ -122,10 +121,10 @@ impl FloorProblem {
     fn empty(model: &Model, n: usize, prefs: Preferences) -> FloorProblem {
         let offer = Lever::at_offer(model, SolveFor::Grant);
         FloorProblem {
-            pay_factor: zeroed_with_huge_pages(n),
-            fixed: zeroed_with_huge_pages(n),
-            equity_per_grant: zeroed_with_huge_pages(n),
-            alternative: zeroed_with_huge_pages(n),
+            pay_factor: vec![0.0; n],
+            fixed: vec![0.0; n],
+            equity_per_grant: vec![0.0; n],
+            alternative: vec![0.0; n],
             sign_on: offer.sign_on,
             base: offer.base,
             grant: offer.grant,

@@ -249,11 +249,11 @@ impl RefreshDraws {
     /// refresh added to one offer moves no draw of the other, nor of the
     /// company (model v2 §1).
     #[inline(always)]
-    fn draw(grants: &[Grant], seed: u64, index: u64, stream: u64) -> RefreshDraws {
+    fn draw(grants: &[Grant], key: random::PathKey, stream: u64) -> RefreshDraws {
         if grants.len() <= 1 {
             return RefreshDraws(0);
         }
-        let mut rng = random::stream(seed, index, stream);
+        let mut rng = key.stream(stream);
         let mut won = 0u32;
         for (g, grant) in grants.iter().enumerate().skip(1) {
             let u: f64 = rng.random();
@@ -273,6 +273,7 @@ impl RefreshDraws {
 pub struct Plan {
     pub model: Model,
     pub seed: u64,
+    seed_key: random::SeedKey,
     /// Private refresh grants (indices into `model.offer.grants`) by date.
     value_dates: Vec<usize>,
     /// For each of `value_dates`, the log-value step from the date before:
@@ -459,6 +460,7 @@ impl Plan {
             preference_ratio,
             model,
             seed,
+            seed_key: random::SeedKey::new(seed),
         }
     }
 
@@ -496,9 +498,9 @@ impl Plan {
     #[inline(always)]
     fn rounds(&self, index: u64, event_time: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
         let rate = self.model.rounds_per_year;
-        let mut times = (rate > 0.0).then(|| random::stream(self.seed, index, random::ROUNDS));
+        let mut times = (rate > 0.0).then(|| self.seed_key.path(index).stream(random::ROUNDS));
         let mut dilutions = (rate > 0.0 && self.beta.is_some())
-            .then(|| random::stream(self.seed, index, random::DILUTIONS));
+            .then(|| self.seed_key.path(index).stream(random::DILUTIONS));
         let mut t = 0.0;
         std::iter::from_fn(
             // Inlined into its loop: called once per round, it otherwise
@@ -540,7 +542,7 @@ impl Plan {
     /// stream, each date followed by its normal. None without tenders.
     fn tenders(&self, index: u64, event_time: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
         let tender = self.model.tender.filter(|t| t.per_year > 0.0);
-        let mut rng = tender.map(|_| random::stream(self.seed, index, random::TENDERS));
+        let mut rng = tender.map(|_| self.seed_key.path(index).stream(random::TENDERS));
         let mut u = tender.map_or(0.0, |t| t.from_years);
         std::iter::from_fn(move || {
             let (t, rng) = (tender?, rng.as_mut()?);
@@ -579,7 +581,7 @@ impl Plan {
         let w = m.window_years;
         let h = m.horizon_years;
         let r = m.discount_rate;
-        let mut core = random::stream(self.seed, index, random::CORE);
+        let mut core = self.seed_key.path(index).stream(random::CORE);
         let CoreDraws {
             departure_draw,
             exit_draw,
@@ -684,11 +686,8 @@ impl Plan {
         let offer = &m.offer;
         let decides_at_departure = self.decides_on_leaving(departure, event_time);
         let value_at_departure = if decides_at_departure {
-            let z: f64 = StandardNormal.sample(&mut random::stream(
-                self.seed,
-                index,
-                random::DEPARTURE_VALUE,
-            ));
+            let z: f64 = StandardNormal
+                .sample(&mut self.seed_key.path(index).stream(random::DEPARTURE_VALUE));
             exp::exp(known.bridge(departure, sigma, z))
         } else {
             f64::NAN
@@ -937,7 +936,7 @@ impl Plan {
     /// of the draws is returned so that none can be optimized away.
     pub fn draw_only(&self, index: u64) -> f64 {
         let m = &self.model;
-        let mut core = random::stream(self.seed, index, random::CORE);
+        let mut core = self.seed_key.path(index).stream(random::CORE);
         let d = self.core_draws(&mut core, index);
         let mut sum = d.departure_draw + d.exit_draw + d.type_draw + d.multiple_z + d.lockup_z;
         sum += f64::from(d.offer_refresh_won.0) + f64::from(d.alt_refresh_won.0);
@@ -954,11 +953,8 @@ impl Plan {
             sum += dilution;
         }
         if self.decides_on_leaving(departure, event_time) {
-            let z: f64 = StandardNormal.sample(&mut random::stream(
-                self.seed,
-                index,
-                random::DEPARTURE_VALUE,
-            ));
+            let z: f64 = StandardNormal
+                .sample(&mut self.seed_key.path(index).stream(random::DEPARTURE_VALUE));
             sum += z;
         }
         for (_, z) in self.tenders(index, event_time) {
@@ -966,7 +962,7 @@ impl Plan {
         }
         let employed = departure.min(m.window_years);
         if !self.stock.times.is_empty() {
-            let mut rng = random::stream(self.seed, index, random::STOCK);
+            let mut rng = self.seed_key.path(index).stream(random::STOCK);
             for &t in &self.stock.times {
                 if t > employed + TIME_TOLERANCE {
                     break;
@@ -993,14 +989,12 @@ impl Plan {
         let lockup_z: f64 = StandardNormal.sample(core);
         let offer_refresh_won = RefreshDraws::draw(
             &self.model.offer.grants,
-            self.seed,
-            index,
+            self.seed_key.path(index),
             random::OFFER_REFRESHES,
         );
         let alt_refresh_won = RefreshDraws::draw(
             &self.model.alternative.grants,
-            self.seed,
-            index,
+            self.seed_key.path(index),
             random::ALTERNATIVE_REFRESHES,
         );
         CoreDraws {
@@ -1042,7 +1036,7 @@ impl Plan {
         // Per row: `S_{s_g}` and `Σ_i w_{g,i} S_i` so far.
         let mut price_at_grant = [1.0f64; MAX_GRANTS];
         let mut weighted = [0.0f64; MAX_GRANTS];
-        let mut rng = random::stream(self.seed, index, random::STOCK);
+        let mut rng = self.seed_key.path(index).stream(random::STOCK);
         let mut log_price = 0.0;
         let mut prices = [0.0f64; STOCK_BLOCK];
         for start in (0..points).step_by(STOCK_BLOCK) {

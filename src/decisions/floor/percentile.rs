@@ -655,6 +655,7 @@ pub(super) fn solve_beats(diff: &LinearPaths, nn: u8, decreasing_share: f64, ask
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decisions::floor::tests::lcg;
 
     /// The branch-free chunk is [`path_reach`] path by path: the same
     /// counts and the same lists, in path order, to the bit.
@@ -722,13 +723,7 @@ mod tests {
     /// for every need, on lines with ties, zeros of both signs and NaN.
     #[test]
     fn first_reach_counts_unsorted_downs_as_a_walk_over_sorted_ones() {
-        let mut state = 11u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = lcg(11);
         let (mut intercept, mut slope) = (Vec::new(), Vec::new());
         for i in 0..3000 {
             // Intercepts on a coarse grid, so that crossings tie.
@@ -796,13 +791,7 @@ mod tests {
     /// below, far above, and at zero, where the first width is absolute).
     #[test]
     fn a_band_gives_the_percentile_of_all_paths_whichever_cuts_it_widens() {
-        let mut state = 5u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut next = lcg(5);
         let n = 3000;
         let (mut intercept, mut slope) = (Vec::new(), Vec::new());
         for i in 0..n {

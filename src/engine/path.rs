@@ -268,11 +268,13 @@ impl RefreshDraws {
     }
 }
 
-/// Per-scenario constants for the hot loop.
+/// Per-scenario constants for the hot loop, all derived from `model` and
+/// `seed` by [`Plan::new`]: build a new plan rather than change either.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub model: Model,
     pub seed: u64,
+    /// The part of every stream's seed that `seed` alone gives.
     seed_key: random::SeedKey,
     /// Private refresh grants (indices into `model.offer.grants`) by date.
     value_dates: Vec<usize>,

@@ -245,9 +245,9 @@ struct RefreshDraws(u32);
 
 impl RefreshDraws {
     /// Draws one uniform per refresh of `grants` (not the initial grant),
-    /// in order, from the offer's own stream `stream` of path `index`: a
-    /// refresh added to one offer moves no draw of the other, nor of the
-    /// company (model v2 §1).
+    /// in order, from the offer's own stream `stream` of the path keyed
+    /// `key`: a refresh added to one offer moves no draw of the other, nor
+    /// of the company (model v2 §1).
     #[inline(always)]
     fn draw(grants: &[Grant], key: random::PathKey, stream: u64) -> RefreshDraws {
         if grants.len() <= 1 {
@@ -489,20 +489,24 @@ impl Plan {
         }
     }
 
-    /// The funding rounds of path `index` before `event_time`, as (time,
-    /// dilution): a Poisson process drawn as exponential gaps from the
-    /// path's rounds stream, and the dilutions from a stream of their own,
+    /// The funding rounds of the path keyed `key` before `event_time`, as
+    /// (time, dilution): a Poisson process drawn as exponential gaps from
+    /// the path's rounds stream, and the dilutions from a stream of their own,
     /// so that the dilution's law (and the number of draws its sampler
     /// takes) never moves a round's time (model v2 §1).
     // Inlined by attribute, as is `public_equity`: once the path function
     // grew with the taxes the compiler made both calls, and the Paris ask
     // took 4,047 instructions a path instead of 3,925.
     #[inline(always)]
-    fn rounds(&self, index: u64, event_time: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
+    fn rounds(
+        &self,
+        key: random::PathKey,
+        event_time: f64,
+    ) -> impl Iterator<Item = (f64, f64)> + '_ {
         let rate = self.model.rounds_per_year;
-        let mut times = (rate > 0.0).then(|| self.seed_key.path(index).stream(random::ROUNDS));
-        let mut dilutions = (rate > 0.0 && self.beta.is_some())
-            .then(|| self.seed_key.path(index).stream(random::DILUTIONS));
+        let mut times = (rate > 0.0).then(|| key.stream(random::ROUNDS));
+        let mut dilutions =
+            (rate > 0.0 && self.beta.is_some()).then(|| key.stream(random::DILUTIONS));
         let mut t = 0.0;
         std::iter::from_fn(
             // Inlined into its loop: called once per round, it otherwise
@@ -538,13 +542,17 @@ impl Plan {
         })
     }
 
-    /// The tender offers of path `index` before `event_time`, as (date, the
-    /// standard normal of the company's value there): a Poisson process
+    /// The tender offers of the path keyed `key` before `event_time`, as
+    /// (date, the standard normal of the company's value there): a Poisson process
     /// from `from_years`, drawn as exponential gaps from the tenders' own
     /// stream, each date followed by its normal. None without tenders.
-    fn tenders(&self, index: u64, event_time: f64) -> impl Iterator<Item = (f64, f64)> + '_ {
+    fn tenders(
+        &self,
+        key: random::PathKey,
+        event_time: f64,
+    ) -> impl Iterator<Item = (f64, f64)> + '_ {
         let tender = self.model.tender.filter(|t| t.per_year > 0.0);
-        let mut rng = tender.map(|_| self.seed_key.path(index).stream(random::TENDERS));
+        let mut rng = tender.map(|_| key.stream(random::TENDERS));
         let mut u = tender.map_or(0.0, |t| t.from_years);
         std::iter::from_fn(move || {
             let (t, rng) = (tender?, rng.as_mut()?);
@@ -583,7 +591,8 @@ impl Plan {
         let w = m.window_years;
         let h = m.horizon_years;
         let r = m.discount_rate;
-        let mut core = self.seed_key.path(index).stream(random::CORE);
+        let key = self.seed_key.path(index);
+        let mut core = key.stream(random::CORE);
         let CoreDraws {
             departure_draw,
             exit_draw,
@@ -592,7 +601,7 @@ impl Plan {
             lockup_z,
             offer_refresh_won,
             alt_refresh_won,
-        } = self.core_draws(&mut core, index);
+        } = self.core_draws(&mut core, key);
         let offer_grants = &m.offer.grants;
         let alt_grants = &m.alternative.grants;
 
@@ -688,8 +697,7 @@ impl Plan {
         let offer = &m.offer;
         let decides_at_departure = self.decides_on_leaving(departure, event_time);
         let value_at_departure = if decides_at_departure {
-            let z: f64 = StandardNormal
-                .sample(&mut self.seed_key.path(index).stream(random::DEPARTURE_VALUE));
+            let z: f64 = StandardNormal.sample(&mut key.stream(random::DEPARTURE_VALUE));
             exp::exp(known.bridge(departure, sigma, z))
         } else {
             f64::NAN
@@ -774,8 +782,8 @@ impl Plan {
                     exp::exp(-m.pool_per_year * (departure - grant.date()).max(0.0));
             }
         }
-        let mut tenders = self.tenders(index, event_time).peekable();
-        for (t, dilution) in self.rounds(index, event_time) {
+        let mut tenders = self.tenders(key, event_time).peekable();
+        for (t, dilution) in self.rounds(key, event_time) {
             // A tender at u sees the rounds in (s_g, u].
             while let Some((u, z)) = tenders.next_if(|&(u, _)| u < t) {
                 if let Some(sell) = sell_at_tender.as_mut() {
@@ -911,7 +919,7 @@ impl Plan {
         fixed_net += tender_fixed;
         fixed_proceeds += tender_fixed;
         let g0 = offer.grant;
-        let mut alternative_equity = self.public_equity(employed, &alt_made, index);
+        let mut alternative_equity = self.public_equity(employed, &alt_made, key);
         if let Some(x) = m.tax {
             alternative_equity -= x.public_rsu_rate() * alternative_equity;
         }
@@ -938,8 +946,9 @@ impl Plan {
     /// of the draws is returned so that none can be optimized away.
     pub fn draw_only(&self, index: u64) -> f64 {
         let m = &self.model;
-        let mut core = self.seed_key.path(index).stream(random::CORE);
-        let d = self.core_draws(&mut core, index);
+        let key = self.seed_key.path(index);
+        let mut core = key.stream(random::CORE);
+        let d = self.core_draws(&mut core, key);
         let mut sum = d.departure_draw + d.exit_draw + d.type_draw + d.multiple_z + d.lockup_z;
         sum += f64::from(d.offer_refresh_won.0) + f64::from(d.alt_refresh_won.0);
         for _ in 0..=self.value_dates.len() {
@@ -951,20 +960,19 @@ impl Plan {
         let departure = self.departure_time(d.departure_draw);
         let exit_time = self.exit_time(d.exit_draw);
         let event_time = exit_time.min(m.horizon_years);
-        for (_, dilution) in self.rounds(index, event_time) {
+        for (_, dilution) in self.rounds(key, event_time) {
             sum += dilution;
         }
         if self.decides_on_leaving(departure, event_time) {
-            let z: f64 = StandardNormal
-                .sample(&mut self.seed_key.path(index).stream(random::DEPARTURE_VALUE));
+            let z: f64 = StandardNormal.sample(&mut key.stream(random::DEPARTURE_VALUE));
             sum += z;
         }
-        for (_, z) in self.tenders(index, event_time) {
+        for (_, z) in self.tenders(key, event_time) {
             sum += z;
         }
         let employed = departure.min(m.window_years);
         if !self.stock.times.is_empty() {
-            let mut rng = self.seed_key.path(index).stream(random::STOCK);
+            let mut rng = key.stream(random::STOCK);
             for &t in &self.stock.times {
                 if t > employed + TIME_TOLERANCE {
                     break;
@@ -983,20 +991,17 @@ impl Plan {
     /// Always inlined: LLVM otherwise keeps it out of line in `simulate`
     /// and `draw_only`, and the draws go through memory.
     #[inline(always)]
-    fn core_draws(&self, core: &mut PathRng, index: u64) -> CoreDraws {
+    fn core_draws(&self, core: &mut PathRng, key: random::PathKey) -> CoreDraws {
         let departure_draw: f64 = Exp1.sample(core);
         let exit_draw: f64 = Exp1.sample(core);
         let type_draw: f64 = core.random();
         let multiple_z: f64 = StandardNormal.sample(core);
         let lockup_z: f64 = StandardNormal.sample(core);
-        let offer_refresh_won = RefreshDraws::draw(
-            &self.model.offer.grants,
-            self.seed_key.path(index),
-            random::OFFER_REFRESHES,
-        );
+        let offer_refresh_won =
+            RefreshDraws::draw(&self.model.offer.grants, key, random::OFFER_REFRESHES);
         let alt_refresh_won = RefreshDraws::draw(
             &self.model.alternative.grants,
-            self.seed_key.path(index),
+            key,
             random::ALTERNATIVE_REFRESHES,
         );
         CoreDraws {
@@ -1027,7 +1032,12 @@ impl Plan {
     /// one normal per grid point up to `E`, in grid order.
     // Inlined by attribute: see `rounds`.
     #[inline(always)]
-    fn public_equity(&self, employed: f64, active: &[bool; MAX_GRANTS], index: u64) -> f64 {
+    fn public_equity(
+        &self,
+        employed: f64,
+        active: &[bool; MAX_GRANTS],
+        key: random::PathKey,
+    ) -> f64 {
         let grid = &self.stock;
         let until = employed + TIME_TOLERANCE;
         // Times increase: the points up to `E` are a prefix of the grid.
@@ -1038,7 +1048,7 @@ impl Plan {
         // Per row: `S_{s_g}` and `Σ_i w_{g,i} S_i` so far.
         let mut price_at_grant = [1.0f64; MAX_GRANTS];
         let mut weighted = [0.0f64; MAX_GRANTS];
-        let mut rng = self.seed_key.path(index).stream(random::STOCK);
+        let mut rng = key.stream(random::STOCK);
         let mut log_price = 0.0;
         let mut prices = [0.0f64; STOCK_BLOCK];
         for start in (0..points).step_by(STOCK_BLOCK) {

@@ -402,6 +402,7 @@ impl Band {
 
 /// The paths a band keeps between its two cuts, and what the cuts' tests
 /// count, from one pass over the paths.
+#[derive(Default)]
 struct Kept {
     intercept: Vec<f64>,
     slope: Vec<f64>,
@@ -425,7 +426,7 @@ impl Kept {
             .par_chunks(CHUNK)
             .zip(paths.slope.par_chunks(CHUNK))
             .map(|(aa, ss)| {
-                let mut part = Kept::empty();
+                let mut part = Kept::default();
                 for (&a, &s) in aa.iter().zip(ss) {
                     let (low, high) = ends(a, s);
                     part.ever_below += usize::from(low < cut_lo);
@@ -444,7 +445,7 @@ impl Kept {
         let mut all = Kept {
             intercept: Vec::with_capacity(len),
             slope: Vec::with_capacity(len),
-            ..Kept::empty()
+            ..Kept::default()
         };
         for p in parts {
             all.below += p.below;
@@ -454,16 +455,6 @@ impl Kept {
             all.slope.extend_from_slice(&p.slope);
         }
         all
-    }
-
-    fn empty() -> Kept {
-        Kept {
-            intercept: Vec::new(),
-            slope: Vec::new(),
-            below: 0,
-            ever_below: 0,
-            ever_above: 0,
-        }
     }
 }
 

@@ -2,7 +2,7 @@
 //! a command.
 
 use equisim::observer::{Observer, Unit};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::io::{IsTerminal, Write};
 
 /// Runs shorter than this many paths get no bar: they are over before it
@@ -37,16 +37,25 @@ impl Observer for Bar {
                 b.set_draw_target(indicatif::ProgressDrawTarget::hidden());
                 return;
             }
-            Unit::Paths => "{bar:40} {human_pos}/{human_len} paths  {per_sec}  eta {eta}  {msg}",
+            Unit::Paths => "{bar:30} {human_pos}/{human_len} paths  {rate}  eta {eta}  {msg}",
             Unit::Values => "{bar:40} {pos}/{len} values  eta {eta}",
         };
-        let style =
-            ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar());
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            // As the summary line writes it (`7.15M paths/s`); indicatif's
+            // own `{per_sec}` prints every digit (`2,567,257.904/s`).
+            .with_key(
+                "rate",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.2}M/s", state.per_sec() / 1e6);
+                },
+            );
         b.set_style(style);
-        b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        // Sized before it is shown: its first frame would read 0/0.
         b.reset();
         b.set_length(total);
         b.set_message(what.to_string());
+        b.set_draw_target(indicatif::ProgressDrawTarget::stderr());
     }
 
     fn advance(&self, done: u64) {

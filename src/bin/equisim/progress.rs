@@ -38,7 +38,7 @@ impl Observer for Bar {
                 return;
             }
             Unit::Paths => "{bar:30} {human_pos}/{human_len} paths  {rate}  eta {eta}  {msg}",
-            Unit::Values => "{bar:40} {pos}/{len} values  eta {eta}",
+            Unit::Values => "{bar:30} {pos}/{len} values  eta {eta}",
         };
         let style = ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())

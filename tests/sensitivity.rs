@@ -9,7 +9,7 @@ use equisim::decisions::sensitivity::{
 use equisim::decisions::solve_floors;
 use equisim::engine::{self, RunOptions};
 use equisim::scenario::{self, Criterion, Override, SolveFor};
-use equisim::stats::{Outputs, Preferences};
+use equisim::stats::{Outputs, PathwiseComparison, Preferences};
 
 const CRITERIA: [Criterion; 3] = [
     Criterion::Mean,
@@ -83,6 +83,68 @@ fn each_end_is_the_plain_run_at_that_value() {
     let top = &result.rows[0];
     let floor = |a: &equisim::decisions::sensitivity::Answer| a.floors.floors[0].value.unwrap();
     assert_eq!(top.swing, (floor(&top.high) - floor(&top.low)).abs());
+}
+
+/// The comparison a sensitivity computes alone is the full outputs' to
+/// the bit, after tax, with every v2 feature, risk neutral; and where the
+/// full outputs fail for want of a certainty equivalent it fails the same
+/// way.
+#[test]
+fn the_comparison_alone_is_the_full_outputs_comparison() {
+    let every_feature =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/every-v2-feature.toml");
+    let files = [
+        common::shipped("hf-paris-ask.toml"),
+        common::shipped("hf-nyc-ask-tax.toml"),
+        common::shipped("us-series-b.toml"),
+        every_feature,
+    ];
+    for (file, extra) in files
+        .iter()
+        .flat_map(|f| [(f, None), (f, Some("employee.risk_aversion=0"))])
+    {
+        let mut set = vec![Override::parse("simulation.paths=30000").unwrap()];
+        set.extend(extra.map(|e| Override::parse(e).unwrap()));
+        let s = scenario::load_file(file, &set).unwrap().scenario;
+        let sim = engine::simulate(&s, &RunOptions::default()).unwrap();
+        let full = Outputs::compute(&sim, Preferences::of(&s), ("o", "a"))
+            .unwrap()
+            .comparison;
+        let alone = PathwiseComparison::of(&sim, Preferences::of(&s), ("o", "a")).unwrap();
+        let what = format!("{} {extra:?}", file.display());
+        for (a, b) in [
+            (alone.mean_difference, full.mean_difference),
+            (
+                alone.mean_difference_std_error,
+                full.mean_difference_std_error,
+            ),
+            (
+                alone.p_offer_beats_alternative,
+                full.p_offer_beats_alternative,
+            ),
+        ] {
+            assert_eq!(a.to_bits(), b.to_bits(), "{what}: {a} against {b}");
+        }
+    }
+    // Strikes paid in cash on leaving a failed company: wealth goes
+    // negative.
+    let s = common::scenario(
+        "[employee]\nattrition_per_year = 0.9\nrisk_aversion = 2.0\noutside_wealth = 1000.0\n\
+         [company.exit]\nipo_per_year = 0.0\nacquisition_per_year = 0.0\nfailure_per_year = 0.9\n\
+         [offer]\nbase = 0\n[offer.equity]\ninstrument = \"options\"\nstrike_ratio = 10.0\n\
+         exercise_on_departure = \"always\"\n",
+        2_000,
+        7,
+    );
+    let sim = engine::simulate(&s, &RunOptions::default()).unwrap();
+    let full = Outputs::compute(&sim, Preferences::of(&s), ("o", "a")).unwrap_err();
+    let alone = PathwiseComparison::of(&sim, Preferences::of(&s), ("o", "a")).unwrap_err();
+    assert_eq!(alone.to_string(), full.to_string());
+    assert!(
+        full.to_string()
+            .starts_with("the certainty equivalent of o is undefined"),
+        "{full}"
+    );
 }
 
 /// The default list covers what uncertainty.md asks for, each range

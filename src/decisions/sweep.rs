@@ -65,23 +65,25 @@ pub fn sweep_values(from: f64, to: f64, steps: u64) -> Vec<f64> {
         .collect()
 }
 
-/// One value of a sweep.
+/// One value of a sweep: every decision output of a run at it, or (for a
+/// sensitivity, which reports only the pathwise comparison) what its
+/// caller measures instead.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SweepPoint {
+pub struct SweepPoint<O = Outputs> {
     /// The swept parameter's value.
     pub value: f64,
     /// The scenario resolved at this value.
     #[serde(skip)]
     pub scenario: Scenario,
-    /// Every decision output of a run at this value.
-    pub outputs: Outputs,
+    /// The decision outputs of a run at this value.
+    pub outputs: O,
     /// The floors at this value, one per criterion.
     pub floors: Floors,
 }
 
 /// A whole sweep, as plain data for tables, files and charts.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SweepResult {
+pub struct SweepResult<O = Outputs> {
     /// Dotted path of the swept field.
     pub parameter: String,
     pub solve_for: SolveFor,
@@ -89,13 +91,13 @@ pub struct SweepResult {
     pub reuse: PathReuse,
     pub seed: u64,
     pub paths: u64,
-    pub points: Vec<SweepPoint>,
+    pub points: Vec<SweepPoint<O>>,
     /// Warnings from resolving the scenario at the swept values that the
     /// scenario itself does not raise, once each.
     pub warnings: Vec<String>,
 }
 
-impl SweepResult {
+impl<O> SweepResult<O> {
     /// `(value, floor)` for `criterion` at every swept value (`None`:
     /// unreachable there).
     pub fn floor_series(&self, criterion: Criterion) -> Vec<(f64, Option<f64>)> {
@@ -285,18 +287,31 @@ pub fn plan_sweep(request: &SweepRequest) -> Result<SweepPlan, Error> {
 /// paths), and computes the decision outputs and floors. The observer in
 /// `options` hears of each value done, not of the paths.
 pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepResult, Error> {
-    run_sweep_reusing(request, options, &mut PathStorage::default())
+    run_sweep_reusing(
+        request,
+        options,
+        &mut PathStorage::default(),
+        |sim, scenario| {
+            Outputs::compute(
+                sim,
+                Preferences::of(scenario),
+                (&scenario.offer.label, &scenario.alternative.label),
+            )
+        },
+    )
 }
 
 /// [`run_sweep`], each value's paths written over the memory of the last
 /// value's ([`engine::simulate_reusing`]), starting from `storage` and
 /// leaving the last value's there: a sensitivity, a sweep per parameter,
-/// faults in the paths' memory once, not once a value.
-pub(crate) fn run_sweep_reusing(
+/// faults in the paths' memory once, not once a value. `measure` gives
+/// each value's outputs from its paths and scenario.
+pub(crate) fn run_sweep_reusing<O>(
     request: &SweepRequest,
     options: &RunOptions,
     storage: &mut PathStorage,
-) -> Result<SweepResult, Error> {
+    measure: impl Fn(&Simulation, &Scenario) -> Result<O, Error>,
+) -> Result<SweepResult<O>, Error> {
     let parameter = request.parameter.as_str();
     let SweepPlan {
         base,
@@ -361,13 +376,7 @@ pub(crate) fn run_sweep_reusing(
             }
             _ => owned.insert(engine::simulate_reusing(scenario, options, storage)?),
         };
-        let prefs = Preferences::of(scenario);
-        let outputs = Outputs::compute(
-            sim,
-            prefs,
-            (&scenario.offer.label, &scenario.alternative.label),
-        )
-        .map_err(|e| match e {
+        let outputs = measure(sim, scenario).map_err(|e| match e {
             Error::NonFinite { .. } | Error::UndefinedCertaintyEquivalent { .. } => {
                 Error::AtSweepValue {
                     at: request.at(value),

@@ -325,10 +325,12 @@ mod tests {
     }
 }
 
+mod comparison;
 mod moments;
 mod outputs;
 mod totals;
 mod utility;
+pub use comparison::PathwiseComparison;
 pub use moments::{BLOCK, Moments};
 pub use outputs::*;
 pub use totals::{Totals, total, totals};

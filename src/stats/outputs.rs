@@ -350,7 +350,7 @@ fn fill(buffer: &mut [f64], records: &[PathRecord], value: impl Fn(&PathRecord) 
 }
 
 /// How many of `values` satisfy `f`.
-fn count(values: &[f64], f: impl Fn(&f64) -> bool + Sync) -> u64 {
+pub(super) fn count(values: &[f64], f: impl Fn(&f64) -> bool + Sync) -> u64 {
     values
         .par_iter()
         .with_min_len(BLOCK)
@@ -823,11 +823,7 @@ pub(crate) fn check_certainty_equivalents(
 ) -> Result<Vec<String>, Error> {
     for (label, (summary, worst)) in [labels.0, labels.1].into_iter().zip(totals) {
         if !prefs.is_risk_neutral() && summary.certainty_equivalent.is_none() {
-            return Err(Error::UndefinedCertaintyEquivalent {
-                label: label.to_string(),
-                worst,
-                outside_wealth: prefs.outside_wealth,
-            });
+            return Err(undefined_certainty_equivalent(label, worst, prefs));
         }
     }
     let mut warnings = Vec::new();
@@ -839,6 +835,16 @@ pub(crate) fn check_certainty_equivalents(
         ));
     }
     Ok(warnings)
+}
+
+/// The error for an offer whose total leaves `w0 + X ≤ 0` on some path,
+/// `worst` its lowest total.
+pub(super) fn undefined_certainty_equivalent(label: &str, worst: f64, prefs: Preferences) -> Error {
+    Error::UndefinedCertaintyEquivalent {
+        label: label.to_string(),
+        worst,
+        outside_wealth: prefs.outside_wealth,
+    }
 }
 
 fn company_outputs(

@@ -7,6 +7,7 @@ use equisim::decisions::{
 use equisim::engine::{self, RunOptions};
 use equisim::error::Error;
 use equisim::scenario::{self, Criterion, Loaded, Override, SolveFor};
+use equisim::stats::{Outputs, Preferences};
 use std::path::Path;
 
 const CRITERIA: [Criterion; 4] = [
@@ -103,6 +104,52 @@ fn each_value_matches_a_run_of_its_own() {
             let mean = |o: &equisim::stats::Outputs| o.offer.total.mean;
             let own_outputs = equisim::stats::Outputs::of_scenario(&sim, &s).unwrap();
             assert!((mean(&point.outputs) - mean(&own_outputs)).abs() <= 1e-9 * mean(&own_outputs));
+        }
+    }
+}
+
+/// A sweep computes the alternative's summaries once while its totals
+/// stay the same (the company's volatility leaves them as they are), and
+/// again where they change (its own base, the attrition) or the
+/// preferences do (risk aversion): at every value the outputs are a run's
+/// on the same paths, to the bit.
+#[test]
+fn outputs_with_the_alternative_kept_are_a_runs_to_the_bit() {
+    let loaded = load(20_000);
+    let ov = overrides(20_000);
+    let base = loaded.source.resolve(&ov).unwrap().0;
+    let base_sim = engine::simulate(&base, &RunOptions::default()).unwrap();
+    for (parameter, range) in [
+        ("company.volatility", (0.4, 0.8, 3)),
+        ("alternative.base", (150_000.0, 250_000.0, 3)),
+        ("employee.attrition_per_year", (0.05, 0.3, 3)),
+        ("employee.risk_aversion", (1.0, 3.0, 3)),
+    ] {
+        let mut sweep = request(&loaded, &ov, parameter, range);
+        sweep.include_own = false;
+        let result = run_sweep(&sweep, &RunOptions::default()).unwrap();
+        for point in &result.points {
+            let s = &point.scenario;
+            let resimulated;
+            let sim = match result.reuse {
+                PathReuse::Same => &base_sim,
+                PathReuse::Resimulate => {
+                    resimulated = engine::simulate(s, &RunOptions::default()).unwrap();
+                    &resimulated
+                }
+                other => panic!("{parameter}: {other:?}"),
+            };
+            let own = Outputs::compute(
+                sim,
+                Preferences::of(s),
+                (&s.offer.label, &s.alternative.label),
+            )
+            .unwrap();
+            assert!(
+                point.outputs == own,
+                "{parameter} = {}: the sweep's outputs differ from a run's",
+                point.value
+            );
         }
     }
 }

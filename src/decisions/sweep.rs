@@ -12,7 +12,7 @@ use crate::engine::{self, PathStorage, RunOptions, Simulation};
 use crate::error::Error;
 use crate::observer::Unit;
 use crate::scenario::{Criterion, Override, Scenario, SolveFor, Source};
-use crate::stats::Outputs;
+use crate::stats::{KeptAlternative, Outputs};
 use serde::Serialize;
 
 /// How a sweep gets each value's paths.
@@ -287,15 +287,19 @@ pub fn plan_sweep(request: &SweepRequest) -> Result<SweepPlan, Error> {
 /// paths), and computes the decision outputs and floors. The observer in
 /// `options` hears of each value done, not of the paths.
 pub fn run_sweep(request: &SweepRequest, options: &RunOptions) -> Result<SweepResult, Error> {
+    // Most parameters leave the alternative's totals as they are: its
+    // summaries are then computed once for the whole sweep.
+    let mut kept = KeptAlternative::default();
     run_sweep_reusing(
         request,
         options,
         &mut PathStorage::default(),
         |sim, scenario| {
-            Outputs::compute(
+            Outputs::compute_reusing(
                 sim,
                 Preferences::of(scenario),
                 (&scenario.offer.label, &scenario.alternative.label),
+                &mut kept,
             )
         },
     )
@@ -310,7 +314,7 @@ pub(crate) fn run_sweep_reusing<O>(
     request: &SweepRequest,
     options: &RunOptions,
     storage: &mut PathStorage,
-    measure: impl Fn(&Simulation, &Scenario) -> Result<O, Error>,
+    mut measure: impl FnMut(&Simulation, &Scenario) -> Result<O, Error>,
 ) -> Result<SweepResult<O>, Error> {
     let parameter = request.parameter.as_str();
     let SweepPlan {

@@ -454,6 +454,59 @@ struct RecordPass {
 /// read from a record except the exits' values and each offer's equity,
 /// a block at a time. Every pass over the records reads all of each one,
 /// so reading them once is most of the saving.
+/// The alternative's two summaries (of its total and of its equity) from
+/// one value of a sweep, and the values and preferences they summarize,
+/// for [`Outputs::compute_reusing`] at the next value. Holds two values a
+/// path.
+#[derive(Debug, Default)]
+pub struct KeptAlternative {
+    totals: Vec<f64>,
+    equity: Vec<f64>,
+    prefs: Option<Preferences>,
+    summaries: Option<(Summary, Summary)>,
+}
+
+impl KeptAlternative {
+    /// The kept summaries, if they summarize `totals`, the records'
+    /// alternative equity and `prefs` exactly.
+    fn summaries_of(
+        &self,
+        totals: &[f64],
+        records: &[PathRecord],
+        prefs: Preferences,
+    ) -> Option<(Summary, Summary)> {
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        let holds = self.prefs == Some(prefs)
+            && self.totals.len() == totals.len()
+            && self.equity.len() == records.len()
+            && self
+                .totals
+                .par_iter()
+                .zip(totals)
+                .with_min_len(BLOCK)
+                .all(|(a, b)| same(*a, *b))
+            && self
+                .equity
+                .par_iter()
+                .zip(records)
+                .with_min_len(BLOCK)
+                .all(|(a, p)| same(*a, p.alternative_equity));
+        if holds { self.summaries.clone() } else { None }
+    }
+
+    /// Keeps this run's values (before the summaries reorder them); the
+    /// summaries are kept once computed.
+    fn keep_values(&mut self, totals: &[f64], records: &[PathRecord], prefs: Preferences) {
+        self.summaries = None;
+        self.prefs = Some(prefs);
+        self.totals.clear();
+        self.totals.extend_from_slice(totals);
+        self.equity.clear();
+        self.equity
+            .par_extend(records.par_iter().map(|p| p.alternative_equity));
+    }
+}
+
 fn record_pass(
     sim: &Simulation,
     totals: &Totals,
@@ -575,6 +628,33 @@ impl Outputs {
         labels: (&str, &str),
         amounts: &[f64],
     ) -> Result<Outputs, Error> {
+        Outputs::compute_keeping(sim, prefs, labels, amounts, None)
+    }
+
+    /// [`Outputs::compute`] for one value of a sweep, `kept` holding the
+    /// alternative's summaries from the value before with the values they
+    /// summarize. Where this run's alternative totals and equity are those
+    /// values bit for bit, in path order, and the preferences are the
+    /// same, the summaries are taken over rather than computed again: they
+    /// are a function of exactly those. Most parameters leave the
+    /// alternative as it is (anything of the company or of the offer, the
+    /// illiquidity discount), and the check needs no list of them.
+    pub fn compute_reusing(
+        sim: &Simulation,
+        prefs: Preferences,
+        labels: (&str, &str),
+        kept: &mut KeptAlternative,
+    ) -> Result<Outputs, Error> {
+        Outputs::compute_keeping(sim, prefs, labels, &[], Some(kept))
+    }
+
+    fn compute_keeping(
+        sim: &Simulation,
+        prefs: Preferences,
+        labels: (&str, &str),
+        amounts: &[f64],
+        mut kept: Option<&mut KeptAlternative>,
+    ) -> Result<Outputs, Error> {
         let model = &sim.plan.model;
         let records = &sim.records;
         let totals = Totals::new(model);
@@ -599,6 +679,12 @@ impl Outputs {
             amounts,
             [&mut offer, &mut alternative, &mut difference],
         );
+        let reused = kept
+            .as_deref()
+            .and_then(|k| k.summaries_of(&alternative, records, prefs));
+        if let (Some(k), None) = (kept.as_deref_mut(), &reused) {
+            k.keep_values(&alternative, records, prefs);
+        }
         // Then each offer's total and equity in the offer's buffer, the
         // difference, and what was gathered from the records, all at once:
         // the selections are serial, and so overlap one another.
@@ -657,11 +743,17 @@ impl Outputs {
             || {
                 rayon::join(
                     || one_offer(offer, |p| p.offer_equity),
-                    || one_offer(alternative, |p| p.alternative_equity),
+                    || match reused {
+                        Some(summaries) => summaries,
+                        None => one_offer(alternative, |p| p.alternative_equity),
+                    },
                 )
             },
             || (compare(difference), on_gathered()),
         );
+        if let Some(k) = kept {
+            k.summaries = Some((alt_total_summary.clone(), alt_equity_summary.clone()));
+        }
         let n = records.len().max(1) as f64;
         let thresholds = amounts
             .iter()

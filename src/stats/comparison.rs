@@ -1,6 +1,7 @@
 //! The offers' pathwise comparison alone: the figures of
-//! [`Comparison`](super::Comparison) that a sensitivity reports at each end of a range, without the
-//! summaries, percentiles and company outputs it does not.
+//! [`Comparison`](super::Comparison) that a sensitivity reports at each
+//! end of a range, without the summaries, percentiles and company outputs
+//! it does not.
 
 use super::outputs::{count, undefined_certainty_equivalent};
 use super::{BLOCK, Moments, NonPositiveWealth, Preferences, Totals, certainty_equivalent};

@@ -449,11 +449,6 @@ struct RecordPass {
     at_least: Vec<[u64; 2]>,
 }
 
-/// The one pass over a kept run's records: each offer's total and their
-/// difference into the three buffers, and everything else the outputs
-/// read from a record except the exits' values and each offer's equity,
-/// a block at a time. Every pass over the records reads all of each one,
-/// so reading them once is most of the saving.
 /// The alternative's two summaries (of its total and of its equity) from
 /// one value of a sweep, and the values and preferences they summarize,
 /// for [`Outputs::compute_reusing`] at the next value. Holds two values a
@@ -507,6 +502,11 @@ impl KeptAlternative {
     }
 }
 
+/// The one pass over a kept run's records: each offer's total and their
+/// difference into the three buffers, and everything else the outputs
+/// read from a record except the exits' values and each offer's equity,
+/// a block at a time. Every pass over the records reads all of each one,
+/// so reading them once is most of the saving.
 fn record_pass(
     sim: &Simulation,
     totals: &Totals,

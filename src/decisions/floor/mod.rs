@@ -6,9 +6,10 @@
 //!
 //! `X_i = sign_on + B · f_i + A_i + G · U_i`,
 //!
-//! with `f_i` the PV of one unit of yearly base over the path's employment
-//! ([`pay_factor`]), `A_i` the private equity at `G = 0` (grants of a fixed
-//! size) and `U_i = ∂X_i/∂G`. Holding one lever, the totals are
+//! with `f_i` the PV of one unit of yearly base over the path's
+//! employment ([`pay_factor`](crate::model::cash::pay_factor)), `A_i` the
+//! private equity at `G = 0` (grants of a fixed size) and
+//! `U_i = ∂X_i/∂G`. Holding one lever, the totals are
 //! `X_i(ℓ) = a_i + ℓ s_i` ([`LinearPaths`]), and the floor is
 //!
 //! `ℓ* = min { ℓ ≥ 0 : criterion(X(ℓ)) ≥ criterion(Y) }`,

@@ -452,13 +452,15 @@ struct RecordPass {
 /// The alternative's two summaries (of its total and of its equity) from
 /// one value of a sweep, and the values and preferences they summarize,
 /// for [`Outputs::compute_reusing`] at the next value. Holds two values a
-/// path.
+/// path, until a value's alternative differs from the last one's: the
+/// parameter then moves the alternative, and nothing more is kept.
 #[derive(Debug, Default)]
 pub struct KeptAlternative {
     totals: Vec<f64>,
     equity: Vec<f64>,
     prefs: Option<Preferences>,
     summaries: Option<(Summary, Summary)>,
+    moved: bool,
 }
 
 impl KeptAlternative {
@@ -471,7 +473,8 @@ impl KeptAlternative {
         prefs: Preferences,
     ) -> Option<(Summary, Summary)> {
         let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
-        let holds = self.prefs == Some(prefs)
+        let holds = !self.moved
+            && self.prefs == Some(prefs)
             && self.totals.len() == totals.len()
             && self.equity.len() == records.len()
             && self
@@ -490,8 +493,18 @@ impl KeptAlternative {
     }
 
     /// Keeps this run's values (before the summaries reorder them); the
-    /// summaries are kept once computed.
+    /// summaries are kept once computed. After a first value, a second
+    /// one that needs this has a different alternative: the kept values
+    /// are dropped and none are kept again, which saves copying them at
+    /// every value of a sweep over, say, the attrition.
     fn keep_values(&mut self, totals: &[f64], records: &[PathRecord], prefs: Preferences) {
+        if self.moved || self.prefs.is_some() {
+            *self = KeptAlternative {
+                moved: true,
+                ..KeptAlternative::default()
+            };
+            return;
+        }
         self.summaries = None;
         self.prefs = Some(prefs);
         self.totals.clear();
@@ -685,6 +698,7 @@ impl Outputs {
         if let (Some(k), None) = (kept.as_deref_mut(), &reused) {
             k.keep_values(&alternative, records, prefs);
         }
+        let kept = kept.filter(|k| !k.moved);
         // Then each offer's total and equity in the offer's buffer, the
         // difference, and what was gathered from the records, all at once:
         // the selections are serial, and so overlap one another.

@@ -270,6 +270,8 @@ impl RefreshDraws {
 
 /// Per-scenario constants for the hot loop, all derived from `model` and
 /// `seed` by [`Plan::new`]: build a new plan rather than change either.
+/// The tax rules are the exception: nothing here is derived from them, and
+/// a sweep of the pay tax sets them on the same paths' plan.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub model: Model,

@@ -7,6 +7,7 @@ mod common;
 mod dlom;
 mod hall_murphy;
 mod model;
+mod reference;
 mod self_test;
 mod tax;
 

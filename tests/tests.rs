@@ -3,7 +3,8 @@
 
 mod common;
 
-// The model against its closed forms and published tables.
+// The model against its closed forms, published tables and a second
+// implementation of its rules.
 mod dlom;
 mod hall_murphy;
 mod model;

@@ -253,6 +253,34 @@ impl Tax {
     }
 }
 
+/// Finnerty's (2012) average-strike put as a share of the price, for
+/// volatility `sigma` over `years`; the series `x/3 - x²/18` for small
+/// `x = σ²T`, where the closed form loses its digits.
+fn finnerty(sigma: f64, years: f64) -> f64 {
+    let x = sigma * sigma * years;
+    let v2 = if x < 1e-4 {
+        x / 3.0 - x * x / 18.0
+    } else {
+        x + (2.0 * (x.exp() - x - 1.0)).ln() - 2.0 * (x.exp() - 1.0).ln()
+    };
+    let v = v2.max(0.0).sqrt();
+    normal_cdf(v / 2.0) - normal_cdf(-v / 2.0)
+}
+
+/// The Black-Scholes at-the-money put with S = K = 1.
+fn chaffe(sigma: f64, years: f64, rate: f64) -> f64 {
+    if sigma == 0.0 || years == 0.0 {
+        return ((-rate * years).exp() - 1.0).max(0.0);
+    }
+    let spread = sigma * years.sqrt();
+    let d1 = (rate + sigma * sigma / 2.0) * years / spread;
+    (-rate * years).exp() * normal_cdf(-(d1 - spread)) - normal_cdf(-d1)
+}
+
+fn normal_cdf(x: f64) -> f64 {
+    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
+}
+
 /// One path's figures, as the report counts them.
 #[derive(Default, Clone, Copy)]
 struct PathFigures {
@@ -491,10 +519,13 @@ fn simulate_path(f: &Fields, tax: Option<&Tax>, rng: &mut Xoshiro256PlusPlus) ->
         Outcome::Failure => 0.0,
         Outcome::Private => phi * value_event * (1.0 - f.f("company.exit.secondary_discount")),
     };
+    // §8 what is left of a private payoff at τ after the illiquidity discount.
     let keep = match f.text("employee.illiquidity.method") {
         Some("flat") => 1.0 - f.f("employee.illiquidity.discount"),
         Some("none") => 1.0,
-        other => panic!("illiquidity {other:?} is not in this reference"),
+        Some("finnerty") => 1.0 - finnerty(sigma, tau),
+        Some("chaffe") => 1.0 - chaffe(sigma, tau, r),
+        other => panic!("illiquidity {other:?}"),
     };
     let acceleration = f
         .opt("offer.equity.acceleration_on_acquisition")
@@ -593,7 +624,8 @@ fn simulate_path(f: &Fields, tax: Option<&Tax>, rng: &mut Xoshiro256PlusPlus) ->
     };
     let after_leaving = if d < w {
         let b = f.f("employee.base_after_leaving");
-        b * (pv(d) - pv(w)) / r * (1.0 - pay_rate)
+        let paid_for = if r > 0.0 { (pv(d) - pv(w)) / r } else { w - d };
+        b * paid_for * (1.0 - pay_rate)
     } else {
         0.0
     };
@@ -940,4 +972,68 @@ fn private_rsus_sold_in_tenders_after_tax() {
 #[test]
 fn a_series_b_company_before_tax() {
     agrees(&load(&common::shipped("us-series-b.toml"), 38, &[]), 1038);
+}
+
+#[test]
+fn finnerty_discount_with_tenders() {
+    let s = load(
+        &bench_scenario(),
+        39,
+        &[
+            ("tax.preset", text("none")),
+            (
+                "employee.illiquidity",
+                toml::Value::Table(toml::toml! { method = "finnerty" }),
+            ),
+        ],
+    );
+    agrees(&s, 1039);
+}
+
+#[test]
+fn absolute_refreshes_lapsing_options_and_chaffe_without_discounting() {
+    // No discounting, options that lapse on leaving, refreshes of a fixed
+    // size on both sides, a bonus, the Chaffe discount, rounds at a fixed
+    // dilution and a preference stack that binds.
+    let text = common::scenario_text(
+        r#"
+        [simulation]
+        discount_rate = 0.0
+        [employee]
+        attrition_per_year = 0.3
+        illiquidity = { method = "chaffe" }
+        base_after_leaving = 90_000
+        [company]
+        valuation = 2e9
+        volatility = 0.8
+        preference_stack = 1.2e9
+        preferred_fraction = 0.6
+        rounds = { per_year = 0.5, dilution_mean = 0.15, dilution_sd = 0.0, pool_per_year = 0.02 }
+        exit = { acquisition_per_year = 0.15, ipo_per_year = 0.05, failure_per_year = 0.05 }
+        [offer]
+        bonus_rate = 0.1
+        [offer.equity]
+        grant = 150_000
+        instrument = "options"
+        strike_ratio = 0.5
+        exercise_on_departure = "never"
+        [[offer.equity.refresh]]
+        at_years = 2.0
+        probability = 0.6
+        grant = 40_000
+        [alternative.equity]
+        grant = 80_000
+        [[alternative.equity.refresh]]
+        at_years = 0.5
+        every_years = 1.0
+        probability = 0.9
+        grant = 10_000
+        "#,
+        PATHS,
+        40,
+    );
+    let s = scenario::load_str("reference.toml", &text, &[])
+        .unwrap()
+        .scenario;
+    agrees(&s, 1040);
 }

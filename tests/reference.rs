@@ -291,6 +291,8 @@ struct PathFigures {
     pays_nothing: bool,
     tender_proceeds: f64,
     outcome_index: usize,
+    /// `V_exit / V0` and τ, on the IPO and acquisition paths.
+    liquidity: Option<(f64, f64)>,
 }
 
 fn simulate_path(f: &Fields, tax: Option<&Tax>, rng: &mut Xoshiro256PlusPlus) -> PathFigures {
@@ -706,6 +708,25 @@ fn simulate_path(f: &Fields, tax: Option<&Tax>, rng: &mut Xoshiro256PlusPlus) ->
         pays_nothing: tender_pv + equity_pv == 0.0,
         tender_proceeds: tender_pv,
         outcome_index: outcome as usize,
+        liquidity: matches!(outcome, Outcome::Ipo | Outcome::Acquisition)
+            .then_some((value_event * multiple, tau)),
+    }
+}
+
+/// How far apart two figures may be where neither has Monte Carlo error
+/// (a deterministic part computed in another order), relative to their size.
+const ROUNDING: f64 = 1e-9;
+
+/// The difference of two estimates in units of `se`; 0 when they agree to
+/// rounding, whatever their error.
+fn z_of(engine: f64, reference: f64, se: f64) -> f64 {
+    let gap = engine - reference;
+    if gap.abs() <= ROUNDING * engine.abs().max(reference.abs()) {
+        0.0
+    } else if se > 0.0 {
+        gap / se
+    } else {
+        f64::INFINITY
     }
 }
 
@@ -754,7 +775,9 @@ fn agrees(s: &Scenario, reference_seed: u64) {
     };
 
     let sim = engine::simulate(s, &RunOptions::default()).unwrap();
-    let out = Outputs::compute(&sim, Preferences::of(s), ("offer", "alternative")).unwrap();
+    let labels = ("offer", "alternative");
+    let amounts = &s.report.thresholds;
+    let out = Outputs::compute_with_thresholds(&sim, Preferences::of(s), labels, amounts).unwrap();
     let summary = |x: &equisim::stats::Summary| Estimate {
         mean: x.mean,
         std_error: x.std_error,
@@ -847,20 +870,175 @@ fn agrees(s: &Scenario, reference_seed: u64) {
     }
     let mut report = String::new();
     let mut worst: f64 = 0.0;
-    for (what, engine, reference) in &figures {
-        let se = engine.std_error.hypot(reference.std_error);
-        let z = if se > 0.0 {
-            (engine.mean - reference.mean) / se
-        } else if engine.mean == reference.mean {
-            0.0
-        } else {
-            f64::INFINITY
-        };
+    let mut line = |what: &str, engine: f64, reference: f64, se: f64, z: f64| {
         worst = worst.max(z.abs());
         report.push_str(&format!(
-            "{what:>22}: engine {:>14.6} reference {:>14.6} ± {:<10.4} z {z:+.2}\n",
-            engine.mean, reference.mean, se
+            "{what:>24}: engine {engine:>14.6} reference {reference:>14.6} ± {se:<10.4} z {z:+.2}\n"
         ));
+    };
+    for (what, engine, reference) in &figures {
+        let se = engine.std_error.hypot(reference.std_error);
+        let z = z_of(engine.mean, reference.mean, se);
+        line(what, engine.mean, reference.mean, se, z);
+    }
+
+    // Quantiles: the share of the reference's paths at or below the
+    // engine's p-quantile must be p, within the binomial error of both
+    // samples (no density estimate needed); an atom at the quantile counts
+    // as any share between its lower and upper edge.
+    let mut quantile = |what: &str, engine: f64, p: f64, sample: &[f64], engine_n: f64| {
+        let n = sample.len() as f64;
+        // Both implementations put an atom (the paths with no equity and
+        // the same pay) a few units in the last place apart.
+        let tolerance = ROUNDING * engine.abs();
+        let below = sample.iter().filter(|&&x| x < engine - tolerance).count() as f64 / n;
+        let at_or_below = sample.iter().filter(|&&x| x <= engine + tolerance).count() as f64 / n;
+        let miss = if p < below {
+            p - below
+        } else if p > at_or_below {
+            p - at_or_below
+        } else {
+            0.0
+        };
+        let se = (p * (1.0 - p) * (1.0 / n + 1.0 / engine_n)).sqrt();
+        line(what, below, p, se, miss / se);
+    };
+    let offer: Vec<f64> = paths.iter().map(|p| p.offer_total).collect();
+    let alternative: Vec<f64> = paths.iter().map(|p| p.alternative_total).collect();
+    let equity: Vec<f64> = paths.iter().map(|p| p.offer_equity).collect();
+    let difference: Vec<f64> = paths
+        .iter()
+        .map(|p| p.offer_total - p.alternative_total)
+        .collect();
+    for (name, engine, sample) in [
+        ("offer total", &out.offer.total, &offer),
+        ("alternative total", &out.alternative.total, &alternative),
+        ("offer equity", &out.offer.equity, &equity),
+    ] {
+        let q = &engine.percentiles;
+        for (p, value) in [
+            (0.05, q.p5),
+            (0.1, q.p10),
+            (0.5, q.p50),
+            (0.9, q.p90),
+            (0.95, q.p95),
+        ] {
+            quantile(
+                &format!("{name} P{}", (p * 100.0) as u32),
+                value,
+                p,
+                sample,
+                m,
+            );
+        }
+    }
+    let d = &out.comparison.difference_percentiles;
+    for (p, value) in [(0.1, d.p10), (0.5, d.p50), (0.9, d.p90)] {
+        quantile(
+            &format!("difference P{}", (p * 100.0) as u32),
+            value,
+            p,
+            &difference,
+            m,
+        );
+    }
+    let liquid: Vec<(f64, f64)> = paths.iter().filter_map(|p| p.liquidity).collect();
+    let liquid_share = (out.company.outcomes.ipo + out.company.outcomes.acquisition) * m;
+    if let Some(multiples) = &out.company.exit_multiple_percentiles {
+        let sample: Vec<f64> = liquid.iter().map(|l| l.0).collect();
+        for (p, value) in [
+            (0.05, multiples.p5),
+            (0.5, multiples.p50),
+            (0.95, multiples.p95),
+        ] {
+            let what = format!("exit multiple P{}", (p * 100.0) as u32);
+            quantile(&what, value, p, &sample, liquid_share);
+        }
+    }
+    if let Some(median) = out.company.median_time_to_liquidity {
+        let sample: Vec<f64> = liquid.iter().map(|l| l.1).collect();
+        quantile("time to liquidity P50", median, 0.5, &sample, liquid_share);
+    }
+
+    // Expected shortfall at 10%: its error from the tail's spread and its
+    // distance to the quantile (the estimator's asymptotic variance).
+    for (name, engine, sample) in [
+        ("offer total", &out.offer.total, &offer),
+        ("alternative total", &out.alternative.total, &alternative),
+    ] {
+        let mut sorted = sample.clone();
+        sorted.sort_by(f64::total_cmp);
+        let k = (0.1 * n).ceil() as usize;
+        let tail = estimate(sorted[..k].iter().copied());
+        let q = sorted[k - 1];
+        let spread = tail.std_error * (k as f64).sqrt();
+        let variance = (spread * spread + 0.9 * (tail.mean - q).powi(2)) / 0.1;
+        let se = (variance * (1.0 / n + 1.0 / m)).sqrt();
+        let z = z_of(engine.expected_shortfall_10, tail.mean, se);
+        line(
+            &format!("{name} ES10"),
+            engine.expected_shortfall_10,
+            tail.mean,
+            se,
+            z,
+        );
+    }
+
+    // The certainty equivalent: the mean utility's error carried through
+    // the inverse of the utility (the delta method).
+    let gamma = f.f("employee.risk_aversion");
+    let w0 = f.f("employee.outside_wealth");
+    for (name, engine, sample) in [
+        ("offer total", &out.offer.total, &offer),
+        ("alternative total", &out.alternative.total, &alternative),
+    ] {
+        let Some(ce) = engine.certainty_equivalent.filter(|_| gamma > 0.0) else {
+            continue;
+        };
+        let utility = |x: f64| {
+            if gamma == 1.0 {
+                x.ln()
+            } else {
+                x.powf(1.0 - gamma) / (1.0 - gamma)
+            }
+        };
+        let inverse = |u: f64| {
+            if gamma == 1.0 {
+                u.exp()
+            } else {
+                (u * (1.0 - gamma)).powf(1.0 / (1.0 - gamma))
+            }
+        };
+        let mean_utility = estimate(sample.iter().map(|&x| utility(w0 + x)));
+        let reference = inverse(mean_utility.mean) - w0;
+        let slope = (reference + w0).powf(-gamma);
+        let se = mean_utility.std_error / slope * (1.0 + n / m).sqrt();
+        line(
+            &format!("{name} CE"),
+            ce,
+            reference,
+            se,
+            z_of(ce, reference, se),
+        );
+    }
+
+    // P(total ≥ amount) at the scenario's thresholds.
+    for t in &out.thresholds {
+        for (side, engine, sample) in [
+            ("offer", t.p_offer, &offer),
+            ("alternative", t.p_alternative, &alternative),
+        ] {
+            let reference = sample.iter().filter(|&&x| x >= t.amount).count() as f64 / n;
+            let se = (reference * (1.0 - reference) * (1.0 / n + 1.0 / m)).sqrt();
+            let z = z_of(engine, reference, se);
+            line(
+                &format!("P({side} ≥ {})", t.amount),
+                engine,
+                reference,
+                se,
+                z,
+            );
+        }
     }
     assert!(
         worst <= LIMIT,

@@ -352,7 +352,8 @@ fn a_prefix_of_a_field_is_suggested() {
 }
 
 /// `P(total ≥ A)` (model v2 §10): from `report.thresholds` and
-/// `--threshold`, counted exactly by a kept run and by a streamed one.
+/// `--threshold`, counted exactly by a kept run and by a streamed one; a
+/// flag repeating an amount already asked for adds no second line.
 #[test]
 fn thresholds_are_counted_by_both_executors() {
     let dir = TempDir::new().unwrap();
@@ -371,6 +372,10 @@ fn thresholds_are_counted_by_both_executors() {
             .args([
                 "--set",
                 "report.thresholds=[300000]",
+                "--threshold",
+                "350000",
+                "--threshold",
+                "300000",
                 "--threshold",
                 "350000",
             ])
@@ -400,6 +405,7 @@ fn thresholds_are_counted_by_both_executors() {
     assert!(p > 0.0 && p < 1.0, "{first}");
     assert!(table.contains("P(total ≥ €300K)"), "{table}");
     assert!(table.contains("P(total ≥ €350K)"), "{table}");
+    assert_eq!(table.matches("P(total ≥ €300K)").count(), 1, "{table}");
 }
 
 #[test]

@@ -100,7 +100,14 @@ pub fn run(request: &Request, options: &RunOptions) -> Result<Outcome, Error> {
     let loaded = request.input.load(options)?;
     let mut scenario = loaded.scenario;
     if !request.thresholds.is_empty() {
-        let all = [scenario.report.thresholds.as_slice(), &request.thresholds].concat();
+        // `--threshold` adds amounts: one the scenario (or an earlier flag)
+        // already asks for would only print the same line twice.
+        let mut all = scenario.report.thresholds.clone();
+        for &amount in &request.thresholds {
+            if !all.contains(&amount) {
+                all.push(amount);
+            }
+        }
         scenario.report.thresholds =
             crate::scenario::thresholds("report.thresholds with --threshold", &all)?;
     }
